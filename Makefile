@@ -1,0 +1,42 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?=
+
+.PHONY: run test lint bench bundle bundle-test clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check desktop tests main.py
+	$(VENV)/bin/ruff format --check desktop tests main.py
+	$(VENV)/bin/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
+
+$(VENV)/.bundle-installed: $(STAMP) requirements-bundle.lock
+	$(PY) -m pip install --quiet -r requirements-bundle.lock
+	touch $@
+
+bundle: $(VENV)/.bundle-installed
+	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build build_spec/distribution_architect.spec
+
+bundle-test: bundle
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bundle
+
+clean:
+	rm -rf build dist $(VENV)

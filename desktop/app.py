@@ -1,0 +1,30 @@
+"""Application start-up: `main(argv)` (what main.py runs) and the `MainWindow` entry point."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from desktop.ui.main_window import MainWindow
+
+__all__ = ["MainWindow", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the window on a map path (argv[0]) or on the last map, else the sample."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import APP_NAME
+    from desktop.ui.crash import install_exception_handler
+    from desktop.ui.style import apply_app_style
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *[a for a in args if a.startswith("-")]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("Distribution Architect")
+    apply_app_style(app)
+    install_exception_handler()
+    paths = [a for a in args if not a.startswith("-")]
+    window = MainWindow(paths[0] if paths else None)
+    window.show()
+    return app.exec()

@@ -1,0 +1,270 @@
+"""`ChannelItem`: one channel drawn as a rounded card in its lane.
+
+It only displays a `Channel` (immutable) and reports user gestures to the
+scene; it never changes the model. Geometry is fixed per theme, so
+`boundingRect` is cached and the card is device-cached for fast drags.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsObject,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+)
+
+from desktop.canvas.theme import Theme
+from desktop.domain.catalog import default_catalog
+from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
+from desktop.domain.model import Channel
+
+if TYPE_CHECKING:
+    from desktop.canvas.flow_item import FlowItem
+    from desktop.canvas.scene import MapScene
+
+HANDLE_RADIUS = 8.0
+BADGE_RADIUS = 11.0
+STRIP = 8.0
+
+
+class ChannelItem(QGraphicsObject):
+    """A channel card. Object name `channel-<id>` (the testability contract)."""
+
+    def __init__(self, channel: Channel, theme: Theme) -> None:
+        super().__init__()
+        self.channel = channel
+        self.theme = theme
+        self.flows: set[FlowItem] = set()
+        self.findings: list[str] = []
+        self._hover = False
+        self._colour = QColor(default_catalog().colour_for(channel.function, channel.name))
+        self.setObjectName(f"channel-{channel.id}")
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(10)
+        self._bounds = QRectF(
+            -4, -BADGE_RADIUS - 2, CHANNEL_WIDTH + HANDLE_RADIUS + 8, CHANNEL_HEIGHT + BADGE_RADIUS + 6
+        )
+        self._refresh_tooltip()
+
+    # --- model → view ----------------------------------------------------------
+    def set_channel(self, channel: Channel) -> None:
+        if channel == self.channel:
+            return
+        self.channel = channel
+        self._colour = QColor(default_catalog().colour_for(channel.function, channel.name))
+        self._refresh_tooltip()
+        self.update()
+
+    def set_findings(self, messages: list[str]) -> None:
+        if messages == self.findings:
+            return
+        self.findings = messages
+        self._refresh_tooltip()
+        self.update()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.update()
+
+    def _refresh_tooltip(self) -> None:
+        c = self.channel
+        lines = [f"<b>{_esc(c.name)}</b> · {c.layer.title}"]
+        details = [v for v in (c.tool, c.function, c.segment, c.motion) if v]
+        if details:
+            lines.append(_esc(" · ".join(details)))
+        if self.findings:
+            lines.append("<br><b>To fix</b>")
+            lines += [f"• {_esc(m)}" for m in self.findings]
+        self.setToolTip("<br>".join(lines))
+
+    # --- geometry ----------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, CHANNEL_WIDTH, CHANNEL_HEIGHT), 10, 10)
+        path.addEllipse(self.handle_center(), HANDLE_RADIUS + 3, HANDLE_RADIUS + 3)
+        return path
+
+    def card_rect(self) -> QRectF:
+        return QRectF(0, 0, CHANNEL_WIDTH, CHANNEL_HEIGHT)
+
+    def handle_center(self) -> QPointF:
+        return QPointF(CHANNEL_WIDTH, CHANNEL_HEIGHT / 2)
+
+    def on_handle(self, pos: QPointF) -> bool:
+        d = pos - self.handle_center()
+        return (d.x() * d.x() + d.y() * d.y()) <= (HANDLE_RADIUS + 4) ** 2
+
+    def scene_center(self) -> QPointF:
+        return self.scenePos() + QPointF(CHANNEL_WIDTH / 2, CHANNEL_HEIGHT / 2)
+
+    # --- painting (paint only paints) ---------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        t = self.theme
+        rect = self.card_rect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = self.isSelected()
+        border = QPen(
+            QColor(t.selection if selected else t.channel_border), t.border_width * (2.2 if selected else 1.0)
+        )
+        painter.setPen(border)
+        painter.setBrush(QBrush(QColor(t.channel_fill)))
+        painter.drawRoundedRect(rect, 10, 10)
+        strip = QPainterPath()
+        strip.addRoundedRect(QRectF(0, 0, STRIP * 2, CHANNEL_HEIGHT), 10, 10)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, STRIP, CHANNEL_HEIGHT))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._colour)
+        painter.drawPath(strip.intersected(clip))
+
+        name_font = _font(t.name_px, bold=True)
+        sub_font = _font(t.sub_px)
+        text_left = STRIP + 12
+        text_width = CHANNEL_WIDTH - text_left - 14
+        subtitle = (
+            " · ".join(v for v in (self.channel.tool, self.channel.segment) if v) or self.channel.function
+        )
+        name_metrics = QFontMetricsF(name_font)
+        name = name_metrics.elidedText(self.channel.name, Qt.TextElideMode.ElideRight, text_width)
+        painter.setPen(QColor(t.channel_text))
+        painter.setFont(name_font)
+        if subtitle:
+            sub_metrics = QFontMetricsF(sub_font)
+            block = name_metrics.height() + sub_metrics.height() + 2
+            top = (CHANNEL_HEIGHT - block) / 2
+            painter.drawText(
+                QRectF(text_left, top, text_width, name_metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
+            painter.setFont(sub_font)
+            painter.setPen(QColor(t.channel_subtext))
+            sub = sub_metrics.elidedText(subtitle, Qt.TextElideMode.ElideRight, text_width)
+            painter.drawText(
+                QRectF(text_left, top + name_metrics.height() + 2, text_width, sub_metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                sub,
+            )
+        else:
+            painter.drawText(
+                QRectF(text_left, 0, text_width, CHANNEL_HEIGHT),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
+
+        if self._hover or selected:
+            painter.setPen(QPen(QColor(t.selection), 2))
+            painter.setBrush(QColor(t.channel_fill))
+            painter.drawEllipse(self.handle_center(), HANDLE_RADIUS, HANDLE_RADIUS)
+            painter.setBrush(QColor(t.selection))
+            painter.drawEllipse(self.handle_center(), HANDLE_RADIUS / 2.5, HANDLE_RADIUS / 2.5)
+
+        if self.findings:
+            centre = QPointF(CHANNEL_WIDTH - BADGE_RADIUS - 6, 0)
+            painter.setPen(QPen(QColor(t.channel_fill), 2))
+            painter.setBrush(QColor(t.badge))
+            painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
+            painter.setPen(QColor(t.badge_text))
+            painter.setFont(_font(12, bold=True))
+            painter.drawText(
+                QRectF(
+                    centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS
+                ),
+                Qt.AlignmentFlag.AlignCenter,
+                str(len(self.findings)),
+            )
+
+    # --- gestures → scene ----------------------------------------------------------
+    def map_scene(self) -> MapScene | None:
+        from desktop.canvas.scene import MapScene
+
+        scene = self.scene()
+        return scene if isinstance(scene, MapScene) else None
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+            scene = self.map_scene()
+            if scene is not None and scene.snap_to_grid and scene.is_dragging:
+                return scene.snapped(value)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for flow in self.flows:
+                flow.adjust()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.update()
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hover = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hover = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def hoverMoveEvent(self, event) -> None:
+        shape = Qt.CursorShape.CrossCursor if self.on_handle(event.pos()) else Qt.CursorShape.OpenHandCursor
+        self.setCursor(shape)
+        super().hoverMoveEvent(event)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene = self.map_scene()
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self.on_handle(event.pos())
+            and scene is not None
+            and not scene.read_only
+        ):
+            scene.start_flow_drag(self, event.scenePos())
+            event.accept()
+            return
+        if scene is not None:
+            scene.is_dragging = True
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        scene = self.map_scene()
+        if scene is not None:
+            scene.is_dragging = False
+            scene.commit_moves()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene = self.map_scene()
+        if scene is not None:
+            scene.rename_requested.emit(self.channel.id)
+        event.accept()
+
+
+_FONTS: dict[tuple[int, bool], QFont] = {}
+
+
+def _font(px: int, bold: bool = False) -> QFont:
+    key = (px, bold)
+    font = _FONTS.get(key)
+    if font is None:
+        font = QFont()
+        font.setPixelSize(px)
+        font.setBold(bold)
+        _FONTS[key] = font
+    return font
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,361 @@
+"""`MapScene`: the map drawn as lanes, channel cards and flow arrows.
+
+Sync runs one way: the session emits `changed(Change)`, the scene updates just
+the items named in it (a model → item lookup, as in orange-canvas-core).
+User gestures (drop, move, connect) become edits sent to `session.perform`;
+the items themselves never change the model.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
+
+from desktop.canvas import mime
+from desktop.canvas.channel_item import ChannelItem
+from desktop.canvas.flow_item import FlowItem
+from desktop.canvas.lane_item import LaneItem
+from desktop.canvas.theme import LIGHT, Theme
+from desktop.commands.session import Change, MapSession
+from desktop.domain import operations as ops
+from desktop.domain.catalog import default_catalog
+from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.layout import (
+    CHANNEL_HEIGHT,
+    CHANNEL_WIDTH,
+    LANE_WIDTH,
+    clamp_x,
+    lane_of_x,
+    scene_height,
+    snap,
+)
+from desktop.domain.model import Channel
+
+SCENE_MARGIN = 40.0
+
+
+class MapScene(QGraphicsScene):
+    """The canvas scene of one session. Signals: `rename_requested(id)`, `message(str)`."""
+
+    rename_requested = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, session: MapSession, theme: Theme = LIGHT, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.theme = theme
+        self.snap_to_grid = True
+        self.is_dragging = False
+        self.revealed = len(LAYERS)
+        self.lanes: dict[Layer, LaneItem] = {}
+        self.channel_items: dict[str, ChannelItem] = {}
+        self.flow_items: dict[tuple[str, str], FlowItem] = {}
+        self._flow_drag: tuple[ChannelItem, QGraphicsPathItem] | None = None
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setBackgroundBrush(QColor(theme.background))
+        session.changed.connect(self._on_changed)
+        self.rebuild()
+
+    @property
+    def read_only(self) -> bool:
+        return self.session.read_only
+
+    # --- building -----------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Drop every item and draw the whole map again (open, reload)."""
+        self._cancel_flow_drag()
+        self.clear()
+        self.channel_items.clear()
+        self.flow_items.clear()
+        height = scene_height(self.session.map)
+        self.lanes = {layer: LaneItem(layer, self.theme, height) for layer in LAYERS}
+        for lane in self.lanes.values():
+            self.addItem(lane)
+        for channel in self.session.map.iter_channels():
+            self._add_channel_item(channel)
+        for flow in self.session.map.flows:
+            self._add_flow_item(flow.source, flow.target)
+        self._refresh_lanes()
+        self._refresh_badges()
+        self._apply_reveal()
+
+    def _add_channel_item(self, channel: Channel) -> ChannelItem:
+        item = ChannelItem(channel, self.theme)
+        item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        self._place(item, channel)
+        self.addItem(item)
+        self.channel_items[channel.id] = item
+        return item
+
+    def _place(self, item: ChannelItem, channel: Channel) -> None:
+        x = clamp_x(channel.layer, channel.x if channel.x is not None else 0.0)
+        item.setPos(x, channel.y if channel.y is not None else 0.0)
+
+    def _add_flow_item(self, source: str, target: str) -> None:
+        flow = self.session.map.flow(source, target)
+        if flow is None:
+            return
+        item = FlowItem(flow, self.channel_items[source], self.channel_items[target], self.theme)
+        self.addItem(item)
+        self.flow_items[flow.pair] = item
+
+    def _remove_flow_item(self, pair: tuple[str, str]) -> None:
+        item = self.flow_items.pop(pair, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    # --- model → view ---------------------------------------------------------------
+    def _on_changed(self, change: Change) -> None:
+        if change.reset:
+            self.rebuild()
+            return
+        arch = self.session.map
+        for pair in change.flows:
+            if arch.flow(*pair) is None:
+                self._remove_flow_item(pair)
+        for cid in change.channels:
+            item = self.channel_items.get(cid)
+            if not arch.has_channel(cid):
+                if item is not None:
+                    for flow_item in list(item.flows):
+                        self._remove_flow_item(flow_item.flow.pair)
+                    del self.channel_items[cid]
+                    self.removeItem(item)
+                continue
+            channel = arch.channel(cid)
+            if item is None:
+                self._add_channel_item(channel)
+            else:
+                item.set_channel(channel)
+                self._place(item, channel)
+                for flow_item in item.flows:
+                    flow_item.adjust()
+        for pair in change.flows:
+            flow = arch.flow(*pair)
+            if flow is None:
+                continue
+            item = self.flow_items.get(pair)
+            if item is None:
+                self._add_flow_item(*pair)
+            else:
+                item.set_flow(flow)
+        self._refresh_lanes()
+        self._refresh_badges()
+        self._apply_reveal()
+
+    def _refresh_lanes(self) -> None:
+        height = scene_height(self.session.map)
+        counts = dict.fromkeys(LAYERS, 0)
+        for channel in self.session.map.iter_channels():
+            counts[channel.layer] += 1
+        for layer, lane in self.lanes.items():
+            lane.set_height(height)
+            lane.set_count(counts[layer])
+        self.setSceneRect(
+            QRectF(
+                -SCENE_MARGIN,
+                -SCENE_MARGIN,
+                LANE_WIDTH * len(LAYERS) + 2 * SCENE_MARGIN,
+                height + 2 * SCENE_MARGIN,
+            )
+        )
+
+    def _refresh_badges(self) -> None:
+        report = self.session.report
+        for cid, item in self.channel_items.items():
+            item.set_findings([f.message for f in report.findings_for(cid)])
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackgroundBrush(QColor(theme.background))
+        for lane in self.lanes.values():
+            lane.set_theme(theme)
+        for item in self.channel_items.values():
+            item.set_theme(theme)
+        for flow_item in self.flow_items.values():
+            flow_item.set_theme(theme)
+
+    # --- present mode: reveal lanes one at a time --------------------------------------
+    def set_revealed(self, count: int) -> None:
+        self.revealed = max(0, min(len(LAYERS), count))
+        self._apply_reveal()
+
+    def _apply_reveal(self) -> None:
+        shown = set(LAYERS[: self.revealed])
+        for layer, lane in self.lanes.items():
+            lane.setOpacity(1.0 if layer in shown else 0.25)
+        for item in self.channel_items.values():
+            item.setVisible(item.channel.layer in shown)
+        for flow_item in self.flow_items.values():
+            flow_item.setVisible(flow_item.source.isVisible() and flow_item.target.isVisible())
+
+    # --- gestures → edits ---------------------------------------------------------------
+    def snapped(self, pos: QPointF) -> QPointF:
+        return QPointF(snap(pos.x()), snap(pos.y()))
+
+    def commit_moves(self) -> None:
+        """After a drag: one undo step moving every card that changed place (and lane)."""
+        arch = self.session.map
+        positions: dict[str, tuple[float, float]] = {}
+        for cid, item in self.channel_items.items():
+            channel = arch.channel(cid)
+            pos = item.pos()
+            if (pos.x(), pos.y()) != (channel.x, channel.y):
+                positions[cid] = (pos.x(), pos.y())
+        if not positions:
+            return
+        edits = ops.move_channels(arch, positions)
+        moved_lanes = [e.channel for e in edits if e.channel.layer is not arch.channel(e.channel.id).layer]  # type: ignore[union-attr]
+        if len(positions) == 1 and moved_lanes:
+            text = f"Move {moved_lanes[0].name} to {moved_lanes[0].layer.title}"
+        elif len(positions) == 1:
+            text = f"Move {arch.channel(next(iter(positions))).name}"
+        else:
+            text = f"Move {len(positions)} channels"
+        if not edits or not self.session.perform(text, edits):
+            for cid in positions:  # snap the cards back to what the map holds
+                if cid in self.channel_items:
+                    self._place(self.channel_items[cid], arch.channel(cid))
+        else:  # positions were clamped into lanes: show exactly what the map holds
+            for cid in positions:
+                self._place(self.channel_items[cid], self.session.map.channel(cid))
+
+    def add_channel_at(self, name: str, scene_pos: QPointF, function: str = "", tool: str = "") -> str | None:
+        layer = lane_of_x(scene_pos.x())
+        x = snap(scene_pos.x() - CHANNEL_WIDTH / 2)
+        y = snap(max(0.0, scene_pos.y() - CHANNEL_HEIGHT / 2))
+        arch = self.session.map
+        edits = ops.add_channel(arch, name, layer, x, y, function=function, tool=tool)
+        new_id = edits[0].channel.id  # type: ignore[union-attr]
+        if self.session.perform(f"Add {edits[0].channel.name} to {layer.title}", edits):  # type: ignore[union-attr]
+            return new_id
+        return None
+
+    def connect(self, source: str, target: str) -> bool:
+        arch = self.session.map
+        a, b = arch.channel(source).name, arch.channel(target).name
+        return self.session.perform(f"Connect {a} → {b}", ops.connect(arch, source, target))
+
+    # --- drops from the palette ---------------------------------------------------------
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        if event.mimeData().hasFormat(mime.CHANNEL_TYPES_MIME) and not self.read_only:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        entries = mime.decode(event.mimeData().data(mime.CHANNEL_TYPES_MIME).data())
+        if not entries or self.read_only:
+            event.ignore()
+            return
+        self.drop_entries(entries, event.scenePos())
+        event.acceptProposedAction()
+
+    def drop_entries(self, entries: list[dict[str, str]], pos: QPointF) -> list[str]:
+        """Create channels for dropped catalog entries at `pos` (stacked downwards), as one undo step."""
+        arch = self.session.map
+        scratch = arch.copy()
+        edits = []
+        layer = lane_of_x(pos.x())
+        for i, entry in enumerate(entries):
+            catalog = default_catalog().by_name(entry.get("name", ""))
+            function = entry.get("function") or (catalog.function if catalog else "")
+            one = ops.add_channel(
+                scratch,
+                entry["name"],
+                layer,
+                snap(pos.x() - CHANNEL_WIDTH / 2),
+                snap(max(0.0, pos.y() - CHANNEL_HEIGHT / 2 + i * (CHANNEL_HEIGHT + 20))),
+                function=function,
+                tool=entry.get("tool", ""),
+            )
+            scratch.put_channel(one[0].channel)  # type: ignore[union-attr]
+            edits += one
+        names = ", ".join(e.channel.name for e in edits)  # type: ignore[union-attr]
+        if self.session.perform(f"Add {names} to {layer.title}", edits):
+            return [e.channel.id for e in edits]  # type: ignore[union-attr]
+        return []
+
+    # --- drawing a new flow from a card's handle ------------------------------------------
+    def start_flow_drag(self, source: ChannelItem, pos: QPointF) -> None:
+        line = QGraphicsPathItem()
+        pen = QPen(QColor(self.theme.selection), max(2.0, self.theme.flow_width))
+        pen.setDashPattern([4, 3])
+        line.setPen(pen)
+        line.setZValue(50)
+        self.addItem(line)
+        self._flow_drag = (source, line)
+        self._update_flow_drag(pos)
+
+    def _update_flow_drag(self, pos: QPointF) -> None:
+        if self._flow_drag is None:
+            return
+        source, line = self._flow_drag
+        start = source.scenePos() + source.handle_center()
+        path = QPainterPath(start)
+        dx = max(30.0, abs(pos.x() - start.x()) / 2)
+        path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(pos.x() - dx, pos.y()), pos)
+        line.setPath(path)
+
+    def _cancel_flow_drag(self) -> None:
+        if self._flow_drag is not None:
+            self.removeItem(self._flow_drag[1])
+            self._flow_drag = None
+
+    def channel_item_at(self, pos: QPointF) -> ChannelItem | None:
+        for item in self.items(pos):
+            if isinstance(item, ChannelItem):
+                return item
+        return None
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._flow_drag is not None:
+            self._update_flow_drag(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._flow_drag is not None:
+            source = self._flow_drag[0]
+            self._cancel_flow_drag()
+            target = self.channel_item_at(event.scenePos())
+            if target is None:
+                self.message.emit("Drop the arrow on another channel to connect them")
+            else:
+                self.connect(source.channel.id, target.channel.id)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # --- selection -----------------------------------------------------------------------------
+    def selected_channel_ids(self) -> list[str]:
+        return [i.channel.id for i in self.selectedItems() if isinstance(i, ChannelItem)]
+
+    def selected_flow_pairs(self) -> list[tuple[str, str]]:
+        return [i.flow.pair for i in self.selectedItems() if isinstance(i, FlowItem)]
+
+    def select_channels(self, ids: list[str]) -> None:
+        self.clearSelection()
+        for cid in ids:
+            item = self.channel_items.get(cid)
+            if item is not None:
+                item.setSelected(True)
+
+    def items_rect(self, ids: list[str]) -> QRectF:
+        rect = QRectF()
+        for cid in ids:
+            item = self.channel_items.get(cid)
+            if item is not None:
+                rect = rect.united(item.sceneBoundingRect())
+        return rect

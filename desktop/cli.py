@@ -1,0 +1,302 @@
+"""The headless command line of product.md.
+
+Each command imports only what it needs (no Qt for new/import/score/version/
+compare, Qt's GUI module only for image exports), so these stay fast.
+Bad input exits 2 with one line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from desktop.domain.errors import MapError
+
+COMMANDS = ("new", "import", "score", "export", "version", "compare")
+MAP_SUFFIXES = (".distarch",)
+READABLE = (".distarch", ".json")
+
+
+class UsageError(MapError):
+    """Wrong words on the command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="distribution-architect", description="Distribution Architect, headless commands.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("new", help="create an empty map, or one from a template")
+    p.add_argument("map")
+    p.add_argument("--template", default="")
+
+    p = sub.add_parser("import", help="import a JSON map, a CSV/XLSX inventory or an exported PNG/SVG")
+    p.add_argument("source")
+    p.add_argument("--into", required=True)
+    p.add_argument("--flows", default="")
+
+    p = sub.add_parser("score", help="print the coherence score and findings")
+    p.add_argument("map")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="export a map as an image, PDF, JSON, CSV or XLSX")
+    p.add_argument("map")
+    p.add_argument("--to", required=True)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--theme", choices=("light", "dark", "projector"), default="light")
+    p.add_argument("--transparent", action="store_true")
+
+    p = sub.add_parser("version", help="save or list named versions inside a map file")
+    p.add_argument("map")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--save", metavar="NAME")
+    group.add_argument("--list", action="store_true")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("compare", help="compare two versions of a map, or two maps")
+    p.add_argument("maps", nargs="+")
+    p.add_argument("--from", dest="from_version", default="")
+    p.add_argument("--to", dest="to_version", default="")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """`main.py` entry: a command runs headless; no command (or a map path) opens the window."""
+    args = list(argv)
+    if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
+        from desktop.app import main as open_window
+
+        return open_window(args)
+    if args[0] in ("-h", "--help"):
+        _parser().print_help()
+        return 0
+    return run_command(args)
+
+
+def run_command(argv: Sequence[str]) -> int:
+    try:
+        args = _parser().parse_args(list(argv))
+        handler: Callable[[argparse.Namespace], int] = HANDLERS[args.command]
+        return handler(args)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except MapError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except Exception as exc:  # noqa: BLE001 - the CLI promises no traceback
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def _fail(message: str) -> int:
+    line = " ".join(str(message).split())
+    print(f"error: {line}", file=sys.stderr)
+    return 2
+
+
+def _need(path: Path, suffixes: tuple[str, ...], role: str) -> None:
+    if path.suffix.lower() not in suffixes:
+        raise MapError(f"{path.name}: {role} must be one of {', '.join(suffixes)}")
+
+
+def read_map(path_text: str):
+    """A map from a .distarch file (read-only, works while a window edits it) or an interchange .json."""
+    from desktop.domain import interchange
+
+    path = Path(path_text)
+    _need(path, READABLE, "a map")
+    if path.suffix.lower() == ".json":
+        if not path.is_file():
+            raise MapError(f"{path.name} does not exist")
+        try:
+            return interchange.loads(path.read_bytes())
+        except MapError as exc:
+            raise MapError(exc.message, f"{path.name}: {exc.where}" if exc.where else path.name) from None
+    from desktop.store.document import MapDocument
+
+    with MapDocument.open(path, read_only=True) as doc:
+        return doc.load()
+
+
+def read_source(source: Path, flows: str = ""):
+    """Any importable file: interchange JSON, an inventory table, or an exported image."""
+    from desktop.domain import interchange
+
+    suffix = source.suffix.lower()
+    if not source.is_file():
+        raise MapError(f"{source.name} does not exist")
+    if flows and suffix not in (".csv",):
+        raise MapError("--flows goes with a CSV inventory")
+    if suffix == ".json":
+        try:
+            return interchange.loads(source.read_bytes())
+        except MapError as exc:
+            raise MapError(exc.message, f"{source.name}: {exc.where}" if exc.where else source.name) from None
+    if suffix in (".csv", ".xlsx"):
+        from desktop.io.tables import read_inventory
+
+        return read_inventory(source, Path(flows) if flows else None)
+    if suffix in (".png", ".svg"):
+        from desktop.io.embedded import read_embedded_map
+
+        return read_embedded_map(source)
+    if suffix == ".distarch":
+        return read_map(str(source))
+    raise MapError(f"{source.name}: import reads .json, .csv, .xlsx, .png or .svg")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from desktop.domain import interchange
+    from desktop.domain.model import ArchitectureMap, MapInfo
+    from desktop.resources import template_names, template_path
+    from desktop.store.document import write_new_file
+
+    path = Path(args.map)
+    _need(path, MAP_SUFFIXES, "a new map")
+    if args.template:
+        found = template_path(args.template)
+        if found is None:
+            raise MapError(f"no template {args.template!r} (templates: {', '.join(template_names())})")
+        arch = interchange.loads(found.read_bytes())
+    else:
+        arch = ArchitectureMap(info=MapInfo(name=path.stem))
+    write_new_file(path.absolute(), arch)
+    print(f"created {path} ({len(arch)} channels)")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.store.merge import import_into
+
+    target = Path(args.into)
+    _need(target, MAP_SUFFIXES, "--into")
+    arch = read_source(Path(args.source), args.flows)
+    added, created = import_into(target.absolute(), arch)
+    verb = "created" if created else "imported into"
+    print(f"{verb} {target}: {added} channels, {len(arch.flows)} flows")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from desktop.domain.coherence import assess, summary_text
+
+    report = assess(read_map(args.map))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(summary_text(report))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.to)
+    suffix = out.suffix.lower()
+    if not out.parent.is_dir():
+        raise MapError(f"the folder {out.parent} does not exist")
+    if not 1 <= args.scale <= 4:
+        raise MapError(f"--scale must be between 1 and 4, not {args.scale:g}")
+    arch = read_map(args.map)
+    if suffix == ".json":
+        from desktop.domain import interchange
+        from desktop.io.atomic import write_text
+
+        write_text(out, interchange.dumps(arch))
+    elif suffix == ".csv":
+        from desktop.io.tables import write_channels_csv
+
+        write_channels_csv(arch, out)
+    elif suffix == ".xlsx":
+        from desktop.domain.coherence import assess
+        from desktop.io.tables import write_workbook
+
+        write_workbook(arch, assess(arch), out)
+    elif suffix in (".png", ".svg", ".pdf"):
+        from desktop.io.images import ExportOptions, export_map
+
+        export_map(arch, out, ExportOptions(scale=args.scale, theme=args.theme, transparent=args.transparent))
+    else:
+        raise MapError(f"{out.name}: export writes .png, .svg, .pdf, .json, .csv or .xlsx")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    from desktop.domain.coherence import assess
+    from desktop.store import versions
+    from desktop.store.document import MapDocument
+
+    path = Path(args.map)
+    _need(path, MAP_SUFFIXES, "versions live in a map file, which")
+    if args.list:
+        with MapDocument.open(path, read_only=True) as doc:
+            found = versions.list_versions(doc)
+        if args.json:
+            rows = [
+                {"name": v.name, "note": v.note, "created": v.created, "score": round(v.score, 1)}
+                for v in found
+            ]
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        elif not found:
+            print(f"{path.name} has no saved versions")
+        else:
+            for v in found:
+                note = f"  {v.note}" if v.note else ""
+                print(f"{v.name:<24} {v.score:5.1f}  {v.created}{note}")
+        return 0
+    with MapDocument.open(path) as doc:
+        if doc.read_only:
+            raise MapError(doc.read_only_reason)
+        arch = doc.load()
+        saved = versions.save_version(doc, args.save, args.note, arch, assess(arch).score)
+    print(f"saved version {saved.name!r} of {path.name} (score {saved.score:.1f})")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from desktop.domain.compare import compare, comparison_text
+
+    if len(args.maps) == 1:
+        from desktop.store import versions
+        from desktop.store.document import MapDocument
+
+        if not args.from_version:
+            raise MapError("compare MAP needs --from NAME (or give two map files)")
+        path = Path(args.maps[0])
+        _need(path, MAP_SUFFIXES, "a map with versions")
+        with MapDocument.open(path, read_only=True) as doc:
+            before = versions.load_version(doc, args.from_version)
+            after = versions.load_version(doc, args.to_version) if args.to_version else doc.load()
+    elif len(args.maps) == 2:
+        if args.from_version or args.to_version:
+            raise MapError("--from/--to go with one map file, not two")
+        before, after = read_map(args.maps[0]), read_map(args.maps[1])
+    else:
+        raise MapError("compare takes one map (with --from) or two maps")
+    result = compare(before, after)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(comparison_text(result))
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": cmd_new,
+    "import": cmd_import,
+    "score": cmd_score,
+    "export": cmd_export,
+    "version": cmd_version,
+    "compare": cmd_compare,
+}

@@ -1,0 +1,167 @@
+"""The interchange JSON of formats.md: parse with full validation, and write.
+
+Parsing is all-or-nothing: the first bad entry raises MapError naming it
+("channels[2] (id c3): unknown layer ..."), and nothing is built.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from desktop.domain.errors import MapError
+from desktop.domain.layers import Layer
+from desktop.domain.layout import place_missing
+from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.validation import (
+    MAX_NAME,
+    check_channel,
+    check_flow,
+    clean_text,
+    parse_coordinate,
+    parse_number,
+)
+
+FORMAT = "distribution-architecture"
+VERSION = 1
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def loads(text: str | bytes) -> ArchitectureMap:
+    """Parse interchange JSON text into a validated map."""
+    if len(text) > MAX_BYTES:
+        raise MapError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise MapError(f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})", where) from None
+    except RecursionError:
+        raise MapError("the JSON is nested too deeply") from None
+    return from_dict(data)
+
+
+def from_dict(data: Any) -> ArchitectureMap:
+    """Validate an interchange object and build the map."""
+    if not isinstance(data, dict):
+        raise MapError("the JSON must be an object with format, version, channels and flows")
+    if data.get("format") != FORMAT:
+        raise MapError(f"format must be {FORMAT!r}, not {data.get('format')!r}", "format")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise MapError("version must be a whole number", "version")
+    if version > VERSION:
+        raise MapError(
+            f"version {version} is newer than this program reads ({VERSION}); update it", "version"
+        )
+    if version < 1:
+        raise MapError(f"version {version} is not a known version", "version")
+    raw_channels = data.get("channels", [])
+    raw_flows = data.get("flows", [])
+    if not isinstance(raw_channels, list):
+        raise MapError("channels must be a list", "channels")
+    if not isinstance(raw_flows, list):
+        raise MapError("flows must be a list", "flows")
+    info = MapInfo(
+        name=clean_text(data.get("name"), "name", MAX_NAME).strip() or "Untitled map",
+        description=clean_text(data.get("description"), "description"),
+    )
+    arch = ArchitectureMap(info=info)
+    for index, raw in enumerate(raw_channels):
+        channel = _channel(raw, index)
+        where = f"channels[{index}] (id {channel.id})"
+        if arch.has_channel(channel.id):
+            raise MapError(f"duplicate id {channel.id!r}", where)
+        try:
+            check_channel(arch, channel)
+        except MapError as exc:
+            raise MapError(exc.message, where) from None
+        arch.put_channel(channel)
+    for index, raw in enumerate(raw_flows):
+        flow = _flow(raw, index)
+        try:
+            check_flow(arch, flow)
+        except MapError as exc:
+            raise MapError(exc.message, f"flows[{index}] ({flow.source} -> {flow.target})") from None
+        arch.put_flow(flow)
+    place_missing(arch)
+    return arch
+
+
+def _channel(raw: Any, index: int) -> Channel:
+    where = f"channels[{index}]"
+    if not isinstance(raw, dict):
+        raise MapError("each channel must be an object", where)
+    for key in ("id", "name", "layer"):
+        if raw.get(key) is None or str(raw.get(key)).strip() == "":
+            raise MapError(f"missing required field {key!r}", where)
+    if isinstance(raw["id"], dict | list | bool):
+        raise MapError("id must be text", where)
+    cid = clean_text(raw["id"], "id", MAX_NAME).strip()
+    where = f"channels[{index}] (id {cid})"
+    try:
+        layer = Layer.parse(raw["layer"]) if isinstance(raw["layer"], str) else Layer.parse(None)
+    except ValueError as exc:
+        raise MapError(str(exc), where) from None
+    try:
+        values: dict[str, Any] = {name: clean_text(raw.get(name), name) for name in TEXT_FIELDS}
+        for name in NUMBER_FIELDS:
+            values[name] = parse_number(raw.get(name), name)
+        x = parse_coordinate(raw.get("x"), "x")
+        y = parse_coordinate(raw.get("y"), "y")
+        name = clean_text(raw["name"], "name", MAX_NAME).strip()
+    except MapError as exc:
+        raise MapError(exc.message, where) from None
+    return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)
+
+
+def _flow(raw: Any, index: int) -> Flow:
+    where = f"flows[{index}]"
+    if not isinstance(raw, dict):
+        raise MapError("each flow must be an object", where)
+    for key in ("source", "target"):
+        if raw.get(key) is None or isinstance(raw.get(key), dict | list | bool):
+            raise MapError(f"missing required field {key!r}", where)
+    try:
+        return Flow(
+            source=str(raw["source"]).strip(),
+            target=str(raw["target"]).strip(),
+            rule=clean_text(raw.get("rule"), "rule"),
+            label=clean_text(raw.get("label"), "label"),
+            ord=index + 1,
+        )
+    except MapError as exc:
+        raise MapError(exc.message, where) from None
+
+
+def _number_out(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def to_dict(arch: ArchitectureMap) -> dict[str, Any]:
+    """The interchange object of a map, in creation order."""
+    channels = []
+    for c in arch.iter_channels():
+        entry: dict[str, Any] = {"id": c.id, "name": c.name, "layer": c.layer.value}
+        for name in TEXT_FIELDS:
+            entry[name] = getattr(c, name)
+        for name in NUMBER_FIELDS:
+            entry[name] = _number_out(getattr(c, name))
+        entry["x"] = _number_out(c.x)
+        entry["y"] = _number_out(c.y)
+        channels.append(entry)
+    flows = [{"source": f.source, "target": f.target, "rule": f.rule, "label": f.label} for f in arch.flows]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": arch.info.name,
+        "description": arch.info.description,
+        "channels": channels,
+        "flows": flows,
+    }
+
+
+def dumps(arch: ArchitectureMap) -> str:
+    return json.dumps(to_dict(arch), indent=2, ensure_ascii=False) + "\n"

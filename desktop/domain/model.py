@@ -1,0 +1,239 @@
+"""Channels, flows and the map that holds them.
+
+The map keeps adjacency indexes so that the coherence engine and the canvas
+can ask "what flows leave this channel" in constant time, and so that every
+edit stays linear in the size of what it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+
+from desktop.domain.layers import Layer
+
+TEXT_FIELDS: tuple[str, ...] = ("function", "tool", "segment", "motion", "message", "notes")
+NUMBER_FIELDS: tuple[str, ...] = ("monthly_spend", "leads_per_month")
+CHANNEL_FIELDS: tuple[str, ...] = ("name", "layer", *TEXT_FIELDS, *NUMBER_FIELDS, "x", "y")
+FLOW_FIELDS: tuple[str, ...] = ("rule", "label")
+
+
+def fold(text: str | None) -> str:
+    """Text as the contract compares it: trimmed and case-folded; None is blank."""
+    return (text or "").strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One channel or tool placed in a layer. Immutable: edits replace it."""
+
+    id: str
+    name: str
+    layer: Layer
+    function: str = ""
+    tool: str = ""
+    segment: str = ""
+    motion: str = ""
+    message: str = ""
+    monthly_spend: float | None = None
+    leads_per_month: float | None = None
+    notes: str = ""
+    x: float | None = None
+    y: float | None = None
+    ord: int = 0
+
+    def with_changes(self, **changes: object) -> Channel:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def key(self) -> str:
+        """The name as names are compared for uniqueness."""
+        return fold(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A directed flow of signals or leads from one channel to another."""
+
+    source: str
+    target: str
+    rule: str = ""
+    label: str = ""
+    ord: int = 0
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    def with_changes(self, **changes: object) -> Flow:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class MapInfo:
+    """The map's own metadata."""
+
+    name: str = "Untitled map"
+    description: str = ""
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass
+class ArchitectureMap:
+    """A whole distribution architecture: metadata, channels and flows.
+
+    Channels and flows are kept in creation order (`ord`), which is also the
+    order of every export, so that JSON round trips are identical.
+    """
+
+    info: MapInfo = field(default_factory=MapInfo)
+    _channels: dict[str, Channel] = field(default_factory=dict)
+    _flows: dict[tuple[str, str], Flow] = field(default_factory=dict)
+    _out: dict[str, dict[str, Flow]] = field(default_factory=dict)
+    _in: dict[str, dict[str, Flow]] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        channels: Iterable[Channel] = (),
+        flows: Iterable[Flow] = (),
+        info: MapInfo | None = None,
+    ) -> ArchitectureMap:
+        """Build a map from trusted parts (already validated)."""
+        arch = cls(info=info or MapInfo())
+        for channel in sorted(channels, key=lambda c: c.ord):
+            arch.put_channel(channel)
+        for flow in sorted(flows, key=lambda f: f.ord):
+            arch.put_flow(flow)
+        return arch
+
+    # --- reading -----------------------------------------------------------
+    @property
+    def channels(self) -> list[Channel]:
+        return list(self._channels.values())
+
+    @property
+    def flows(self) -> list[Flow]:
+        return list(self._flows.values())
+
+    def __len__(self) -> int:
+        return len(self._channels)
+
+    def iter_channels(self) -> Iterator[Channel]:
+        return iter(self._channels.values())
+
+    def channel(self, channel_id: str) -> Channel:
+        return self._channels[channel_id]
+
+    def has_channel(self, channel_id: str) -> bool:
+        return channel_id in self._channels
+
+    def channel_by_name(self, name: str) -> Channel | None:
+        found = self._names.get(fold(name))
+        return self._channels[found] if found else None
+
+    def flow(self, source: str, target: str) -> Flow | None:
+        return self._flows.get((source, target))
+
+    def outgoing(self, channel_id: str) -> list[Flow]:
+        return list(self._out.get(channel_id, {}).values())
+
+    def incoming(self, channel_id: str) -> list[Flow]:
+        return list(self._in.get(channel_id, {}).values())
+
+    def flows_of(self, channel_id: str) -> list[Flow]:
+        """Every flow that touches the channel, each once."""
+        seen = dict(self._out.get(channel_id, {}))
+        result = list(seen.values())
+        result += [f for f in self._in.get(channel_id, {}).values() if f.source != channel_id]
+        return result
+
+    def in_layer(self, layer: Layer) -> list[Channel]:
+        return [c for c in self._channels.values() if c.layer is layer]
+
+    def next_channel_ord(self) -> int:
+        return max((c.ord for c in self._channels.values()), default=0) + 1
+
+    def next_flow_ord(self) -> int:
+        return max((f.ord for f in self._flows.values()), default=0) + 1
+
+    def next_channel_id(self) -> str:
+        taken = self._channels
+        n = len(taken) + 1
+        while f"c{n}" in taken:
+            n += 1
+        return f"c{n}"
+
+    def unique_name(self, wanted: str, exclude: str | None = None) -> str:
+        """`wanted`, or "wanted 2", "wanted 3"… when the name is taken."""
+        base = wanted.strip() or "Channel"
+        owner = self._names.get(fold(base))
+        if owner is None or owner == exclude:
+            return base
+        n = 2
+        while True:
+            candidate = f"{base} {n}"
+            owner = self._names.get(fold(candidate))
+            if owner is None or owner == exclude:
+                return candidate
+            n += 1
+
+    def copy(self) -> ArchitectureMap:
+        return ArchitectureMap.build(self.channels, self.flows, replace(self.info))
+
+    def same_content(self, other: ArchitectureMap) -> bool:
+        """Equal channels and flows (metadata times aside)."""
+        return (
+            self.channels == other.channels
+            and self.flows == other.flows
+            and (self.info.name, self.info.description) == (other.info.name, other.info.description)
+        )
+
+    # --- low-level mutation (used by edits; no validation here) -------------
+    def put_channel(self, channel: Channel) -> None:
+        """Insert or replace a channel, keeping `ord` order."""
+        old = self._channels.get(channel.id)
+        if old is not None and self._names.get(old.key) == old.id:
+            del self._names[old.key]
+        last = next(reversed(self._channels.values()), None) if self._channels else None
+        in_order = old is not None and old.ord == channel.ord
+        if old is None and (last is None or last.ord < channel.ord):
+            in_order = True
+        self._channels[channel.id] = channel
+        if not in_order:
+            ordered = sorted(self._channels.values(), key=lambda c: c.ord)
+            self._channels = {c.id: c for c in ordered}
+        self._names[channel.key] = channel.id
+
+    def drop_channel(self, channel_id: str) -> Channel:
+        channel = self._channels.pop(channel_id)
+        if self._names.get(channel.key) == channel_id:
+            del self._names[channel.key]
+        self._out.pop(channel_id, None)
+        self._in.pop(channel_id, None)
+        return channel
+
+    def put_flow(self, flow: Flow) -> None:
+        old = self._flows.get(flow.pair)
+        last = next(reversed(self._flows.values()), None) if self._flows else None
+        in_order = (old is not None and old.ord == flow.ord) or (
+            old is None and (last is None or last.ord < flow.ord)
+        )
+        self._flows[flow.pair] = flow
+        if not in_order:
+            ordered = sorted(self._flows.values(), key=lambda f: f.ord)
+            self._flows = {f.pair: f for f in ordered}
+        self._out.setdefault(flow.source, {})[flow.target] = flow
+        self._in.setdefault(flow.target, {})[flow.source] = flow
+
+    def drop_flow(self, source: str, target: str) -> Flow:
+        flow = self._flows.pop((source, target))
+        self._out.get(source, {}).pop(target, None)
+        self._in.get(target, {}).pop(source, None)
+        return flow
+
+
+def channel_field_names() -> list[str]:
+    return [f.name for f in fields(Channel)]

@@ -1,0 +1,116 @@
+"""The rules a map must keep (formats.md): unique names, known layers, sane numbers, valid flows.
+
+Every way into a map (JSON, CSV/XLSX, an edit in the window) calls these, so
+the rules live in one place and a bad value is refused before anything changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from desktop.domain.errors import MapError
+from desktop.domain.layers import Layer
+from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, fold
+
+MAX_TEXT = 10_000
+MAX_NAME = 200
+
+
+def parse_number(value: object, field_name: str) -> float | None:
+    """A non-negative finite number, or None for blank. Accepts "12,000" and " 1 200 "."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MapError(f"{field_name} must be a number, not {value!r}")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        if text == "" or text.casefold() == "nan":
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise MapError(f"{field_name} must be a number, not {str(value).strip()!r}") from None
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise MapError(f"{field_name} must be a finite number")
+    if number < 0:
+        raise MapError(f"{field_name} must not be negative ({_show(number)})")
+    return number
+
+
+def parse_coordinate(value: object, field_name: str) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise MapError(f"{field_name} must be a number")
+    try:
+        number = float(value)
+    except ValueError:
+        raise MapError(f"{field_name} must be a number, not {value!r}") from None
+    if not math.isfinite(number) or abs(number) > 1e7:
+        raise MapError(f"{field_name} is out of range")
+    return number
+
+
+def clean_text(value: object, field_name: str, limit: int = MAX_TEXT) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, dict | list):
+        raise MapError(f"{field_name} must be text")
+    text = str(value)
+    if "\x00" in text:
+        raise MapError(f"{field_name} contains a NUL character")
+    if len(text) > limit:
+        raise MapError(f"{field_name} is too long ({len(text):,} characters; at most {limit:,})")
+    return text
+
+
+def check_channel(arch: ArchitectureMap, channel: Channel, replacing: str | None = None) -> None:
+    """Refuse a channel that would break the map's rules (replacing: the id it updates)."""
+    if not channel.id.strip():
+        raise MapError("a channel needs an id")
+    if not channel.name.strip():
+        raise MapError("a channel needs a name")
+    if len(channel.name) > MAX_NAME:
+        raise MapError(f"the name is too long (at most {MAX_NAME} characters)")
+    if not isinstance(channel.layer, Layer):
+        raise MapError(f"unknown layer {channel.layer!r}")
+    if replacing is None and arch.has_channel(channel.id):
+        raise MapError(f"the id {channel.id!r} is already used")
+    owner = arch.channel_by_name(channel.name)
+    if owner is not None and owner.id != (replacing or channel.id):
+        raise MapError(f"the name {channel.name.strip()!r} is already used by another channel")
+    for name in NUMBER_FIELDS:
+        value = getattr(channel, name)
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise MapError(f"{name} must be a non-negative number")
+    for name in TEXT_FIELDS:
+        clean_text(getattr(channel, name), name)
+
+
+def check_flow(arch: ArchitectureMap, flow: Flow, replacing: bool = False) -> None:
+    """Refuse self-flows, repeated pairs and flows to unknown channels."""
+    for end in (flow.source, flow.target):
+        if not arch.has_channel(end):
+            raise MapError(f"the flow refers to an unknown channel {end!r}")
+    if flow.source == flow.target:
+        name = arch.channel(flow.source).name
+        raise MapError(f"a flow cannot go from {name!r} to itself")
+    if not replacing and arch.flow(flow.source, flow.target) is not None:
+        a, b = arch.channel(flow.source).name, arch.channel(flow.target).name
+        raise MapError(f"there is already a flow from {a!r} to {b!r}")
+    clean_text(flow.rule, "rule")
+    clean_text(flow.label, "label")
+
+
+def names_equal(a: str, b: str) -> bool:
+    return fold(a) == fold(b)
+
+
+def _show(number: float) -> str:
+    return str(int(number)) if number.is_integer() else str(number)

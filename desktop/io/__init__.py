@@ -1,0 +1,1 @@
+"""Files in and out: images, PDF, CSV/XLSX tables, JSON, atomic writes."""

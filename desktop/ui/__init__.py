@@ -1,0 +1,1 @@
+"""The main window and its docks: palette, inspector, coherence panel, history, dialogs."""

@@ -1,0 +1,298 @@
+"""`MainWindow`: one open map with its canvas, palette, inspector, coherence panel and history.
+
+Construction never blocks on a dialog: a map that cannot be opened falls back
+to the sample, and the reason is shown once the window is up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
+
+from desktop import APP_NAME
+from desktop.canvas.scene import MapScene
+from desktop.canvas.theme import theme_named
+from desktop.canvas.view import MapView
+from desktop.commands.session import Change, MapSession
+from desktop.domain import interchange
+from desktop.domain import operations as ops
+from desktop.domain.catalog import default_catalog
+from desktop.domain.errors import MapError
+from desktop.domain.layers import LAYERS, Layer
+from desktop.resources import sample_map_path
+from desktop.store.document import MapDocument, write_new_file
+from desktop.ui import settings
+from desktop.ui.coherence_panel import CoherencePanel
+from desktop.ui.inspector import InspectorDock
+from desktop.ui.menus import build_menus
+from desktop.ui.palette import PaletteDock
+from desktop.ui.style import apply_app_style, system_prefers_dark
+
+
+def sample_document_path() -> Path:
+    """The user's own copy of the sample map (made on first launch), so edits to it are kept."""
+    folder = settings.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "Sample - Acme GTM audit.distarch"
+    if not path.exists():
+        arch = interchange.loads(sample_map_path().read_bytes())
+        write_new_file(path, arch)
+    return path
+
+
+class MainWindow(QMainWindow):
+    """The editor window for one map file (None: the last map, else the sample)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(1600, 960)
+        self.session: MapSession | None = None
+        self.scene: MapScene | None = None
+        self.undo_group = QUndoGroup(self)
+        self.theme_name = settings.get("theme", "system")
+        self._pending_message = ""
+        self.view = MapView(None)
+        self.setCentralWidget(self.view)
+        self.palette_dock = PaletteDock(default_catalog(), self)
+        self.inspector = InspectorDock(self)
+        self.coherence = CoherencePanel(self)
+        self.history = QDockWidget("History", self)
+        self.history.setObjectName("historyDock")
+        self.history_view = QUndoView(self.undo_group)
+        self.history_view.setEmptyLabel("Opened map")
+        self.history.setWidget(self.history_view)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.coherence)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history)
+        self.tabifyDockWidget(self.inspector, self.history)
+        self.inspector.raise_()
+        self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
+        self.actions_by_name: dict[str, QAction] = {}
+        build_menus(self)
+        self._build_status()
+        self.palette_dock.quick_add.connect(self.quick_add)
+        self.coherence.finding_activated.connect(self.frame_channels)
+        self.view.rename_committed.connect(self.rename_channel)
+        self.view.zoom_changed.connect(self._zoom_changed)
+        self._open_initial(path)
+        self.apply_theme(self.theme_name, remember=False)
+
+    # --- opening maps ---------------------------------------------------------------
+    def _open_initial(self, path: str | Path | None) -> None:
+        candidates: list[Path] = []
+        if path is not None:
+            candidates.append(Path(path))
+        else:
+            last = settings.last_map()
+            if last is not None and last.exists():
+                candidates.append(last)
+        for candidate in candidates:
+            try:
+                self.open_document(MapDocument.open(candidate))
+                return
+            except MapError as exc:
+                self._pending_message = str(exc)
+        try:
+            self.open_document(MapDocument.open(sample_document_path()))
+        except MapError as exc:  # the user's sample copy is damaged: start from a fresh one
+            self._pending_message = str(exc)
+            fresh = settings.data_dir() / "Sample (fresh copy).distarch"
+            if not fresh.exists():
+                write_new_file(fresh, interchange.loads(sample_map_path().read_bytes()))
+            self.open_document(MapDocument.open(fresh))
+        if self._pending_message:
+            QTimer.singleShot(0, self._show_pending)
+
+    def _show_pending(self) -> None:
+        message, self._pending_message = self._pending_message, ""
+        if message:
+            self.show_problem("The map could not be opened", message, modal=False)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a map chosen by the user; a refused file gets a dialog and changes nothing."""
+        try:
+            document = MapDocument.open(Path(path))
+        except MapError as exc:
+            self.show_problem("This map cannot be opened", str(exc))
+            return False
+        self.open_document(document)
+        return True
+
+    def open_document(self, document: MapDocument) -> None:
+        old = self.session
+        session = MapSession(document, self)
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        scene = MapScene(session, self.canvas_theme())
+        self.scene = scene
+        self.view.cancel_rename()
+        self.view.set_map_scene(scene)
+        scene.message.connect(self.flash)
+        scene.selectionChanged.connect(self._selection_changed)
+        session.changed.connect(self._map_changed)
+        session.failed.connect(self.flash)
+        session.write_failed.connect(self._write_failed)
+        self.inspector.bind(session, scene)
+        self.coherence.bind(session, scene, self.view)
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+            old.close()
+            old.deleteLater()
+        settings.remember_map(document.path)
+        self._refresh_title()
+        self._refresh_status()
+        self._refresh_read_only()
+        for hook in getattr(self, "open_hooks", []):
+            hook(session)
+        QTimer.singleShot(0, self.view.fit)
+
+    def canvas_theme(self):
+        return theme_named(self.resolved_theme())
+
+    def resolved_theme(self) -> str:
+        if self.theme_name == "system":
+            return "dark" if system_prefers_dark() else "light"
+        return self.theme_name
+
+    def apply_theme(self, name: str, remember: bool = True) -> None:
+        self.theme_name = name
+        resolved = self.resolved_theme()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_app_style(app, dark=resolved == "dark")
+        if self.scene is not None:
+            self.scene.set_theme(theme_named(resolved))
+        action = self.actions_by_name.get(f"theme-{name}")
+        if action is not None:
+            action.setChecked(True)
+        if remember:
+            settings.put("theme", name)
+
+    # --- edits from the window ------------------------------------------------------------
+    def quick_add(self, name: str, layer: Layer) -> None:
+        if self.session is None or self.scene is None:
+            return
+        entry = default_catalog().by_name(name)
+        edits = ops.add_channel(self.session.map, name, layer, function=entry.function if entry else "")
+        channel = edits[0].channel  # type: ignore[union-attr]
+        if self.session.perform(f"Add {channel.name} to {layer.title}", edits):
+            self.scene.select_channels([channel.id])
+            item = self.scene.channel_items.get(channel.id)
+            if item is not None:
+                self.view.ensureVisible(item, 40, 40)
+            self.flash(f"Added {channel.name} to {layer.title}")
+
+    def rename_channel(self, channel_id: str, name: str) -> None:
+        if self.session is None or not self.session.map.has_channel(channel_id):
+            return
+        old = self.session.map.channel(channel_id).name
+        if name.strip() == old:
+            return
+        try:
+            edits = ops.update_channel(self.session.map, channel_id, name=name)
+        except MapError as exc:
+            self.flash(exc.message)
+            return
+        self.session.perform(f"Rename {old} to {name.strip()}", edits)
+
+    def frame_channels(self, ids: list[str]) -> None:
+        if self.scene is None:
+            return
+        if not ids:
+            return
+        self.scene.select_channels(ids)
+        self.view.frame(self.scene.items_rect(ids))
+
+    # --- status ------------------------------------------------------------------------------------
+    def _build_status(self) -> None:
+        bar = self.statusBar()
+        self.saved_label = QLabel("Saved")
+        self.saved_label.setObjectName("savedState")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts")
+        self.zoom_label = QLabel("100 %")
+        self.zoom_label.setObjectName("zoomLevel")
+        bar.addPermanentWidget(self.saved_label)
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.zoom_label)
+
+    def flash(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _write_failed(self, message: str) -> None:
+        self.saved_label.setText("Not saved")
+        self.show_problem("The edit could not be saved", message, modal=False)
+        if self.session is not None:
+            self.session.reload()
+        self._refresh_status()
+
+    def show_problem(self, title: str, message: str, modal: bool = True) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("problemDialog")
+        if modal and QApplication.platformName() != "offscreen":
+            box.exec()
+        else:
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    def _map_changed(self, change: Change) -> None:
+        if change.info:
+            self._refresh_title()
+        self._refresh_status()
+
+    def _selection_changed(self) -> None:
+        if self.scene is None:
+            return
+        ids = self.scene.selected_channel_ids()
+        if len(ids) == 1 and self.session is not None:
+            self.palette_dock.set_lane(self.session.map.channel(ids[0]).layer)
+        self.actions_by_name["connect"].setEnabled(len(ids) == 2)
+
+    def _refresh_title(self) -> None:
+        if self.session is None:
+            return
+        suffix = " [read-only]" if self.session.read_only else ""
+        self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {APP_NAME}")
+        self.setWindowFilePath(str(self.session.document.path))
+
+    def _refresh_status(self) -> None:
+        if self.session is None:
+            return
+        arch = self.session.map
+        self.counts_label.setText(f"{len(arch)} channels · {len(arch.flows)} flows")
+        if self.session.read_only:
+            self.saved_label.setText("Read-only")
+            self.saved_label.setToolTip(self.session.document.read_only_reason)
+        else:
+            self.saved_label.setText("Saved")
+            self.saved_label.setToolTip(f"Every edit is saved to {self.session.document.path}")
+
+    def _refresh_read_only(self) -> None:
+        read_only = self.session is not None and self.session.read_only
+        for name in ("delete", "paste", "duplicate", "connect", "rename", "import", "cut"):
+            action = self.actions_by_name.get(name)
+            if action is not None:
+                action.setEnabled(not read_only)
+        self.palette_dock.quick.setEnabled(not read_only)
+        if read_only and self.session is not None:
+            self.flash(self.session.document.read_only_reason)
+
+    def _zoom_changed(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{zoom * 100:.0f} %")
+
+    def closeEvent(self, event) -> None:
+        if self.session is not None:
+            self.undo_group.removeStack(self.session.undo_stack)
+            self.session.close()
+            self.session = None
+        super().closeEvent(event)
+
+
+LAYER_SHORTCUTS = {layer: QKeySequence(f"Ctrl+{i + 1}") for i, layer in enumerate(LAYERS)}

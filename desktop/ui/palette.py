@@ -1,0 +1,169 @@
+"""The palette dock: a searchable catalog of channel types, grouped by layer, and the quick-add box.
+
+The palette view is named `palette`; its model's `mimeData()` produces exactly
+what the canvas accepts on drop (desktop.canvas.mime).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.canvas import mime
+from desktop.domain.catalog import Catalog, CatalogEntry
+from desktop.domain.layers import LAYERS, Layer
+from desktop.ui.icons import channel_icon
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CatalogModel(QStandardItemModel):
+    """Layers as groups, catalog entries as draggable children."""
+
+    def __init__(self, catalog: Catalog, parent=None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        for layer in LAYERS:
+            group = QStandardItem(layer.title)
+            group.setEditable(False)
+            group.setDragEnabled(False)
+            group.setSelectable(False)
+            font = group.font()
+            font.setBold(True)
+            group.setFont(font)
+            for entry in catalog.entries:
+                if entry.layer is not layer:
+                    continue
+                item = QStandardItem(channel_icon(entry.icon, entry.colour, 28, entry.name), entry.name)
+                item.setEditable(False)
+                item.setData(entry, ENTRY_ROLE)
+                item.setToolTip(f"{entry.name}: usually {layer.title.lower()} · drag onto a lane")
+                group.appendRow(item)
+            self.appendRow(group)
+
+    def mimeTypes(self) -> list[str]:
+        return [mime.CHANNEL_TYPES_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        entries = []
+        for index in indexes:
+            entry = index.data(ENTRY_ROLE)
+            if isinstance(entry, CatalogEntry):
+                entries.append({"name": entry.name, "layer": entry.layer.value, "function": entry.function})
+        data = QMimeData()
+        data.setData(mime.CHANNEL_TYPES_MIME, mime.encode(entries))
+        data.setText("\n".join(e["name"] for e in entries))
+        return data
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+
+class PaletteDock(QDockWidget):
+    """Catalog + search + quick-add. Signal `quick_add(name, layer)` when Enter is pressed."""
+
+    quick_add = Signal(str, object)
+
+    def __init__(self, catalog: Catalog, parent=None) -> None:
+        super().__init__("Channels", parent)
+        self.setObjectName("paletteDock")
+        self.catalog = catalog
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+
+        quick_label = QLabel("Quick add")
+        quick_label.setObjectName("sectionLabel")
+        layout.addWidget(quick_label)
+        row = QHBoxLayout()
+        self.quick = QLineEdit()
+        self.quick.setObjectName("quickAdd")
+        self.quick.setPlaceholderText("Type a channel, press Enter")
+        self.quick.setAccessibleName("Quick add a channel")
+        self.quick.setClearButtonEnabled(True)
+        completer = QCompleter([e.name for e in catalog.entries], self.quick)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.quick.setCompleter(completer)
+        self.quick.returnPressed.connect(self._submit)
+        self.lane = QComboBox()
+        self.lane.setObjectName("quickAddLane")
+        self.lane.setAccessibleName("Lane for quick add")
+        for layer in LAYERS:
+            self.lane.addItem(
+                layer.title.split()[-1].capitalize() if layer is not Layer.FEEDBACK else "Feedback", layer
+            )
+        self.lane.setToolTip("The lane new channels go to (Ctrl+1 … Ctrl+4)")
+        row.addWidget(self.quick, 1)
+        row.addWidget(self.lane)
+        layout.addLayout(row)
+
+        search_label = QLabel("Catalog")
+        search_label.setObjectName("sectionLabel")
+        layout.addWidget(search_label)
+        self.search = QLineEdit()
+        self.search.setObjectName("paletteSearch")
+        self.search.setPlaceholderText("Search channel types")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+
+        self.model = CatalogModel(catalog, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search.textChanged.connect(self._filter)
+        self.view = QTreeView()
+        self.view.setObjectName("palette")
+        self.view.setAccessibleName("Channel catalog")
+        self.view.setModel(self.proxy)
+        self.view.setHeaderHidden(True)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setIconSize(self.view.iconSize().expandedTo(self.view.iconSize().__class__(24, 24)))
+        self.view.setUniformRowHeights(True)
+        self.view.expandAll()
+        self.view.doubleClicked.connect(self._activate)
+        layout.addWidget(self.view, 1)
+        hint = QLabel("Drag onto a lane, or double-click to add to the quick-add lane.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.setWidget(body)
+
+    def current_lane(self) -> Layer:
+        return self.lane.currentData()
+
+    def set_lane(self, layer: Layer) -> None:
+        self.lane.setCurrentIndex(LAYERS.index(layer))
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self.view.expandAll()
+
+    def _submit(self) -> None:
+        name = self.quick.text().strip()
+        if not name:
+            return
+        self.quick_add.emit(name, self.current_lane())
+        self.quick.clear()
+        self.quick.setFocus()
+
+    def _activate(self, index) -> None:
+        entry = index.data(ENTRY_ROLE)
+        if isinstance(entry, CatalogEntry):
+            self.quick_add.emit(entry.name, self.current_lane())

@@ -1,0 +1,63 @@
+"""The application's look: Fusion, a light or dark palette, and a little styling for the docks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+BASE_QSS = """
+QDockWidget::title { padding: 6px 8px; font-weight: 600; }
+QLabel#sectionLabel { font-weight: 600; margin-top: 4px; }
+QLabel#hint { color: palette(mid); }
+QLineEdit#quickAdd { padding: 6px; font-size: 15px; }
+QTreeView#palette::item { padding: 3px 0; }
+QListWidget#findings::item { padding: 6px 4px; border-bottom: 1px solid palette(midlight); }
+QStatusBar QLabel { padding: 0 8px; }
+"""
+
+
+def system_prefers_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    try:
+        return hints.colorScheme() == Qt.ColorScheme.Dark
+    except AttributeError:  # pragma: no cover - older Qt
+        return False
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#111827",
+        QPalette.ColorRole.WindowText: "#f1f5f9",
+        QPalette.ColorRole.Base: "#0b1120",
+        QPalette.ColorRole.AlternateBase: "#1e293b",
+        QPalette.ColorRole.Text: "#f1f5f9",
+        QPalette.ColorRole.Button: "#1f2937",
+        QPalette.ColorRole.ButtonText: "#f1f5f9",
+        QPalette.ColorRole.Highlight: "#2563eb",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#1f2937",
+        QPalette.ColorRole.ToolTipText: "#f1f5f9",
+        QPalette.ColorRole.PlaceholderText: "#94a3b8",
+        QPalette.ColorRole.Mid: "#94a3b8",
+        QPalette.ColorRole.Midlight: "#334155",
+    }
+    for role, colour in colours.items():
+        p.setColor(role, QColor(colour))
+    return p
+
+
+def light_palette() -> QPalette:
+    p = QApplication.style().standardPalette()
+    p.setColor(QPalette.ColorRole.Mid, QColor("#64748b"))
+    p.setColor(QPalette.ColorRole.Midlight, QColor("#e2e8f0"))
+    return p
+
+
+def apply_app_style(app: QApplication, dark: bool | None = None) -> None:
+    app.setStyle("Fusion")
+    if dark is None:
+        dark = system_prefers_dark()
+    app.setPalette(dark_palette() if dark else light_palette())
+    app.setStyleSheet(BASE_QSS)
