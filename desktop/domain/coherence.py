@@ -104,6 +104,18 @@ def assess(arch: ArchitectureMap) -> CoherenceReport:
     return _Assessment(arch).report()
 
 
+def summary_text(report: CoherenceReport) -> str:
+    """The plain-text report of `score` without --json: score, components, drag, findings."""
+    lines = [f"Coherence score: {report.score_text} / 100"]
+    for name in COMPONENTS:
+        value = report.components[name]
+        lines.append(f"  {name:<10} {value:6.1%}  {tenths(WEIGHTS[name] * value)} of {WEIGHTS[name]:g}")
+    lines.append(f"  {'drag':<10} {'':>6}  {-tenths(report.drag) if report.drag else tenths(0)}")
+    lines.append(f"Findings ({len(report.findings)}):" if report.findings else "No findings.")
+    lines += [f"  {-tenths(f.points):>6}  {f.rule:<21} {f.message}" for f in report.findings]
+    return "\n".join(lines)
+
+
 def _names_text(names: Sequence[str], limit: int = 4) -> str:
     """Names as a sentence lists them: A; A and B; A, B and C; or A, B, C and 4 more."""
     shown = (

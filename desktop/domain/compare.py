@@ -128,6 +128,30 @@ def compare(before: ArchitectureMap, after: ArchitectureMap) -> Comparison:
     )
 
 
+def comparison_text(result: Comparison) -> str:
+    """The plain-text report of `compare` without --json; empty sections are left out."""
+    before, after = tenths(result.before.score), tenths(result.after.score)
+    lines = [f"Score {before} → {after} ({'+' if result.delta >= 0 else ''}{tenths(result.delta)})"]
+    sections: list[tuple[str, list[str]]] = [
+        ("Channels added", list(result.channels_added)),
+        ("Channels removed", list(result.channels_removed)),
+        ("Channels moved", [f"{m.name} ({m.from_layer} → {m.to_layer})" for m in result.channels_moved]),
+        ("Channels changed", [f"{c.name} ({', '.join(c.fields)})" for c in result.channels_changed]),
+        ("Flows added", [f"{a} → {b}" for a, b in result.flows_added]),
+        ("Flows removed", [f"{a} → {b}" for a, b in result.flows_removed]),
+        ("Flows changed", [f"{f.source} → {f.target} ({', '.join(f.fields)})" for f in result.flows_changed]),
+        ("Findings resolved", [f"{tenths(f.points)}  {f.message}" for f in result.findings_resolved]),
+        ("New findings", [f"{tenths(f.points)}  {f.message}" for f in result.findings_new]),
+    ]
+    for title, items in sections:
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines += [f"  {item}" for item in items]
+    if len(lines) == 1:
+        lines.append("The two maps have the same channels, flows and findings.")
+    return "\n".join(lines)
+
+
 def finding_identity(finding: Finding) -> tuple[str, tuple[str, ...]]:
     """What makes two findings "the same problem" across maps: the rule and the folded channel names."""
     return (finding.rule, tuple(sorted(fold(name) for name in finding.channels)))
@@ -165,6 +189,8 @@ def _flows_by_names(arch: ArchitectureMap) -> dict[tuple[str, str], tuple[tuple[
     """Each flow keyed by its folded (source, target) names, with the names as shown."""
     result: dict[tuple[str, str], tuple[tuple[str, str], Flow]] = {}
     for flow in arch.flows:
+        if not (arch.has_channel(flow.source) and arch.has_channel(flow.target)):
+            continue
         source, target = arch.channel(flow.source), arch.channel(flow.target)
         result[(source.key, target.key)] = ((source.name, target.name), flow)
     return result

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import pytest
 
-from desktop.domain.coherence import WEIGHTS, CoherenceReport, Finding, assess, tenths
+from desktop.domain.coherence import WEIGHTS, CoherenceReport, Finding, assess, summary_text, tenths
 from desktop.domain.interchange import loads
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow
@@ -170,6 +170,16 @@ def test_worked_example_read_from_interchange_json():
     report = assess(loads(text))
     assert report.score_text == "83.8"
     assert [f.rule for f in report.findings] == ["unruled-routing", "unmeasured-execution"]
+
+
+def test_summary_text_lists_score_components_and_findings():
+    lines = summary_text(assess(worked_example())).splitlines()
+    assert lines[0] == "Coherence score: 83.8 / 100"
+    assert lines[3].split() == ["routing", "50.0%", "10.0", "of", "20"]
+    assert lines[6].split() == ["drag", "0.0"]
+    assert lines[7] == "Findings (2):"
+    assert lines[8].split()[:2] == ["-10.0", "unruled-routing"]
+    assert lines[9].split()[:3] == ["-6.3", "unmeasured-execution", "Email"]
 
 
 def test_perfect_map_scores_100_without_findings():

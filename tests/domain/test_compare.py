@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from desktop.domain.coherence import assess
-from desktop.domain.compare import compare, finding_identity
+from desktop.domain.compare import compare, comparison_text, finding_identity
 from desktop.domain.model import ArchitectureMap, Channel
 from tests.domain.test_coherence import (
     ALIGNED,
@@ -151,3 +151,22 @@ def test_finding_identity_ignores_case_and_order_of_names():
         finding_identity(first) == finding_identity(second) == ("duplicate-function", ("hubspot", "marketo"))
     )
     assert compare(one, two).to_dict()["findings_new"] == []
+
+
+def test_comparison_text_shows_score_change_and_non_empty_sections():
+    text = comparison_text(compare(worked_example(), fixed_example()))
+    assert text.splitlines() == [
+        "Score 83.8 → 100.0 (+16.2)",
+        "Flows added (1):",
+        "  Email nurture → Attribution",
+        "Flows changed (1):",
+        "  Lead scoring → Email nurture (rule)",
+        "Findings resolved (2):",
+        "  10.0  Lead scoring sends to 2 channels but only 1 flow has a rule: add a rule to the flow to Email nurture",
+        "  6.3  Email nurture is not measured: add a flow to a feedback channel such as Attribution",
+    ]
+    same = comparison_text(compare(worked_example(), worked_example()))
+    assert same.splitlines() == [
+        "Score 83.8 → 83.8 (+0.0)",
+        "The two maps have the same channels, flows and findings.",
+    ]

@@ -1,0 +1,96 @@
+"""Primitive edits and user operations: validation, exact inverses, unique names."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain import operations as ops
+from desktop.domain.edits import apply_all
+from desktop.domain.errors import MapError
+from desktop.domain.layers import Layer
+from desktop.domain.layout import LANE_WIDTH
+from desktop.domain.model import ArchitectureMap
+
+
+def test_unique_names_count_up():
+    arch = ArchitectureMap()
+    for _ in range(3):
+        apply_all(arch, ops.add_channel(arch, "Webinars", Layer.CAPTURE))
+    assert [c.name for c in arch.channels] == ["Webinars", "Webinars 2", "Webinars 3"]
+
+
+def test_inverse_restores_the_map_exactly():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "Paid search", Layer.CAPTURE))
+    apply_all(arch, ops.add_channel(arch, "Lead scoring", Layer.ROUTING))
+    apply_all(arch, ops.connect(arch, "c1", "c2", rule="score >= 70"))
+    before = arch.copy()
+    inverses = apply_all(arch, ops.delete(arch, ["c1"]))
+    assert len(arch) == 1 and not arch.flows
+    apply_all(arch, inverses)
+    assert arch.same_content(before)
+
+
+def test_self_flow_and_repeated_pair_are_refused_and_change_nothing():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    apply_all(arch, ops.add_channel(arch, "B", Layer.ROUTING))
+    apply_all(arch, ops.connect(arch, "c1", "c2"))
+    before = arch.copy()
+    with pytest.raises(MapError, match="itself"):
+        apply_all(arch, ops.connect(arch, "c1", "c1"))
+    with pytest.raises(MapError, match="already a flow"):
+        apply_all(arch, ops.connect(arch, "c1", "c2"))
+    assert arch.same_content(before)
+
+
+def test_failed_list_is_rolled_back_whole():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    before = arch.copy()
+    edits = ops.add_channel(arch, "B", Layer.ROUTING) + ops.connect(arch, "c1", "c1")
+    with pytest.raises(MapError):
+        apply_all(arch, edits)
+    assert arch.same_content(before)
+
+
+def test_rename_to_a_taken_name_is_refused():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    apply_all(arch, ops.add_channel(arch, "B", Layer.CAPTURE))
+    with pytest.raises(MapError, match="already used"):
+        apply_all(arch, ops.update_channel(arch, "c2", name=" a "))
+
+
+def test_moving_into_another_lane_changes_layer():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    apply_all(arch, ops.move_channels(arch, {"c1": (LANE_WIDTH * 2 + 30, 200)}))
+    assert arch.channel("c1").layer is Layer.EXECUTION
+
+
+def test_paste_renames_on_clash_and_keeps_inner_flows():
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    apply_all(arch, ops.add_channel(arch, "B", Layer.ROUTING))
+    apply_all(arch, ops.connect(arch, "c1", "c2"))
+    apply_all(arch, ops.paste(arch, ops.copy_selection(arch, ["c1", "c2"])))
+    assert [c.name for c in arch.channels] == ["A", "B", "A 2", "B 2"]
+    assert len(arch.flows) == 2
+
+
+@pytest.mark.parametrize("value", [-1, "-3", "abc", float("inf")])
+def test_bad_numbers_are_refused(value):
+    arch = ArchitectureMap()
+    apply_all(arch, ops.add_channel(arch, "A", Layer.CAPTURE))
+    from desktop.domain.validation import parse_number
+
+    with pytest.raises(MapError):
+        apply_all(arch, ops.update_channel(arch, "c1", monthly_spend=parse_number(value, "monthly spend")))
+
+
+def test_thousands_separators_are_numbers():
+    from desktop.domain.validation import parse_number
+
+    assert parse_number("12,000", "x") == 12000
+    assert parse_number("", "x") is None
