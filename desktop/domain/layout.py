@@ -11,10 +11,10 @@ from desktop.domain.model import ArchitectureMap
 
 LANE_WIDTH = 380.0
 LANE_TOP = 0.0
-LANE_HEADER = 84.0
+LANE_HEADER = 100.0
 CHANNEL_WIDTH = 300.0
 CHANNEL_HEIGHT = 72.0
-ROW_GAP = 36.0
+ROW_GAP = 28.0
 GRID = 20.0
 MIN_LANE_HEIGHT = 720.0
 LANE_MARGIN = (LANE_WIDTH - CHANNEL_WIDTH) / 2
@@ -35,7 +35,7 @@ def default_x(layer: Layer) -> float:
 
 
 def slot_y(row: int) -> float:
-    return LANE_HEADER + ROW_GAP / 2 + row * (CHANNEL_HEIGHT + ROW_GAP)
+    return LANE_HEADER + GRID + row * (CHANNEL_HEIGHT + ROW_GAP)
 
 
 def snap(value: float) -> float:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.commands.session import Change, MapSession
 from desktop.domain import operations as ops
 from desktop.domain.errors import MapError
-from desktop.domain.layers import LAYERS
+from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.validation import parse_number
 
 TEXT_FIELDS = (
@@ -92,7 +92,7 @@ class InspectorDock(QDockWidget):
         self.layer = QComboBox()
         self.layer.setObjectName("field-layer")
         for layer in LAYERS:
-            self.layer.addItem(layer.title, layer)
+            self.layer.addItem(layer.title, layer.value)
         self.layer.activated.connect(self._layer_chosen)
         form.addRow("Layer", self.layer)
         for key, title in TEXT_FIELDS:
@@ -145,11 +145,23 @@ class InspectorDock(QDockWidget):
 
     # --- binding ----------------------------------------------------------------------------
     def bind(self, session: MapSession, scene) -> None:
+        """Follow another map (the previous one's signals are let go)."""
+        self.unbind()
         self.session = session
         self.scene = scene
         session.changed.connect(self._on_changed)
         scene.selectionChanged.connect(self._on_selection)
         self._on_selection()
+
+    def unbind(self) -> None:
+        if self.session is not None and self.scene is not None:
+            self.session.changed.disconnect(self._on_changed)
+            self.scene.selectionChanged.disconnect(self._on_selection)
+        self.session = None
+        self.scene = None
+        self.channel_id = None
+        self.flow_pair = None
+        self.stack.setCurrentIndex(0)
 
     def _on_selection(self) -> None:
         if self.scene is None:
@@ -289,7 +301,7 @@ class InspectorDock(QDockWidget):
     def _layer_chosen(self, index: int) -> None:
         if self.session is None or self.channel_id is None:
             return
-        layer = self.layer.itemData(index)
+        layer = Layer(self.layer.itemData(index))
         c = self.session.map.channel(self.channel_id)
         edits = ops.set_layer(self.session.map, self.channel_id, layer)
         self.session.perform(f"Move {c.name} to {layer.title}", edits)

@@ -27,6 +27,12 @@ from desktop.domain.layers import LAYERS, Layer
 from desktop.ui.icons import channel_icon
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+LANE_NAMES = {
+    Layer.CAPTURE: "Capture",
+    Layer.ROUTING: "Routing",
+    Layer.EXECUTION: "Execution",
+    Layer.FEEDBACK: "Feedback",
+}
 
 
 class CatalogModel(QStandardItemModel):
@@ -146,7 +152,7 @@ class PaletteDock(QDockWidget):
         self.setWidget(body)
 
     def current_lane(self) -> Layer:
-        return self.lane.currentData()
+        return Layer(self.lane.currentData())  # Qt hands back the enum as a plain str
 
     def set_lane(self, layer: Layer) -> None:
         self.lane.setCurrentIndex(LAYERS.index(layer))
