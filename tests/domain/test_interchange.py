@@ -18,9 +18,21 @@ BASE = {
     "name": "Acme GTM 2027",
     "description": "",
     "channels": [
-        {"id": "c1", "name": "Paid search", "layer": "capture", "function": "paid-search", "tool": "Google Ads",
-         "segment": "Mid-market", "motion": "sales-led", "message": "Consolidate", "monthly_spend": 12000,
-         "leads_per_month": 340, "notes": "", "x": 40, "y": 120},
+        {
+            "id": "c1",
+            "name": "Paid search",
+            "layer": "capture",
+            "function": "paid-search",
+            "tool": "Google Ads",
+            "segment": "Mid-market",
+            "motion": "sales-led",
+            "message": "Consolidate",
+            "monthly_spend": 12000,
+            "leads_per_month": 340,
+            "notes": "",
+            "x": 40,
+            "y": 120,
+        },
         {"id": "c3", "name": "Lead scoring", "layer": "Routing"},
     ],
     "flows": [{"source": "c1", "target": "c3", "rule": "score >= 70", "label": ""}],
@@ -51,7 +63,9 @@ def test_sample_round_trip_is_identical():
 
 
 def test_missing_positions_are_laid_out_without_overlap():
-    data = doc(channels=[{"id": f"c{i}", "name": f"Channel {i}", "layer": "execution"} for i in range(12)], flows=[])
+    data = doc(
+        channels=[{"id": f"c{i}", "name": f"Channel {i}", "layer": "execution"} for i in range(12)], flows=[]
+    )
     arch = interchange.from_dict(data)
     ys = sorted(c.y for c in arch.channels)
     assert all(b - a >= CHANNEL_HEIGHT for a, b in zip(ys, ys[1:], strict=False))

@@ -8,8 +8,17 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "desktop" / "domain"
-FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "sqlmodel", "sqlalchemy", "desktop.store", "desktop.ui",
-             "desktop.canvas", "desktop.commands")
+FORBIDDEN = (
+    "PySide6",
+    "shiboken6",
+    "pyqtgraph",
+    "sqlmodel",
+    "sqlalchemy",
+    "desktop.store",
+    "desktop.ui",
+    "desktop.canvas",
+    "desktop.commands",
+)
 
 
 def test_no_domain_module_imports_qt_or_the_store():
@@ -35,5 +44,7 @@ def test_score_command_never_loads_qt_widgets_or_pyqtgraph(tmp_path):
         "print(rc, bad)"
     )
     sample = Path(__file__).resolve().parents[2] / "resources" / "samples" / "sample.json"
-    out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "0 []"
