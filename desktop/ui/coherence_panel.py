@@ -1,69 +1,390 @@
-"""The coherence panel dock (`coherencePanel`): the score, large, and the findings, largest first.
+"""The coherence panel dock (`coherencePanel`): the score, its components, its history and the findings.
 
-It follows `session.changed` synchronously, so the score moves with every edit
-before the next frame is painted.
+It follows `session.changed` synchronously, so the score, the bars, the
+history line and the findings move with every edit, undo and redo before the
+next frame is painted; there is no "recalculate". Everything it shows comes
+from `session.report` and from the file's score history (each edit's score is
+written in the same transaction as the edit, so the line survives reopening).
+
+The charts are pyqtgraph (`desktop.ui.score_charts`), built the first time the
+panel is shown rather than when the window module is imported: pyqtgraph and
+numpy cost most of a second to import, and the window should appear first.
+Colours follow the application palette, and the band colours are adjusted
+until they read at WCAG AA contrast on the panel's background.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from collections import deque
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from desktop.commands.session import MapSession
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
+from desktop.commands.session import Change, MapSession
+from desktop.domain.coherence import CoherenceReport, tenths
+from desktop.ui.economics_table import EconomicsTable
+from desktop.ui.findings_list import MINUS, FindingsList
+
+if TYPE_CHECKING:
+    from desktop.ui.score_charts import ComponentChart, HistoryChart
+
+HISTORY_WINDOW = 200
+HISTORY_HEIGHT = 70
+COMPONENTS_HEIGHT = 23 * 6 + 8
+AA = 4.5
+BANDS: tuple[tuple[float, str, str], ...] = (
+    (75.0, "Coherent", "good"),
+    (50.0, "Needs work", "warn"),
+    (0.0, "Fragmented", "bad"),
+)
+LIGHT_BANDS = {"good": "#15803d", "warn": "#b45309", "bad": "#b91c1c", "accent": "#1d4ed8"}
+DARK_BANDS = {"good": "#4ade80", "warn": "#fbbf24", "bad": "#f87171", "accent": "#60a5fa"}
 
 
-def band_colour(score: float) -> str:
-    if score >= 75:
-        return "#15803d"
-    if score >= 50:
-        return "#b45309"
-    return "#b91c1c"
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    a, b = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def mix(colour: str, other: str, amount: float) -> str:
+    """`colour` moved `amount` (0..1) of the way to `other`, as #rrggbb."""
+    a, b = QColor(colour), QColor(other)
+    channels = [round(x + (y - x) * amount) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    return QColor(*channels).name()
+
+
+def readable(colour: str, background: str, text: str) -> str:
+    """`colour`, moved towards the text colour until it reads at AA on `background` and on its own tint."""
+    for step in range(11):
+        candidate = mix(colour, text, step / 10)
+        if min(contrast(candidate, background), contrast(candidate, tint(candidate, background))) >= AA:
+            return candidate
+    return text
+
+
+def tint(colour: str, background: str) -> str:
+    """The opaque background of a pill of `colour` on `background`."""
+    return mix(background, colour, 0.13)
+
+
+def band_of(score: float) -> tuple[str, str]:
+    """The band caption and colour key of a score: >= 75 good, >= 50 warn, else bad."""
+    for threshold, caption, key in BANDS:
+        if score >= threshold:
+            return caption, key
+    return BANDS[-1][1], BANDS[-1][2]
+
+
+@dataclass(frozen=True)
+class PanelColours:
+    """The panel's colours for one palette: all text colours read at AA on `background`."""
+
+    background: str
+    text: str
+    muted: str
+    track: str
+    accent: str
+    good: str
+    warn: str
+    bad: str
+    list_background: str
+    list_bad: str
+    list_muted: str
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> PanelColours:
+        background = palette.color(QPalette.ColorRole.Window).name()
+        text = palette.color(QPalette.ColorRole.WindowText).name()
+        base = palette.color(QPalette.ColorRole.Base).name()
+        base_text = palette.color(QPalette.ColorRole.Text).name()
+        dark = _luminance(background) < 0.2
+        bands = DARK_BANDS if dark else LIGHT_BANDS
+        muted = palette.color(QPalette.ColorRole.Mid).name()
+        return cls(
+            background=background,
+            text=text,
+            muted=readable(muted, background, text),
+            track=mix(background, text, 0.1),
+            accent=readable(bands["accent"], background, text),
+            good=readable(bands["good"], background, text),
+            warn=readable(bands["warn"], background, text),
+            bad=readable(bands["bad"], background, text),
+            list_background=base,
+            list_bad=readable(bands["bad"], base, base_text),
+            list_muted=readable(muted, base, base_text),
+        )
+
+    def band(self, score: float) -> str:
+        return getattr(self, band_of(score)[1])
+
+    def ratio_colour(self, value: float) -> str:
+        """The colour of a component bar: its share of the weight, banded like the score."""
+        return self.band(value * 100.0)
+
+
+def delta_text(delta: Decimal | None) -> str:
+    if delta is None:
+        return ""
+    if delta > 0:
+        return f"▲ +{delta} since last edit"
+    if delta < 0:
+        return f"▼ {MINUS}{-delta} since last edit"
+    return "No change since last edit"
 
 
 class CoherencePanel(QDockWidget):
-    """Score and findings. Signal `finding_activated(channel_ids)` when a finding is clicked."""
+    """Score, component bars, score history, findings and economics. Signal `finding_activated(ids)`."""
 
     finding_activated = Signal(list)
 
     def __init__(self, parent=None) -> None:
         super().__init__("Coherence", parent)
         self.setObjectName("coherencePanel")
+        self.setMinimumWidth(340)
         self.session: MapSession | None = None
+        self.component_chart: ComponentChart | None = None
+        self.history_chart: HistoryChart | None = None
+        self.colours = PanelColours.from_palette(self.palette())
+        self._history: deque[tuple[float, float]] = deque(maxlen=HISTORY_WINDOW)
+        self._edits = 0
+        self._shown: CoherenceReport | None = None
+        self._delta: Decimal | None = None
+        self._styles: dict[QLabel, str] = {}
+        self._charts_scheduled = False
+        self._build()
+        self._apply_colours()
+
+    # --- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
         body = QWidget()
+        body.setObjectName("coherenceBody")
         layout = QVBoxLayout(body)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(8)
+
+        header = QGridLayout()
+        header.setHorizontalSpacing(12)
+        header.setVerticalSpacing(6)
+        number = QHBoxLayout()
+        number.setSpacing(4)
         self.score = QLabel("–")
         self.score.setObjectName("scoreValue")
-        self.score.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.score)
-        self.findings = QListWidget()
-        self.findings.setObjectName("findings")
-        self.findings.setWordWrap(True)
-        self.findings.itemClicked.connect(self._clicked)
-        self.findings.itemActivated.connect(self._clicked)
-        layout.addWidget(self.findings, 1)
+        self.score.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        number.addWidget(self.score, 0, Qt.AlignmentFlag.AlignBottom)
+        self.out_of = QLabel("/ 100")
+        self.out_of.setObjectName("scoreOutOf")
+        number.addWidget(self.out_of, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addLayout(number, 0, 0)
+        self.history_slot = self._slot(HISTORY_HEIGHT)
+        self.history_slot.setToolTip("The score after each edit of this map")
+        header.addWidget(self.history_slot, 0, 1)
+        header.setColumnStretch(1, 1)
+        status = QHBoxLayout()
+        status.setSpacing(10)
+        self.band = QLabel()
+        self.band.setObjectName("scoreBand")
+        status.addWidget(self.band)
+        self.delta = QLabel()
+        self.delta.setObjectName("scoreDelta")
+        status.addWidget(self.delta)
+        status.addStretch(1)
+        self.history_count = QLabel()
+        self.history_count.setObjectName("historyCount")
+        status.addWidget(self.history_count)
+        header.addLayout(status, 1, 0, 1, 2)
+        layout.addLayout(header)
+        layout.addSpacing(4)
+
+        components_row = QHBoxLayout()
+        components_row.addWidget(self._section("Components"))
+        components_row.addStretch(1)
+        self.components_hint = QLabel("points earned of each weight")
+        self.components_hint.setObjectName("componentsHint")
+        components_row.addWidget(self.components_hint)
+        layout.addLayout(components_row)
+        self.components_slot = self._slot(COMPONENTS_HEIGHT)
+        layout.addWidget(self.components_slot)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("coherenceTabs")
+        self.tabs.setDocumentMode(True)
+        self.findings = FindingsList()
+        self.findings.channels_activated.connect(self.finding_activated)
+        self.tabs.addTab(self.findings, "Findings")
+        self.economics = EconomicsTable()
+        self.tabs.addTab(self.economics, "Spend && leads")
+        layout.addWidget(self.tabs, 1)
         self.setWidget(body)
 
-    def bind(self, session: MapSession, scene=None, view=None) -> None:
-        self.session = session
-        session.changed.connect(lambda _change: self.refresh())
-        self.refresh()
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("sectionLabel")
+        return label
 
-    def refresh(self) -> None:
+    def _slot(self, height: int) -> QWidget:
+        slot = QWidget()
+        slot.setFixedHeight(height)
+        slot_layout = QVBoxLayout(slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        return slot
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, 640)
+
+    # --- binding ------------------------------------------------------------------------------
+    def bind(self, session: MapSession, scene=None, view=None) -> None:
+        """Follow this session (a newly opened map); the previous one is let go."""
+        if self.session is not None:
+            try:
+                self.session.changed.disconnect(self._on_changed)
+            except (RuntimeError, TypeError):  # the old session is already gone
+                pass
+        self.session = session
+        self._shown = None
+        session.changed.connect(self._on_changed)
+        self._load_history()
+        self._show(session.report)
+        self.economics.show_map(session.map)
+
+    def _load_history(self) -> None:
+        """Read the file's score history; the opening score stands in when the file has none yet."""
+        assert self.session is not None
+        points = self.session.document.score_history()
+        self._edits = len(points)
+        first = max(0, len(points) - HISTORY_WINDOW)
+        self._history.clear()
+        if not points:
+            self._history.append((0.0, self.session.report.score))
+        self._history.extend((float(i + 1), points[i].score) for i in range(first, len(points)))
+        current = tenths(self.session.report.score)
+        if len(points) >= 2 and tenths(points[-1].score) == current:
+            self._delta = current - tenths(points[-2].score)
+        else:
+            self._delta = None
+
+    def _on_changed(self, change: Change) -> None:
         if self.session is None:
             return
         report = self.session.report
+        if change.reset:
+            self._load_history()
+            self.economics.show_map(self.session.map)
+        else:
+            previous = self._shown.score if self._shown is not None else report.score
+            self._delta = tenths(report.score) - tenths(previous)
+            self._edits += 1
+            self._history.append((float(self._edits), report.score))
+            if change.channels:
+                self.economics.show_map(self.session.map)
+        self._show(report)
+
+    # --- showing ----------------------------------------------------------------------------
+    def _show(self, report: CoherenceReport) -> None:
+        self._shown = report
         text = report.score_text
+        caption, _key = band_of(report.score)
         self.score.setText(text)
         self.score.setAccessibleName(f"Coherence score {text} out of 100")
-        self.score.setStyleSheet(f"font-size: 44px; font-weight: 700; color: {band_colour(report.score)};")
-        self.findings.clear()
-        for finding in report.findings:
-            item = QListWidgetItem(f"−{finding.points:.1f}  {finding.message}")
-            item.setData(FINDING_ROLE, list(finding.channel_ids))
-            self.findings.addItem(item)
+        self.score.setAccessibleDescription(f"{caption}. {delta_text(self._delta)}".strip())
+        self.score.setToolTip(f"Coherence score {text} out of 100: {caption.lower()}")
+        self.band.setText(caption)
+        self.delta.setText(delta_text(self._delta))
+        self.delta.setVisible(self._delta is not None)
+        self._colour_score()
+        if self.findings.set_findings(report.findings):
+            count = len(report.findings)
+            self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
+        edits = self._edits
+        shown = sum(1 for x, _ in self._history if x > 0)
+        if edits == 0:
+            self.history_count.setText("no edits yet")
+        elif shown < edits:
+            self.history_count.setText(f"last {shown} of {edits:,} edits")
+        else:
+            self.history_count.setText(f"{edits:,} edit{'s' if edits != 1 else ''}")
+        if self.component_chart is not None:
+            self.component_chart.update(report)
+        if self.history_chart is not None:
+            self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
-    def _clicked(self, item: QListWidgetItem) -> None:
-        ids = item.data(FINDING_ROLE) or []
-        self.finding_activated.emit(list(ids))
+    def _colour_score(self) -> None:
+        if self._shown is None:
+            return
+        colours = self.colours
+        band = colours.band(self._shown.score)
+        self._style(self.score, f"color: {band}; font-size: 52px; font-weight: 700;")
+        self._style(
+            self.band,
+            f"color: {band}; background: {tint(band, colours.background)}; border-radius: 11px;"
+            " padding: 3px 11px; font-size: 13px; font-weight: 700;",
+        )
+        delta_colour = colours.muted
+        if self._delta is not None and self._delta > 0:
+            delta_colour = colours.good
+        elif self._delta is not None and self._delta < 0:
+            delta_colour = colours.bad
+        self._style(self.delta, f"color: {delta_colour}; font-size: 13px; font-weight: 600;")
+
+    def _style(self, label: QLabel, sheet: str) -> None:
+        """Set a label's style sheet only when it changes (a new sheet costs a re-polish)."""
+        if self._styles.get(label) != sheet:
+            self._styles[label] = sheet
+            label.setStyleSheet(sheet)
+
+    def _apply_colours(self) -> None:
+        colours = PanelColours.from_palette(self.palette())
+        self.colours = colours
+        self._style(self.out_of, f"color: {colours.muted}; font-size: 15px; padding-bottom: 9px;")
+        self._style(self.history_count, f"color: {colours.muted}; font-size: 12px;")
+        self._style(self.components_hint, f"color: {colours.muted}; font-size: 12px;")
+        self.findings.set_colours(colours.list_bad, colours.list_muted)
+        self.economics.set_colours(colours.list_muted)
+        self._colour_score()
+        if self.component_chart is not None:
+            self.component_chart.set_colours(colours)
+        if self.history_chart is not None:
+            self.history_chart.set_colours(colours)
+
+    # --- charts -------------------------------------------------------------------------------
+    def ensure_charts(self) -> None:
+        """Build the pyqtgraph charts now, if they are not built yet (they are built on first show)."""
+        if self.component_chart is not None:
+            return
+        from desktop.ui.score_charts import ComponentChart, HistoryChart
+
+        self.history_chart = HistoryChart(self.colours, HISTORY_HEIGHT)
+        self.history_slot.layout().addWidget(self.history_chart.widget)
+        self.component_chart = ComponentChart(self.colours, COMPONENTS_HEIGHT)
+        self.components_slot.layout().addWidget(self.component_chart.widget)
+        if self._shown is not None:
+            self._show(self._shown)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.component_chart is None and not self._charts_scheduled:
+            self._charts_scheduled = True
+            QTimer.singleShot(0, self.ensure_charts)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_colours()

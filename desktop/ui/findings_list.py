@@ -1,0 +1,197 @@
+"""The findings list of the coherence panel (`findings`): what to fix first, largest first.
+
+Each row shows the points the finding costs in a pill, its message wrapped in
+full (a finding is only useful when it can be read to the end) and, in small
+type, the component and rule it comes from. The list is updated in place, row
+by row, and only when the findings changed, so an edit that leaves them alone
+does not reset the scroll position or the keyboard focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
+
+from desktop.domain.coherence import Finding, tenths
+
+CHANNELS_ROLE = Qt.ItemDataRole.UserRole + 2
+POINTS_ROLE = Qt.ItemDataRole.UserRole + 3
+MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 4
+CAPTION_ROLE = Qt.ItemDataRole.UserRole + 5
+MINUS = "\u2212"
+PAD_X = 10
+PAD_Y = 9
+PILL_WIDTH = 50
+GAP = 10
+COMPONENT_TITLES = {
+    "coverage": "Coverage",
+    "flow": "Flow",
+    "routing": "Routing",
+    "execution": "Execution",
+    "feedback": "Feedback",
+    "drag": "Drag",
+}
+
+
+def points_text(points: float) -> str:
+    """Points a finding costs, as the panel shows them: "−12.5" (a true minus sign)."""
+    return f"{MINUS}{tenths(points)}"
+
+
+def caption_text(finding: Finding) -> str:
+    """The small line under a message: which component lost the points, and by which rule."""
+    component = COMPONENT_TITLES.get(finding.component, finding.component.title())
+    return f"{component} · {finding.rule.replace('-', ' ')}"
+
+
+class FindingDelegate(QStyledItemDelegate):
+    """Paints a finding: a points pill, the wrapped message and a muted caption."""
+
+    def __init__(self, view: FindingsList) -> None:
+        super().__init__(view)
+        self.view = view
+        self.pill_text = QColor("#b91c1c")
+        self.muted = QColor("#475569")
+
+    def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        message = QFont(base)
+        message.setPixelSize(14)
+        pill = QFont(base)
+        pill.setPixelSize(13)
+        pill.setBold(True)
+        caption = QFont(base)
+        caption.setPixelSize(12)
+        return message, pill, caption
+
+    def _text_width(self) -> int:
+        return max(80, self.view.viewport().width() - 2 * PAD_X - PILL_WIDTH - GAP)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        message_font, _pill, caption_font = self.fonts(option.font)
+        width = self._text_width()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        message = QFontMetrics(message_font).boundingRect(
+            QRect(0, 0, width, 100_000), flags, str(index.data(MESSAGE_ROLE) or "")
+        )
+        caption_height = QFontMetrics(caption_font).height()
+        return QSize(width, message.height() + 4 + caption_height + 2 * PAD_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        message_font, pill_font, caption_font = self.fonts(opt.font)
+        rect = opt.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pill_height = QFontMetrics(pill_font).height() + 6
+        pill = QRect(rect.left(), rect.top(), PILL_WIDTH, pill_height)
+        fill = QColor(text_colour if selected else self.pill_text)
+        fill.setAlphaF(0.16 if selected else 0.12)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, pill_height / 2, pill_height / 2)
+        painter.setFont(pill_font)
+        painter.setPen(text_colour if selected else self.pill_text)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), str(index.data(POINTS_ROLE) or ""))
+        text_left = rect.left() + PILL_WIDTH + GAP
+        text_rect = QRect(text_left, rect.top(), rect.right() - text_left, rect.height())
+        painter.setFont(message_font)
+        painter.setPen(text_colour)
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        used = painter.boundingRect(text_rect, flags, str(index.data(MESSAGE_ROLE) or ""))
+        painter.drawText(text_rect, flags, str(index.data(MESSAGE_ROLE) or ""))
+        painter.setFont(caption_font)
+        painter.setPen(text_colour if selected else self.muted)
+        caption_rect = QRect(
+            text_left, used.bottom() + 4, text_rect.width(), QFontMetrics(caption_font).height()
+        )
+        caption = QFontMetrics(caption_font).elidedText(
+            str(index.data(CAPTION_ROLE) or ""), Qt.TextElideMode.ElideRight, caption_rect.width()
+        )
+        painter.drawText(caption_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), caption)
+        painter.restore()
+
+
+class FindingsList(QListWidget):
+    """The findings, in the report's order. Signal `channels_activated(ids)` on click or Enter."""
+
+    channels_activated = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findings")
+        self.setAccessibleName("Findings, largest first")
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMouseTracking(True)
+        self.delegate = FindingDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self._findings: tuple[Finding, ...] | None = None
+        self.itemClicked.connect(self._activated)
+        self.itemActivated.connect(self._activated)
+
+    def set_colours(self, points: str, muted: str) -> None:
+        self.delegate.pill_text = QColor(points)
+        self.delegate.muted = QColor(muted)
+        self.viewport().update()
+
+    def set_findings(self, findings: Sequence[Finding]) -> bool:
+        """Show these findings; rows are reused in place. Returns False when nothing changed."""
+        findings = tuple(findings)
+        if findings == self._findings:
+            return False
+        self._findings = findings
+        for row, finding in enumerate(findings):
+            item = self.item(row)
+            if item is None:
+                item = QListWidgetItem()
+                self.addItem(item)
+            self._fill(item, finding)
+        while self.count() > len(findings):
+            self.takeItem(self.count() - 1)
+        self.doItemsLayout()
+        return True
+
+    def _fill(self, item: QListWidgetItem, finding: Finding) -> None:
+        points = points_text(finding.points)
+        item.setText(f"{points}  {finding.message}")
+        item.setData(POINTS_ROLE, points)
+        item.setData(MESSAGE_ROLE, finding.message)
+        item.setData(CAPTION_ROLE, caption_text(finding))
+        item.setData(CHANNELS_ROLE, list(finding.channel_ids))
+        if finding.channel_ids:
+            names = ", ".join(finding.channels)
+            item.setToolTip(f"{finding.message}\n\nClick or press Enter to show {names} on the canvas.")
+        else:
+            item.setToolTip(finding.message)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{points} points: {finding.message}")
+
+    def channel_ids(self, row: int) -> list[str]:
+        item = self.item(row)
+        return list(item.data(CHANNELS_ROLE) or []) if item is not None else []
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.channels_activated.emit(list(item.data(CHANNELS_ROLE) or []))

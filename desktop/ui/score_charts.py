@@ -1,0 +1,223 @@
+"""The coherence panel's pyqtgraph charts: one bar per component, and the score's history.
+
+This is the only module that imports pyqtgraph, and the panel imports it only
+when it first shows its charts, so `desktop.cli` and the window's start-up
+never pay for pyqtgraph and numpy. Each chart is built once: every edit
+updates the same `BarGraphItem`s, text items and `PlotDataItem` in place with
+`setOpts`/`setData`, never a new plot.
+
+Component bars are in points, on one scale: a pale track as long as the
+component's weight, a filled bar of weight × value coloured by how much of the
+weight is earned, and the drag as a negative bar to the left of zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+
+from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
+
+if TYPE_CHECKING:
+    from desktop.ui.coherence_panel import PanelColours
+
+pg.setConfigOptions(antialias=True)
+
+COMPONENT_LABELS = {
+    "coverage": "Coverage",
+    "flow": "Flow",
+    "routing": "Routing",
+    "execution": "Execution",
+    "feedback": "Feedback",
+}
+ROWS: tuple[str, ...] = (*COMPONENTS, "drag")
+BAR_HEIGHT = 0.58
+VALUE_ROOM = 13.0
+MINUS = "\u2212"
+
+
+def _plot_widget(height: int) -> pg.PlotWidget:
+    """A static chart: no mouse zoom, no context menu, no auto-range buttons."""
+    widget = pg.PlotWidget()
+    widget.setFixedHeight(height)
+    policy = pg.QtWidgets.QSizePolicy.Policy
+    widget.setSizePolicy(policy.Ignored, policy.Fixed)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
+    plot = widget.getPlotItem()
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.getViewBox().setDefaultPadding(0.0)
+    plot.layout.setContentsMargins(0, 0, 0, 0)
+    plot.hideAxis("bottom")
+    return widget
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+def _alpha(colour: str, alpha: float) -> QColor:
+    result = QColor(colour)
+    result.setAlphaF(alpha)
+    return result
+
+
+class ComponentChart:
+    """Horizontal bars: each component's weight × value against its weight, and the drag below zero."""
+
+    def __init__(self, colours: PanelColours, height: int) -> None:
+        self.colours = colours
+        self.widget = _plot_widget(height)
+        self.widget.setObjectName("componentBars")
+        self.widget.setAccessibleName("Component scores")
+        plot = self.widget.getPlotItem()
+        plot.invertY(True)
+        axis = plot.getAxis("left")
+        axis.setTicks([[(row, COMPONENT_LABELS.get(name, "Drag")) for row, name in enumerate(ROWS)], []])
+        axis.setStyle(tickLength=0, tickAlpha=0, tickTextOffset=10, tickFont=_font(13))
+        axis.setWidth(86)
+        rows = np.arange(len(COMPONENTS), dtype=float)
+        weights = np.array([WEIGHTS[name] for name in COMPONENTS])
+        self.track = pg.BarGraphItem(x0=np.zeros(len(rows)), y=rows, height=BAR_HEIGHT, width=weights)
+        self.bars = pg.BarGraphItem(
+            x0=np.zeros(len(rows)), y=rows, height=BAR_HEIGHT, width=np.zeros(len(rows))
+        )
+        self.drag = pg.BarGraphItem(x0=[0.0], y=[float(len(COMPONENTS))], height=BAR_HEIGHT, width=[0.0])
+        self.zero = pg.InfiniteLine(pos=0.0, angle=90, movable=False)
+        for item in (self.track, self.bars, self.drag, self.zero):
+            plot.addItem(item)
+        self.labels: list[pg.TextItem] = []
+        for row in range(len(ROWS)):
+            label = pg.TextItem(anchor=(0.0, 0.5))
+            label.setFont(_font(13))
+            label.setPos(0.0, float(row))
+            plot.addItem(label)
+            self.labels.append(label)
+        self._left = -5.0
+        self._report: CoherenceReport | None = None
+        plot.setYRange(-0.55, len(ROWS) - 0.45, padding=0)
+        self._set_x_range(self._left)
+        self.set_colours(colours)
+
+    def _set_x_range(self, left: float) -> None:
+        self.widget.getPlotItem().setXRange(left, max(WEIGHTS.values()) + VALUE_ROOM, padding=0)
+
+    def set_colours(self, colours: PanelColours) -> None:
+        self.colours = colours
+        self.widget.setBackground(colours.background)
+        axis = self.widget.getPlotItem().getAxis("left")
+        axis.setTextPen(pg.mkPen(colours.text))
+        axis.setPen(pg.mkPen(None))
+        self.track.setOpts(brush=pg.mkBrush(colours.track), pen=pg.mkPen(None))
+        self.drag.setOpts(brush=pg.mkBrush(colours.bad), pen=pg.mkPen(None))
+        self.zero.setPen(pg.mkPen(colours.muted, width=1))
+        for label in self.labels:
+            label.setColor(colours.text)
+        if self._report is not None:
+            self.update(self._report)
+
+    def update(self, report: CoherenceReport) -> None:
+        """Show a report's components and drag: bars, texts and tooltip, all updated in place."""
+        self._report = report
+        points = [WEIGHTS[name] * report.components[name] for name in COMPONENTS]
+        brushes = [pg.mkBrush(self.colours.ratio_colour(report.components[name])) for name in COMPONENTS]
+        self.bars.setOpts(width=np.array(points), brushes=brushes, pen=pg.mkPen(None))
+        self.drag.setOpts(x0=[-report.drag], width=[report.drag])
+        lines = []
+        for row, name in enumerate(COMPONENTS):
+            text = f"{tenths(points[row])} / {WEIGHTS[name]:g}"
+            self.labels[row].setText(text)
+            self.labels[row].setPos(WEIGHTS[name] + 0.6, float(row))
+            lines.append(f"{COMPONENT_LABELS[name]}: {text} points ({report.components[name]:.0%})")
+        drag_text = f"{MINUS}{tenths(report.drag)}" if report.drag else "0.0"
+        self.labels[-1].setText(drag_text)
+        self.labels[-1].setPos(0.6, float(len(COMPONENTS)))
+        lines.append(f"Drag (orphans and duplicates): {drag_text} points")
+        left = -max(5.0, 5.0 * math.ceil(report.drag / 5.0))
+        if left != self._left:
+            self._left = left
+            self._set_x_range(left)
+        summary = "\n".join(lines)
+        self.widget.setToolTip(summary)
+        self.widget.setAccessibleDescription(summary)
+
+    def values(self) -> list[float]:
+        """The points each component bar shows, in component order (from the bar item itself)."""
+        return [float(v) for v in self.bars.opts["width"]]
+
+    def drag_value(self) -> float:
+        return float(self.drag.opts["width"][0])
+
+    def texts(self) -> list[str]:
+        return [label.toPlainText() for label in self.labels]
+
+
+class HistoryChart:
+    """The score after each edit, as a line over the last `window` points, with the 50 and 75 bands."""
+
+    def __init__(self, colours: PanelColours, height: int = 92) -> None:
+        self.widget = _plot_widget(height)
+        self.widget.setObjectName("scoreHistory")
+        self.widget.setAccessibleName("Score history")
+        plot = self.widget.getPlotItem()
+        axis = plot.getAxis("left")
+        axis.setTicks([[(0, "0"), (50, "50"), (100, "100")], []])
+        axis.setStyle(tickLength=0, tickAlpha=0, tickTextOffset=4, tickFont=_font(10))
+        axis.setWidth(26)
+        self.guides = [pg.InfiniteLine(pos=level, angle=0, movable=False) for level in (50.0, 75.0)]
+        for guide in self.guides:
+            plot.addItem(guide)
+        self.line = pg.PlotDataItem([], [], fillLevel=0.0)
+        self.last = pg.ScatterPlotItem(size=8)
+        plot.addItem(self.line)
+        plot.addItem(self.last)
+        plot.setYRange(-7, 107, padding=0)
+        self.set_colours(colours)
+
+    def set_colours(self, colours: PanelColours) -> None:
+        self.colours = colours
+        self.widget.setBackground(colours.background)
+        axis = self.widget.getPlotItem().getAxis("left")
+        axis.setTextPen(pg.mkPen(colours.muted))
+        axis.setPen(pg.mkPen(None))
+        for guide in self.guides:
+            guide.setPen(pg.mkPen(_alpha(colours.muted, 0.45), width=1, style=Qt.PenStyle.DashLine))
+        self.line.setPen(pg.mkPen(colours.accent, width=2))
+        self.line.setFillBrush(pg.mkBrush(_alpha(colours.accent, 0.14)))
+        self.last.setBrush(pg.mkBrush(colours.accent))
+        self.last.setPen(pg.mkPen(colours.background, width=2))
+
+    def set_points(self, xs: Sequence[float], ys: Sequence[float]) -> None:
+        """Show these points (x: the edit's number in the file's history)."""
+        x = np.asarray(xs, dtype=float)
+        y = np.asarray(ys, dtype=float)
+        self.line.setData(x, y)
+        if len(x):
+            self.last.setData([x[-1]], [y[-1]])
+            low, high = float(x[0]), float(x[-1])
+            if high - low < 4:
+                high = low + 4
+            span = high - low
+            self.widget.getPlotItem().setXRange(low - span * 0.02, high + span * 0.05, padding=0)
+        else:
+            self.last.setData([], [])
+        described = f"{len(x)} points, last {y[-1]:.1f}" if len(x) else "no edits yet"
+        self.widget.setAccessibleDescription(f"Score after each edit: {described}")
+
+    def points(self) -> tuple[list[float], list[float]]:
+        """The plotted (x, y), read from the line item."""
+        x, y = self.line.getData()
+        if x is None:
+            return [], []
+        return [float(v) for v in x], [float(v) for v in y]
