@@ -73,6 +73,16 @@ class MapSession(QObject):
         self.report: CoherenceReport = assess(self.map)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
+        self._record_opening_score()
+
+    def _record_opening_score(self) -> None:
+        """A map's history starts with its score as opened, so the line has a first point."""
+        if self.document.read_only or self.document.score_history(limit=1):
+            return
+        try:
+            self.document.append_score(self.report.score, self.report.components)
+        except StoreWriteError:
+            pass
 
     @property
     def read_only(self) -> bool:

@@ -266,15 +266,15 @@ class CoherencePanel(QDockWidget):
         self.economics.show_map(session.map)
 
     def _load_history(self) -> None:
-        """Read the file's score history; the opening score stands in when the file has none yet."""
+        """Read the file's score history (its first point is the score the map was created or first opened with)."""
         assert self.session is not None
         points = self.session.document.score_history()
-        self._edits = len(points)
+        self._edits = max(0, len(points) - 1)
         first = max(0, len(points) - HISTORY_WINDOW)
         self._history.clear()
         if not points:
             self._history.append((0.0, self.session.report.score))
-        self._history.extend((float(i + 1), points[i].score) for i in range(first, len(points)))
+        self._history.extend((float(i), points[i].score) for i in range(first, len(points)))
         current = tenths(self.session.report.score)
         if len(points) >= 2 and tenths(points[-1].score) == current:
             self._delta = current - tenths(points[-2].score)

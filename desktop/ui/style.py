@@ -50,7 +50,7 @@ def dark_palette() -> QPalette:
 
 def light_palette() -> QPalette:
     p = QApplication.style().standardPalette()
-    p.setColor(QPalette.ColorRole.Mid, QColor("#64748b"))
+    p.setColor(QPalette.ColorRole.Mid, QColor("#475569"))
     p.setColor(QPalette.ColorRole.Midlight, QColor("#e2e8f0"))
     return p
 

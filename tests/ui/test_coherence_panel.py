@@ -91,7 +91,7 @@ def test_an_edit_updates_score_bars_history_and_findings_and_undo_puts_them_back
     assert "unruled-routing" not in finding_rules(window)
     assert not any("Lead scoring sends" in text for text in listed(window))
     assert len(listed(window)) == len(window.session.report.findings)
-    assert len(window.session.document.score_history()) == 1
+    assert len(window.session.document.score_history()) == 2  # the opening score, then the edit
     xs, ys = history.points()
     assert ys[-1] == pytest.approx(window.session.report.score)
     assert len(xs) == 2  # the opening score, then the edit
@@ -102,7 +102,7 @@ def test_an_edit_updates_score_bars_history_and_findings_and_undo_puts_them_back
     assert chart.values() == pytest.approx(before_values)
     assert "unruled-routing" in finding_rules(window)
     assert any("Lead scoring sends" in text for text in listed(window))
-    assert len(window.session.document.score_history()) == 2
+    assert len(window.session.document.score_history()) == 3
     assert len(history.points()[0]) == 3
 
     window.session.undo_stack.redo()
@@ -165,14 +165,14 @@ def test_history_survives_closing_and_reopening(qtbot, sample_path):
     cid = channel_id(window, "Partner referrals")
     window.session.perform("Segment", ops.update_channel(window.session.map, cid, segment="SMB"))
     scores = [p.score for p in window.session.document.score_history()]
-    assert len(scores) == 2
+    assert len(scores) == 3  # opening score and two edits
     window.close()
 
     again = open_window(qtbot, sample_path)
     assert again.coherence.history_chart.points()[1] == pytest.approx(scores)
     assert again.findChild(QLabel, "historyCount").text() == "2 edits"
     assert score_label(again).text() == again.session.report.score_text
-    assert scores[1] < scores[0]  # SMB now has two messages
+    assert scores[2] < scores[1]  # SMB now has two messages
     assert again.findChild(QLabel, "scoreDelta").text() == "▼ \u22121.1 since last edit"
 
 
@@ -182,11 +182,11 @@ def test_long_histories_show_the_last_200_points(qtbot, sample_path):
             document.append_score(float(i % 100), {})
     window = open_window(qtbot, sample_path)
     xs, ys = window.coherence.history_chart.points()
-    assert len(xs) == 200 and xs[-1] == 260 and ys[-1] == 59.0
-    assert window.findChild(QLabel, "historyCount").text() == "last 200 of 260 edits"
+    assert len(xs) == 200 and xs[-1] == 259 and ys[-1] == 59.0  # x counts edits after the opening score
+    assert window.findChild(QLabel, "historyCount").text() == "last 200 of 259 edits"
     add_rule(window)
     xs, ys = window.coherence.history_chart.points()
-    assert len(xs) == 200 and xs[-1] == 261
+    assert len(xs) == 200 and xs[-1] == 260
     assert ys[-1] == pytest.approx(window.session.report.score)
 
 
