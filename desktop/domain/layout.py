@@ -6,6 +6,9 @@ the command line as in the window.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Sequence
+
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap
 
@@ -59,22 +62,45 @@ def free_slot(arch: ArchitectureMap, layer: Layer, skip: str | None = None) -> t
         row += 1
 
 
+def place_positions(slots: Sequence[tuple[Layer, float | None, float | None]]) -> list[tuple[float, float]]:
+    """Positions for channels given as (layer, x, y) in map order: a placed one keeps its place, the
+    others take the first free row of their lane, top to bottom, never overlapping.
+
+    Each lane's taken rows stay sorted and filling resumes from the last row
+    used, so this is O(n log n) (a naive rescan is cubic in a lane's size).
+    """
+    limit = CHANNEL_HEIGHT + 4
+    taken: dict[Layer, list[float]] = {layer: [] for layer in LAYERS}
+    for layer, x, y in slots:
+        if x is not None and y is not None:
+            taken[layer].append(y)
+    for lane in taken.values():
+        lane.sort()
+    next_row = dict.fromkeys(LAYERS, 0)
+    positions: list[tuple[float, float]] = []
+    for layer, x, y in slots:
+        if x is not None and y is not None:
+            positions.append((x, y))
+            continue
+        lane, row = taken[layer], next_row[layer]
+        while True:
+            y = slot_y(row)
+            at = bisect_left(lane, y)
+            if not any(abs(lane[j] - y) < limit for j in (at - 1, at) if 0 <= j < len(lane)):
+                break
+            row += 1
+        insort(lane, y)
+        next_row[layer] = row + 1
+        positions.append((x if x is not None else default_x(layer), y))
+    return positions
+
+
 def place_missing(arch: ArchitectureMap) -> None:
     """Give every channel without a position one in its lane, below the others, without overlaps."""
-    rows: dict[Layer, list[float]] = {layer: [] for layer in LAYERS}
-    for c in arch.iter_channels():
-        if c.x is not None and c.y is not None:
-            rows[c.layer].append(c.y)
-    for c in arch.channels:
-        if c.x is not None and c.y is not None:
-            continue
-        taken = rows[c.layer]
-        row = 0
-        while any(abs(other - slot_y(row)) < CHANNEL_HEIGHT + 4 for other in taken):
-            row += 1
-        y = slot_y(row)
-        taken.append(y)
-        arch.put_channel(c.with_changes(x=c.x if c.x is not None else default_x(c.layer), y=y))
+    channels = arch.channels
+    for channel, (x, y) in zip(channels, place_positions([(c.layer, c.x, c.y) for c in channels]), strict=True):
+        if (x, y) != (channel.x, channel.y):
+            arch.put_channel(channel.with_changes(x=x, y=y))
 
 
 def scene_height(arch: ArchitectureMap) -> float:

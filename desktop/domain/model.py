@@ -154,10 +154,13 @@ class ArchitectureMap:
         return [c for c in self._channels.values() if c.layer is layer]
 
     def next_channel_ord(self) -> int:
-        return max((c.ord for c in self._channels.values()), default=0) + 1
+        """One past the last `ord` (channels are kept in `ord` order, so this is O(1))."""
+        last = next(reversed(self._channels.values()), None)
+        return (last.ord if last else 0) + 1
 
     def next_flow_ord(self) -> int:
-        return max((f.ord for f in self._flows.values()), default=0) + 1
+        last = next(reversed(self._flows.values()), None)
+        return (last.ord if last else 0) + 1
 
     def next_channel_id(self) -> str:
         taken = self._channels

@@ -9,15 +9,13 @@ anything changes; `read_inventory` runs the same checks and raises.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
-from desktop.domain.layout import CHANNEL_HEIGHT, default_x, slot_y
+from desktop.domain.layout import place_missing, place_positions
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo, fold
 from desktop.domain.validation import MAX_NAME, clean_text, parse_coordinate
 from desktop.io.cells import parse_amount, unneutralise
@@ -301,43 +299,5 @@ def _build(source: Path, rows: list[dict[str, Any]], flows: list[Flow]) -> Archi
     return ArchitectureMap.build(channels, flows, MapInfo(name=name))
 
 
-def place(slots: Sequence[tuple[Layer, float | None, float | None]]) -> list[tuple[float, float]]:
-    """Positions for channels given as (layer, x, y) in map order, exactly as `place_missing` sets them.
-
-    place_missing rescans every row of a lane for every new channel (cubic in
-    a lane's size: minutes for a few thousand rows); this keeps each lane's
-    taken positions sorted and resumes from the last row it filled, which
-    gives the same rows because a lane only ever fills up.
-    """
-    limit = CHANNEL_HEIGHT + 4
-    taken: dict[Layer, list[float]] = {layer: [] for layer in LAYERS}
-    for layer, x, y in slots:
-        if x is not None and y is not None:
-            taken[layer].append(y)
-    for lane in taken.values():
-        lane.sort()
-    next_row = dict.fromkeys(LAYERS, 0)
-    positions: list[tuple[float, float]] = []
-    for layer, x, y in slots:
-        if x is not None and y is not None:
-            positions.append((x, y))
-            continue
-        lane, row = taken[layer], next_row[layer]
-        while True:
-            y = slot_y(row)
-            at = bisect_left(lane, y)
-            if not any(abs(lane[j] - y) < limit for j in (at - 1, at) if 0 <= j < len(lane)):
-                break
-            row += 1
-        insort(lane, y)
-        next_row[layer] = row + 1
-        positions.append((x if x is not None else default_x(layer), y))
-    return positions
-
-
-def lay_out(arch: ArchitectureMap) -> None:
-    """`layout.place_missing`, in O(n log n): give every channel without a position one in its lane."""
-    channels = arch.channels
-    for channel, (x, y) in zip(channels, place([(c.layer, c.x, c.y) for c in channels]), strict=True):
-        if (x, y) != (channel.x, channel.y):
-            arch.put_channel(channel.with_changes(x=x, y=y))
+place = place_positions
+lay_out = place_missing
