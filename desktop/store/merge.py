@@ -6,7 +6,7 @@ from pathlib import Path
 
 from desktop.domain.edits import AddChannel, AddFlow, Edit, apply_all
 from desktop.domain.errors import MapError
-from desktop.domain.layout import free_slot
+from desktop.domain.layout import place_positions
 from desktop.domain.model import ArchitectureMap
 from desktop.store.document import MapDocument, write_new_file
 
@@ -16,12 +16,17 @@ def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions
     scratch = into.copy()
     edits: list[Edit] = []
     ids: dict[str, str] = {}
+    slots = [(c.layer, c.x, c.y) for c in into.iter_channels()]
+    slots += [
+        (c.layer, c.x, c.y) if keep_positions else (c.layer, None, None) for c in incoming.iter_channels()
+    ]
+    places = iter(place_positions(slots)[len(into) :])
     for channel in incoming.iter_channels():
         if scratch.channel_by_name(channel.name) is not None:
             raise MapError(f"the map already has a channel named {channel.name!r}; nothing was imported")
         new_id = scratch.next_channel_id()
         ids[channel.id] = new_id
-        x, y = (channel.x, channel.y) if keep_positions else free_slot(scratch, channel.layer)
+        x, y = next(places)
         new = channel.with_changes(id=new_id, ord=scratch.next_channel_ord(), x=x, y=y)
         edits.append(AddChannel(new))
         apply_all(scratch, [edits[-1]])
