@@ -15,10 +15,12 @@ from desktop.domain.edits import (
     AddChannel,
     AddFlow,
     Edit,
+    RemoveChannel,
     RemoveFlow,
     SetInfo,
     UpdateChannel,
     UpdateFlow,
+    apply_all,
     remove_channels,
 )
 from desktop.domain.errors import MapError
@@ -178,4 +180,36 @@ def place_copies(arch: ArchitectureMap, part: ArchitectureMap, offset: tuple[flo
         )
         scratch.put_flow(new_flow)
         edits.append(AddFlow(new_flow))
+    return edits
+
+
+def restore(arch: ArchitectureMap, target: ArchitectureMap) -> list[Edit]:
+    """The edits that turn `arch` into `target`, a saved version of the same map (so ids line up).
+
+    Only what differs is touched (creation order aside: a snapshot numbers it
+    afresh); if that smaller list cannot be applied in order (two channels
+    swapped names), everything is replaced instead.
+    """
+    edits: list[Edit] = [RemoveFlow(*f.pair) for f in arch.flows if target.flow(*f.pair) is None]
+    edits += [RemoveChannel(c.id) for c in arch.channels if not target.has_channel(c.id)]
+    for channel in target.channels:
+        old = arch.channel(channel.id) if arch.has_channel(channel.id) else None
+        if old is None:
+            edits.append(AddChannel(channel))
+        elif old.with_changes(ord=channel.ord) != channel:
+            edits.append(UpdateChannel(channel.with_changes(ord=old.ord)))
+    for flow in target.flows:
+        old_flow = arch.flow(*flow.pair)
+        if old_flow is None:
+            edits.append(AddFlow(flow))
+        elif old_flow.with_changes(ord=flow.ord) != flow:
+            edits.append(UpdateFlow(flow.with_changes(ord=old_flow.ord)))
+    if (arch.info.name, arch.info.description) != (target.info.name, target.info.description):
+        edits.append(SetInfo(target.info.name, target.info.description))
+    try:
+        apply_all(arch.copy(), edits)
+    except (MapError, KeyError, ValueError):
+        edits = [RemoveFlow(*f.pair) for f in arch.flows] + [RemoveChannel(c.id) for c in arch.channels]
+        edits += [AddChannel(c) for c in target.channels] + [AddFlow(f) for f in target.flows]
+        edits.append(SetInfo(target.info.name, target.info.description))
     return edits

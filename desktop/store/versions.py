@@ -46,8 +46,9 @@ def save_version(doc: MapDocument, name: str, note: str, arch: ArchitectureMap, 
         raise MapError("a version needs a name")
     if len(clean) > 120:
         raise MapError("a version name is at most 120 characters")
-    if find(doc, clean) is not None:
-        raise MapError(f"a version named {clean!r} already exists")
+    existing = find(doc, clean)
+    if existing is not None:
+        raise MapError(f"a version named {existing.name!r} already exists")
     snapshot = interchange.dumps(arch)
     with doc.transaction() as c:
         count = c.exec_driver_sql(f"SELECT count(*) FROM {SCORES_TABLE_NAME}").scalar() or 0

@@ -170,6 +170,8 @@ class CoherencePanel(QDockWidget):
         self._delta: Decimal | None = None
         self._styles: dict[QLabel, str] = {}
         self._charts_scheduled = False
+        self._version_marks: list[tuple[float, str]] = []
+        self._mark_lines: list = []
         self._build()
         self._apply_colours()
 
@@ -363,6 +365,7 @@ class CoherencePanel(QDockWidget):
             self.component_chart.set_colours(colours)
         if self.history_chart is not None:
             self.history_chart.set_colours(colours)
+            self._draw_version_marks()
 
     # --- charts -------------------------------------------------------------------------------
     def ensure_charts(self) -> None:
@@ -377,6 +380,36 @@ class CoherencePanel(QDockWidget):
         self.components_slot.layout().addWidget(self.component_chart.widget)
         if self._shown is not None:
             self._show(self._shown)
+        self._draw_version_marks()
+
+    def set_version_marks(self, marks: list[tuple[int, str]]) -> None:
+        """Mark on the history line where named versions were saved: (history rows when saved, name)."""
+        self._version_marks = [(float(max(0, rows - 1)), name) for rows, name in marks]
+        self._draw_version_marks()
+
+    def version_mark_positions(self) -> list[float]:
+        """The x of each version's marker on the history line (for tests)."""
+        return [float(line.value()) for line in self._mark_lines]
+
+    def _draw_version_marks(self) -> None:
+        if self.history_chart is None:
+            return
+        import pyqtgraph as pg
+
+        plot = self.history_chart.widget.getPlotItem()
+        for line in self._mark_lines:
+            plot.removeItem(line)
+        pen = pg.mkPen(self.colours.muted, width=1, style=Qt.PenStyle.DashLine)
+        label = {"position": 0.9, "anchors": [(0, 0.5), (0, 0.5)], "color": self.colours.muted}
+        self._mark_lines = []
+        for x, name in self._version_marks:
+            line = pg.InfiniteLine(pos=x, angle=90, movable=False, pen=pen, label=name, labelOpts=label)
+            font = line.label.textItem.font()
+            font.setPixelSize(10)
+            line.label.setFont(font)
+            line.setToolTip(f"Version “{name}” was saved here")
+            plot.addItem(line)
+            self._mark_lines.append(line)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

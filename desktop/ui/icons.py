@@ -44,3 +44,10 @@ def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QI
         painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, (letter or "•")[:1].upper())
     painter.end()
     return QIcon(pixmap)
+
+
+@lru_cache(maxsize=1)
+def app_icon() -> QIcon:
+    """The application icon (resources/icons/app.png, rendered from app.svg): window, taskbar, dock."""
+    path = resource("icons", "app.png")
+    return QIcon(str(path)) if path.is_file() else QIcon()

@@ -26,10 +26,12 @@ from desktop.resources import sample_map_path
 from desktop.store.document import MapDocument, write_new_file
 from desktop.ui import settings
 from desktop.ui.coherence_panel import CoherencePanel
+from desktop.ui.icons import app_icon
 from desktop.ui.inspector import InspectorDock
 from desktop.ui.menus import build_menus
 from desktop.ui.palette import PaletteDock
 from desktop.ui.style import apply_app_style, system_prefers_dark
+from desktop.ui.versions_dock import install as install_scenarios
 
 
 def sample_document_path() -> Path:
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
         self.resize(1600, 960)
         self.session: MapSession | None = None
         self.scene: MapScene | None = None
@@ -75,6 +78,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
         build_menus(self)
+        self.open_hooks: list = []
+        install_scenarios(self)
         self._build_status()
         self.palette_dock.quick_add.connect(self.quick_add)
         self.coherence.finding_activated.connect(self.frame_channels)
@@ -130,7 +135,9 @@ class MainWindow(QMainWindow):
         self.session = session
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
-        scene = MapScene(session, self.canvas_theme())
+        if self.scene is not None:
+            self.scene.blockSignals(True)
+        scene = MapScene(session, self.canvas_theme(), session)
         self.scene = scene
         self.view.cancel_rename()
         self.view.set_map_scene(scene)
@@ -288,6 +295,9 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{zoom * 100:.0f} %")
 
     def closeEvent(self, event) -> None:
+        if self.scene is not None:
+            self.scene.blockSignals(True)
+            self.inspector.unbind()
         if self.session is not None:
             self.undo_group.removeStack(self.session.undo_stack)
             self.session.close()
