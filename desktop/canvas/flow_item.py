@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsScene, QStyleOptionGraphicsItem
 
 from desktop.canvas.channel_item import ChannelItem
 from desktop.canvas.theme import Theme
@@ -29,6 +29,7 @@ from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
 from desktop.domain.model import Flow
 
 ARROW = 11.0
+LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
 
 
 class FlowItem(QGraphicsObject):
@@ -120,8 +121,7 @@ class FlowItem(QGraphicsObject):
             metrics = QFontMetricsF(_label_font(self.theme.rule_px))
             width = min(metrics.horizontalAdvance(text), 220.0) + 14
             height = metrics.height() + 6
-            mid = path.pointAtPercent(0.5)
-            self._label_rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
+            self._label_rect = self._free_label_rect(path, width, height)
         else:
             self._label_rect = QRectF()
         stroker = QPainterPathStroker()
@@ -132,6 +132,31 @@ class FlowItem(QGraphicsObject):
             shape.addRect(self._label_rect)
         self._shape = shape
         self._bounds = shape.boundingRect().adjusted(-4, -4, 4, 4)
+
+    def _free_label_rect(self, path: QPainterPath, width: float, height: float) -> QRectF:
+        """The rule box on the path, as near its middle as it can sit without covering a card."""
+        # One small index query per candidate (usually just the first), not every item around a
+        # long path: a tall return arc on a 2,000-channel map passes hundreds of cards.
+        scene = self.scene()
+        first = QRectF()
+        for step in LABEL_STEPS:
+            mid = path.pointAtPercent(step)
+            rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
+            if first.isNull():
+                first = rect
+            if scene is None or not _covers_card(scene, rect):
+                return rect
+        return first
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if (
+            change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged
+            and value is not None
+            and self.label_text()
+            and not getattr(value, "building", False)
+        ):
+            self.adjust()  # now the cards around can be seen, place the rule box clear of them
+        return super().itemChange(change, value)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -156,18 +181,32 @@ class FlowItem(QGraphicsObject):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(colour))
         painter.drawPolygon(self._arrow)
-        if not self._label_rect.isNull():
-            painter.setPen(QPen(colour, 1))
-            painter.setBrush(QColor(t.rule_fill))
-            painter.drawRoundedRect(self._label_rect, 6, 6)
-            painter.setPen(QColor(t.rule_text))
-            font = _label_font(t.rule_px)
-            painter.setFont(font)
-            metrics = QFontMetricsF(font)
-            text = metrics.elidedText(
-                self.label_text(), Qt.TextElideMode.ElideRight, self._label_rect.width() - 10
-            )
-            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def label_rect(self) -> QRectF:
+        """Where the rule (or label) box sits, in scene coordinates; null when the flow has none."""
+        return self.mapRectToScene(self._label_rect) if not self._label_rect.isNull() else QRectF()
+
+    def paint_label(self, painter: QPainter) -> None:
+        """Paint the rule box in scene coordinates. The scene calls it above the cards so rules stay readable."""
+        if self._label_rect.isNull():
+            return
+        t = self.theme
+        colour = QColor(t.selection if self.isSelected() else (t.return_flow if self.is_return else t.flow))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setTransform(self.sceneTransform(), True)
+        painter.setPen(QPen(colour, max(1.0, t.flow_width / 2)))
+        painter.setBrush(QColor(t.rule_fill))
+        painter.drawRoundedRect(self._label_rect, 6, 6)
+        painter.setPen(QColor(t.rule_text))
+        font = _label_font(t.rule_px)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        text = metrics.elidedText(
+            self.label_text(), Qt.TextElideMode.ElideRight, self._label_rect.width() - 10
+        )
+        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
 
 _LABEL_FONTS: dict[int, QFont] = {}
@@ -180,3 +219,11 @@ def _label_font(px: int) -> QFont:
         font.setPixelSize(px)
         _LABEL_FONTS[px] = font
     return font
+
+
+def _covers_card(scene: QGraphicsScene, rect: QRectF) -> bool:
+    """Whether `rect` (scene coordinates) overlaps a channel card."""
+    return any(
+        isinstance(item, ChannelItem) and item.mapRectToScene(item.card_rect()).intersects(rect)
+        for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+    )

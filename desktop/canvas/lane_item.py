@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsObject, QStyleOptionGraphicsItem
 
 from desktop.canvas.theme import Theme
@@ -75,8 +75,12 @@ class LaneItem(QGraphicsObject):
         painter.setFont(sub)
         painter.setPen(QColor(t.lane_subtitle))
         noun = "channel" if self.count == 1 else "channels"
+        count = f" · {self.count} {noun}"
+        metrics = QFontMetricsF(sub)
+        room = LANE_WIDTH - 36 - metrics.horizontalAdvance(count)
+        blurb = metrics.elidedText(LANE_BLURBS[self.layer], Qt.TextElideMode.ElideRight, room)
         painter.drawText(
             QRectF(18, 12 + t.title_px * 1.4, LANE_WIDTH - 36, t.sub_px * 1.5),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"{LANE_BLURBS[self.layer]} · {self.count} {noun}",
+            blurb + count,
         )

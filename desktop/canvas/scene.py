@@ -8,8 +8,8 @@ the items themselves never change the model.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
@@ -25,6 +25,7 @@ from desktop.canvas.theme import LIGHT, Theme
 from desktop.commands.session import Change, MapSession
 from desktop.domain import operations as ops
 from desktop.domain.catalog import default_catalog
+from desktop.domain.coherence import CoherenceReport, assess
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import (
     CHANNEL_HEIGHT,
@@ -35,9 +36,21 @@ from desktop.domain.layout import (
     scene_height,
     snap,
 )
-from desktop.domain.model import Channel
+from desktop.domain.model import ArchitectureMap, Channel
 
 SCENE_MARGIN = 40.0
+
+
+class MapSnapshot(QObject):
+    """A map that is drawn but never edited (image exports): the part of a `MapSession` a scene reads."""
+
+    changed = Signal(object)
+    read_only = True
+
+    def __init__(self, arch: ArchitectureMap, report: CoherenceReport | None = None) -> None:
+        super().__init__()
+        self.map = arch
+        self.report = report if report is not None else assess(arch)
 
 
 class MapScene(QGraphicsScene):
@@ -46,13 +59,14 @@ class MapScene(QGraphicsScene):
     rename_requested = Signal(str)
     message = Signal(str)
 
-    def __init__(self, session: MapSession, theme: Theme = LIGHT, parent=None) -> None:
+    def __init__(self, session: MapSession | MapSnapshot, theme: Theme = LIGHT, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.theme = theme
         self.snap_to_grid = True
         self.is_dragging = False
         self.revealed = len(LAYERS)
+        self.building = False
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
@@ -61,6 +75,13 @@ class MapScene(QGraphicsScene):
         self.setBackgroundBrush(QColor(theme.background))
         session.changed.connect(self._on_changed)
         self.rebuild()
+
+    @classmethod
+    def for_map(
+        cls, arch: ArchitectureMap, report: CoherenceReport | None = None, theme: Theme = LIGHT
+    ) -> MapScene:
+        """A read-only scene of a plain map, for rendering without a window or a file."""
+        return cls(MapSnapshot(arch, report), theme)
 
     @property
     def read_only(self) -> bool:
@@ -77,11 +98,17 @@ class MapScene(QGraphicsScene):
         self.lanes = {layer: LaneItem(layer, self.theme, height) for layer in LAYERS}
         for lane in self.lanes.values():
             self.addItem(lane)
+        # Rule boxes are placed once every card is in: one index build, not one per flow.
+        self.building = True
         for channel in self.session.map.iter_channels():
             self._add_channel_item(channel)
         for flow in self.session.map.flows:
             self._add_flow_item(flow.source, flow.target)
+        self.building = False
         self._refresh_lanes()
+        for flow_item in self.flow_items.values():
+            if flow_item.label_text():
+                flow_item.adjust()
         self._refresh_badges()
         self._apply_reveal()
 
@@ -108,6 +135,7 @@ class MapScene(QGraphicsScene):
     def _remove_flow_item(self, pair: tuple[str, str]) -> None:
         item = self.flow_items.pop(pair, None)
         if item is not None:
+            item.setSelected(False)
             item.detach()
             self.removeItem(item)
 
@@ -127,6 +155,7 @@ class MapScene(QGraphicsScene):
                     for flow_item in list(item.flows):
                         self._remove_flow_item(flow_item.flow.pair)
                     del self.channel_items[cid]
+                    item.setSelected(False)
                     self.removeItem(item)
                 continue
             channel = arch.channel(cid)
@@ -181,6 +210,13 @@ class MapScene(QGraphicsScene):
             item.set_theme(theme)
         for flow_item in self.flow_items.values():
             flow_item.set_theme(theme)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """Flow rules above the cards: a rule box between two lanes would otherwise hide under them."""
+        near = self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect, Qt.SortOrder.AscendingOrder)
+        for item in near:
+            if isinstance(item, FlowItem) and item.isVisible() and item.label_rect().intersects(rect):
+                item.paint_label(painter)
 
     # --- present mode: reveal lanes one at a time --------------------------------------
     def set_revealed(self, count: int) -> None:
@@ -329,6 +365,9 @@ class MapScene(QGraphicsScene):
         if self._flow_drag is not None:
             source = self._flow_drag[0]
             self._cancel_flow_drag()
+            grabber = self.mouseGrabberItem()
+            if grabber is not None:
+                grabber.ungrabMouse()
             target = self.channel_item_at(event.scenePos())
             if target is None:
                 self.message.emit("Drop the arrow on another channel to connect them")
@@ -340,10 +379,12 @@ class MapScene(QGraphicsScene):
 
     # --- selection -----------------------------------------------------------------------------
     def selected_channel_ids(self) -> list[str]:
-        return [i.channel.id for i in self.selectedItems() if isinstance(i, ChannelItem)]
+        arch = self.session.map
+        return [i.channel.id for i in self.selectedItems() if isinstance(i, ChannelItem) and arch.has_channel(i.channel.id)]
 
     def selected_flow_pairs(self) -> list[tuple[str, str]]:
-        return [i.flow.pair for i in self.selectedItems() if isinstance(i, FlowItem)]
+        arch = self.session.map
+        return [i.flow.pair for i in self.selectedItems() if isinstance(i, FlowItem) and arch.flow(*i.flow.pair)]
 
     def select_channels(self, ids: list[str]) -> None:
         self.clearSelection()

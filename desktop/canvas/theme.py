@@ -37,6 +37,9 @@ class Theme:
     flow_width: float
     border_width: float
     title_text: str
+    band_good: str = "#15803d"
+    band_fair: str = "#b45309"
+    band_poor: str = "#b91c1c"
 
 
 LIGHT = Theme(
@@ -101,6 +104,9 @@ DARK = Theme(
     flow_width=1.6,
     border_width=1.2,
     title_text="#f8fafc",
+    band_good="#4ade80",
+    band_fair="#fbbf24",
+    band_poor="#f87171",
 )
 
 PROJECTOR = Theme(
@@ -133,6 +139,9 @@ PROJECTOR = Theme(
     flow_width=3.2,
     border_width=2.4,
     title_text="#000000",
+    band_good="#166534",
+    band_fair="#92400e",
+    band_poor="#b91c1c",
 )
 
 THEMES: dict[str, Theme] = {t.name: t for t in (LIGHT, DARK, PROJECTOR)}
@@ -140,6 +149,28 @@ THEMES: dict[str, Theme] = {t.name: t for t in (LIGHT, DARK, PROJECTOR)}
 
 def theme_named(name: str) -> Theme:
     return THEMES.get(name, LIGHT)
+
+
+GOOD_SCORE = 75.0
+FAIR_SCORE = 50.0
+
+
+def score_band(score: float) -> str:
+    """The score in words, as exports and present mode show it beside the number."""
+    if score >= GOOD_SCORE:
+        return "Coherent"
+    if score >= FAIR_SCORE:
+        return "Partly coherent"
+    return "Fragmented"
+
+
+def band_colour(theme: Theme, score: float) -> str:
+    """The colour of a score in a theme: green, amber or red, readable on the theme's background."""
+    if score >= GOOD_SCORE:
+        return theme.band_good
+    if score >= FAIR_SCORE:
+        return theme.band_fair
+    return theme.band_poor
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

@@ -34,6 +34,7 @@ class MapView(QGraphicsView):
         self._space = False
         self._editor: QLineEdit | None = None
         self._editing: str | None = None
+        self.auto_fit = True  # keep the whole map fitted while the window resizes, until the user zooms or pans
         if scene is not None:
             self.set_map_scene(scene)
 
@@ -53,6 +54,7 @@ class MapView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
+        self.auto_fit = False
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         current = self.zoom
         if current > 0 and abs(factor - current) > 1e-6:
@@ -66,12 +68,20 @@ class MapView(QGraphicsView):
         self.set_zoom(self.zoom / 1.2)
 
     def fit(self, rect: QRectF | None = None) -> None:
-        """Fit the whole map (or `rect`) in the view (Ctrl+0)."""
+        """Fit the whole map (or `rect`) in the view (Ctrl+0); the whole map stays fitted on resize."""
+        if self.scene() is None:
+            return
+        self.auto_fit = rect is None
         target = rect if rect is not None and not rect.isEmpty() else self.map_scene().sceneRect()
         self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > MAX_ZOOM:
-            self.set_zoom(MAX_ZOOM)
+            self.scale(MAX_ZOOM / self.zoom, MAX_ZOOM / self.zoom)
         self.zoom_changed.emit(self.zoom)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit and self.scene() is not None:
+            self.fit()
 
     def frame(self, rect: QRectF) -> None:
         """Bring `rect` into view without zooming in past 100 %."""
@@ -121,6 +131,7 @@ class MapView(QGraphicsView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._pan_from is not None:
+            self.auto_fit = False
             now = event.position().toPoint()
             delta = now - self._pan_from
             self._pan_from = now

@@ -68,6 +68,35 @@ def build_menus(w: MainWindow) -> None:
     file_menu.addSeparator()
     w.import_menu_anchor = file_menu.addSeparator()
     w.file_menu = file_menu
+    for data_action in (
+        _action(
+            w,
+            "import",
+            "&Import…",
+            lambda: import_data(w),
+            QKeySequence("Ctrl+I"),
+            "Import channels from a CSV or XLSX inventory, a JSON map or an exported picture",
+        ),
+        _action(
+            w,
+            "export-data",
+            "Export &Data…",
+            lambda: export_data(w),
+            QKeySequence("Ctrl+Shift+E"),
+            "Export the channels as CSV, a workbook with flows and findings, or the map as JSON",
+        ),
+    ):
+        file_menu.insertAction(w.import_menu_anchor, data_action)
+    file_menu.addAction(
+        _action(
+            w,
+            "export-image",
+            "&Export…",
+            lambda: export_image(w),
+            QKeySequence("Ctrl+E"),
+            "Export the map as a PNG, SVG or PDF picture",
+        )
+    )
     file_menu.addSeparator()
     file_menu.addAction(_action(w, "quit", "&Quit", w.close, std.Quit))
 
@@ -144,6 +173,16 @@ def build_menus(w: MainWindow) -> None:
         group.addAction(action)
         theme_menu.addAction(action)
     w.view_menu = view
+    view.addAction(
+        _action(
+            w,
+            "present",
+            "&Present",
+            lambda: toggle_present(w),
+            QKeySequence("F5"),
+            "Full screen for a workshop room: projector theme, lanes one at a time (Esc leaves)",
+        )
+    )
     view.addSeparator()
     docks = view.addMenu("&Panels")
     for dock in (w.palette_dock, w.coherence, w.inspector, w.history):
@@ -155,6 +194,34 @@ def build_menus(w: MainWindow) -> None:
     )
     help_menu.addAction(_action(w, "about", f"&About {APP_NAME}", lambda: about(w)))
     w.help_menu = help_menu
+
+
+def export_image(w: MainWindow) -> None:
+    from desktop.ui.export_dialog import open_export_dialog
+
+    open_export_dialog(w)
+
+
+def import_data(w: MainWindow) -> None:
+    from desktop.ui.import_dialog import open_import_dialog
+
+    open_import_dialog(w)
+
+
+def export_data(w: MainWindow) -> None:
+    from desktop.ui.data_export import export_data as export_table_data
+
+    export_table_data(w)
+
+
+def toggle_present(w: MainWindow) -> None:
+    """F5: enter present mode, or leave it (Esc also leaves)."""
+    from desktop.ui.present import PresentMode
+
+    present = getattr(w, "present_mode", None)
+    if present is None:
+        present = w.present_mode = PresentMode(w)
+    present.toggle()
 
 
 def _snap(w: MainWindow, checked: bool) -> None:
