@@ -380,11 +380,17 @@ class MapScene(QGraphicsScene):
     # --- selection -----------------------------------------------------------------------------
     def selected_channel_ids(self) -> list[str]:
         arch = self.session.map
-        return [i.channel.id for i in self.selectedItems() if isinstance(i, ChannelItem) and arch.has_channel(i.channel.id)]
+        return [
+            i.channel.id
+            for i in self.selectedItems()
+            if isinstance(i, ChannelItem) and arch.has_channel(i.channel.id)
+        ]
 
     def selected_flow_pairs(self) -> list[tuple[str, str]]:
         arch = self.session.map
-        return [i.flow.pair for i in self.selectedItems() if isinstance(i, FlowItem) and arch.flow(*i.flow.pair)]
+        return [
+            i.flow.pair for i in self.selectedItems() if isinstance(i, FlowItem) and arch.flow(*i.flow.pair)
+        ]
 
     def select_channels(self, ids: list[str]) -> None:
         self.clearSelection()

@@ -34,7 +34,9 @@ class MapView(QGraphicsView):
         self._space = False
         self._editor: QLineEdit | None = None
         self._editing: str | None = None
-        self.auto_fit = True  # keep the whole map fitted while the window resizes, until the user zooms or pans
+        self.auto_fit = (
+            True  # keep the whole map fitted while the window resizes, until the user zooms or pans
+        )
         if scene is not None:
             self.set_map_scene(scene)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.commands.map_edit import MapEdit
@@ -73,6 +73,7 @@ class MapSession(QObject):
         self.report: CoherenceReport = assess(self.map)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
+        self._replaying = False
         self._record_opening_score()
 
     def _record_opening_score(self) -> None:
@@ -108,14 +109,18 @@ class MapSession(QObject):
 
     def _replay(self, edits: list[Edit]) -> None:
         """Undo/redo: re-apply a recorded list. A failed write reloads what the file holds."""
+        self._replaying = True
         try:
-            inverses = apply_all(self.map, edits)
-        except (MapError, KeyError, ValueError) as exc:  # pragma: no cover - stack out of step
-            self.failed.emit(f"could not undo or redo: {_reason(exc)}")
-            self.reload()
-            return
-        if self._persist(edits, inverses):
-            self._changed(Change.of(edits))
+            try:
+                inverses = apply_all(self.map, edits)
+            except (MapError, KeyError, ValueError) as exc:  # pragma: no cover - stack out of step
+                self.failed.emit(f"could not undo or redo: {_reason(exc)}")
+                self.reload()
+                return
+            if self._persist(edits, inverses):
+                self._changed(Change.of(edits))
+        finally:
+            self._replaying = False
 
     def _persist(self, edits: list[Edit], inverses: list[Edit]) -> bool:
         report = assess(self.map)
@@ -132,7 +137,10 @@ class MapSession(QObject):
         """Show exactly what the file holds and forget the undo history (after a failed write)."""
         self.map = self.document.load()
         self.report = assess(self.map)
-        self.undo_stack.clear()
+        if self._replaying:  # inside QUndoStack.undo(): clearing now would delete the running command
+            QTimer.singleShot(0, self.undo_stack, self.undo_stack.clear)
+        else:
+            self.undo_stack.clear()
         self.changed.emit(Change(reset=True))
 
     def _changed(self, change: Change) -> None:

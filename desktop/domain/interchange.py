@@ -38,6 +38,8 @@ def loads(text: str | bytes) -> ArchitectureMap:
         raise MapError(f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})", where) from None
     except RecursionError:
         raise MapError("the JSON is nested too deeply") from None
+    except ValueError:  # Python's limit on the digits of a whole number
+        raise MapError("not valid JSON (a number has too many digits)") from None
     return from_dict(data)
 
 

@@ -98,7 +98,9 @@ def place_positions(slots: Sequence[tuple[Layer, float | None, float | None]]) -
 def place_missing(arch: ArchitectureMap) -> None:
     """Give every channel without a position one in its lane, below the others, without overlaps."""
     channels = arch.channels
-    for channel, (x, y) in zip(channels, place_positions([(c.layer, c.x, c.y) for c in channels]), strict=True):
+    for channel, (x, y) in zip(
+        channels, place_positions([(c.layer, c.x, c.y) for c in channels]), strict=True
+    ):
         if (x, y) != (channel.x, channel.y):
             arch.put_channel(channel.with_changes(x=x, y=y))
 

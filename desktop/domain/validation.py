@@ -23,7 +23,10 @@ def parse_number(value: object, field_name: str) -> float | None:
     if isinstance(value, bool):
         raise MapError(f"{field_name} must be a number, not {value!r}")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise MapError(f"{field_name} is out of range") from None
     else:
         text = str(value).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
         if text == "" or text.casefold() == "nan":
@@ -48,6 +51,8 @@ def parse_coordinate(value: object, field_name: str) -> float | None:
         raise MapError(f"{field_name} must be a number")
     try:
         number = float(value)
+    except OverflowError:
+        raise MapError(f"{field_name} is out of range") from None
     except ValueError:
         raise MapError(f"{field_name} must be a number, not {value!r}") from None
     if not math.isfinite(number) or abs(number) > 1e7:
@@ -65,6 +70,11 @@ def clean_text(value: object, field_name: str, limit: int = MAX_TEXT) -> str:
     text = str(value)
     if "\x00" in text:
         raise MapError(f"{field_name} contains a NUL character")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MapError(f"{field_name} contains text that is not valid Unicode") from None
     if len(text) > limit:
         raise MapError(f"{field_name} is too long ({len(text):,} characters; at most {limit:,})")
     return text

@@ -1,60 +1,177 @@
-"""One writer per map: an exclusive advisory lock held while a window edits a file.
+"""One writer per map, and no stray file descriptor that silently drops SQLite's locks.
 
-On POSIX the lock is a `flock` on the map file itself (independent of SQLite's
-own fcntl locks, released by the kernel when the process dies, so a crash
-never leaves a stale lock). Elsewhere a sidecar `.lock` file is locked.
+One writer: an exclusive advisory `flock` on the map file is held while a
+window edits it (independent of SQLite's own fcntl locks, and released by the
+kernel when the process dies, so a crash never leaves a stale lock). Elsewhere
+a sidecar `.lock` file is locked.
+
+The POSIX-lock caveat (sqlite.org/howtocorrupt.html, 2.2): closing *any*
+descriptor of a database file drops every fcntl lock this process holds on it,
+including the SHARED lock SQLite keeps in WAL mode. Without that lock another
+program closing the file may checkpoint and delete the WAL under a live
+writer, and a crash then loses acknowledged edits. So every descriptor the
+store opens on a map outside SQLite goes through `close_fd`, which keeps it
+open (parked) while this process has an SQLite connection on the same file,
+and files are identified by (device, inode), not by name, so a second path
+to the same file (a link) is still recognised as open here.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-_held: dict[str, FileLock] = {}
+FileKey = tuple[int, int] | str
+
+_held: dict[FileKey, FileLock] = {}
+_connections: dict[FileKey, int] = {}
+_parked: dict[FileKey, list[int]] = {}
+
+
+def file_key(path: Path) -> FileKey:
+    """The identity of a file (device, inode); its absolute path when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return str(Path(path).absolute())
+    return (st.st_dev, st.st_ino)
 
 
 def held_here(path: Path) -> bool:
     """True when this process already edits the file (a second window of ours)."""
-    return str(path.resolve()) in _held
+    return file_key(path) in _held
+
+
+def open_here(path: Path) -> bool:
+    """True when this process has an SQLite connection (reading or writing) on the file."""
+    return _connections.get(file_key(path), 0) > 0
 
 
 def why_read_only(path: Path) -> str:
-    """A reason the file cannot be written, or "" when it can."""
+    """A reason the file cannot be written, or "" when it can.
+
+    The permission bits are checked as well as `os.access`: for root, `access`
+    says every file is writable, but a file or folder the user marked read-only
+    (no write bit for anyone) must still open read-only.
+    """
     if held_here(path):
         return f"{path.name} is already open in another window: this view is read-only"
-    if not os.access(path, os.W_OK):
+    try:
+        mode = path.stat().st_mode
+        folder_mode = path.parent.stat().st_mode
+    except OSError as exc:
+        return f"{path.name} cannot be checked ({exc.strerror}): edits are disabled"
+    if not mode & 0o222 or not os.access(path, os.W_OK):
         return f"{path.name} is read-only on disk: edits are disabled"
-    if not os.access(path.parent, os.W_OK | os.X_OK):
+    if not folder_mode & 0o222 or not os.access(path.parent, os.W_OK | os.X_OK):
         return f"the folder of {path.name} is read-only: edits are disabled"
     return ""
+
+
+# --- SQLite connections of this process, and descriptors parked while they live -----------------
+def connection_opened(path: Path) -> FileKey:
+    """Record an SQLite connection on `path`; returns the key to pass to `connection_closed`."""
+    key = file_key(path)
+    _connections[key] = _connections.get(key, 0) + 1
+    return key
+
+
+def connection_closed(key: FileKey) -> None:
+    count = _connections.get(key, 0) - 1
+    if count > 0:
+        _connections[key] = count
+        return
+    _connections.pop(key, None)
+    for fd in _parked.pop(key, []):
+        _close_quietly(fd)
+
+
+def close_fd(key: FileKey, fd: int) -> None:
+    """Close a descriptor of a map file, or park it while SQLite still has the file open here."""
+    if _connections.get(key, 0) > 0:
+        _parked.setdefault(key, []).append(fd)
+    else:
+        _close_quietly(fd)
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _fd_key(fd: int, path: Path) -> FileKey:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return file_key(path)
+    return (st.st_dev, st.st_ino)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a file, read without disturbing SQLite's locks (never blocks on a FIFO)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    key = _fd_key(fd, path)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, size)
+    finally:
+        close_fd(key, fd)
+
+
+# --- flock helpers ---------------------------------------------------------------------------
+def flock_exclusive(fd: int) -> bool:
+    """Take an exclusive, non-blocking flock on an open descriptor (False if someone holds it)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: nothing to lock with
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def is_stale(path: Path) -> bool:
+    """True when no process holds the flock of a temp file (its writer is gone)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    key = _fd_key(fd, path)
+    try:
+        return flock_exclusive(fd)
+    finally:
+        close_fd(key, fd)
 
 
 class FileLock:
     """An exclusive, non-blocking lock on a map file."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int, key: FileKey) -> None:
         self.path = path
         self._fd = fd
+        self._key = key
 
     @classmethod
     def try_acquire(cls, path: Path) -> FileLock | None:
-        key = str(path.resolve())
-        if key in _held:
-            return None
         try:
-            import fcntl
+            import fcntl  # noqa: F401
         except ImportError:  # Windows: a sidecar lock file
             return cls._sidecar(path)
         try:
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+        key = _fd_key(fd, path)
+        if key in _held or not flock_exclusive(fd):
+            close_fd(key, fd)
             return None
-        lock = cls(path, fd)
+        lock = cls(path, fd, key)
         _held[key] = lock
         return lock
 
@@ -62,6 +179,9 @@ class FileLock:
     def _sidecar(cls, path: Path) -> FileLock | None:  # pragma: no cover - Windows only
         import msvcrt
 
+        key = file_key(path)
+        if key in _held:
+            return None
         lock_path = path.with_name(path.name + ".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
         try:
@@ -69,12 +189,20 @@ class FileLock:
         except OSError:
             os.close(fd)
             return None
-        lock = cls(path, fd)
-        _held[str(path.resolve())] = lock
+        lock = cls(lock_path, fd, key)
+        _held[key] = lock
         return lock
 
     def release(self) -> None:
-        _held.pop(str(self.path.resolve()), None)
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        if _held.get(self._key) is self:
+            del _held[self._key]
+        if self._fd < 0:
+            return
+        try:
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        except (ImportError, OSError):
+            pass
+        close_fd(self._key, self._fd)
+        self._fd = -1

@@ -1,14 +1,20 @@
 """Numbered schema migrations. A file is moved forward on open, in one transaction,
-after a copy of the original is kept beside it (`NAME.distarch.bak-vN`)."""
+after a copy of the original is kept beside it (`NAME.distarch.bak-vN`).
+
+The copy is made through SQLite's backup API from the open connection (so it
+holds what is in the WAL too, and no stray descriptor of the map drops
+SQLite's locks, see locking.py) into a temp file renamed into place: a crash
+leaves a whole backup or none, never a half one that would then be kept.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from desktop.store.files import fsync_replace, remove_stale_temps, temp_beside
 from desktop.store.tables import SCHEMA_VERSION, TABLES_BY_VERSION
 
 
@@ -35,10 +41,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None, current: int, target: i
     if current >= target:
         return
     if path is not None:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         backup = path.with_name(f"{path.name}.bak-v{current}")
         if not backup.exists():
-            shutil.copy2(path, backup)
+            backup_copy(conn, backup)
     conn.execute("BEGIN IMMEDIATE")
     try:
         for version in range(current + 1, target + 1):
@@ -49,3 +54,16 @@ def migrate(conn: sqlite3.Connection, path: Path | None, current: int, target: i
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def backup_copy(conn: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy of the database behind `conn` to `target`, whole or not at all."""
+    with temp_beside(target) as tmp:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        fsync_replace(tmp, target)
+    remove_stale_temps(target)

@@ -6,18 +6,27 @@ every byte. The reasons are one line each, for a person, not a stack trace.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
 from desktop.domain.errors import MapError
+from desktop.domain.layers import Layer
+from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.validation import MAX_TEXT, check_channel, check_flow, clean_text
+from desktop.store import locking
 from desktop.store.tables import APPLICATION_ID, SCHEMA_VERSION, TABLES_BY_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+MAX_VALUE_BYTES = 64 * 1024 * 1024  # no text or row in a map comes near this; a hostile one is refused
 
 
 class FileRefused(MapError):
-    """The file is not one we will open (foreign, damaged, newer, tampered)."""
+    """The file is not one we will open (foreign, damaged, newer, tampered). Always one line."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(" ".join(str(message).split()), where)
 
 
 def expected_objects(version: int) -> set[tuple[str, str]]:
@@ -31,11 +40,21 @@ def expected_objects(version: int) -> set[tuple[str, str]]:
     return objects
 
 
+def expected_columns(version: int) -> dict[str, set[str]]:
+    """The column names of every table our migrations create up to `version`."""
+    return {
+        table.name: {column.name for column in table.columns}
+        for v in range(1, version + 1)
+        for table in TABLES_BY_VERSION.get(v, [])
+    }
+
+
 def harden(conn: sqlite3.Connection) -> None:
     """Pragmas and an authorizer that keep a hostile file from running anything."""
     conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute("PRAGMA cell_size_check=ON")
     conn.execute("PRAGMA mmap_size=0")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.set_authorizer(_authorizer)
 
 
@@ -76,8 +95,7 @@ def inspect(path: Path) -> int:
     if size == 0:
         raise FileRefused(f"{name} is empty: it is not a Distribution Architect map")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        header = locking.read_head(path, 100)
     except OSError as exc:
         raise FileRefused(f"{name} cannot be read ({exc.strerror})") from None
     if not header.startswith(SQLITE_HEADER):
@@ -101,23 +119,124 @@ def inspect(path: Path) -> int:
             )
         if version < 1:
             raise FileRefused(f"{name} has no Distribution Architect schema (format {version})")
-        result = conn.execute("PRAGMA quick_check").fetchall()
-        if [tuple(r) for r in result] != [("ok",)]:
-            raise FileRefused(f"{name} is damaged ({result[0][0]})")
-        found = {
-            (kind, obj)
-            for kind, obj in conn.execute("SELECT type, name FROM sqlite_schema")
-            if not obj.startswith("sqlite_autoindex_")
-        }
-        extra = sorted(found - expected_objects(version))
-        if extra:
-            kind, obj = extra[0]
-            raise FileRefused(f"{name} contains a {kind} {obj!r} that Distribution Architect did not create")
-        missing = sorted(o for o in expected_objects(version) if o[0] == "table" and o not in found)
-        if missing:
-            raise FileRefused(f"{name} is damaged (table {missing[0][1]!r} is missing)")
+        result = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        if result != ["ok"]:
+            raise FileRefused(f"{name} is damaged ({_first_problem(result)})")
+        _check_schema(conn, name, version)
         return version
     except sqlite3.DatabaseError as exc:
         raise FileRefused(f"{name} is damaged ({exc})") from None
     finally:
         conn.close()
+
+
+def _first_problem(rows: list[str]) -> str:
+    lines = [line.strip() for row in rows for line in row.splitlines()]
+    found = [line for line in lines if line and not line.startswith("***")]
+    return found[0][:200] if found else "failed its integrity check"
+
+
+def _check_schema(conn: sqlite3.Connection, name: str, version: int) -> None:
+    """Refuse objects we did not create, and tables or indexes whose definition was altered."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
+    found = {(kind, obj) for kind, obj, _, _ in rows if not str(obj).startswith("sqlite_autoindex_")}
+    expected = expected_objects(version)
+    extra = sorted(found - expected)
+    if extra:
+        kind, obj = extra[0]
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise FileRefused(
+            f"{name} contains {article} {kind} {obj!r} that Distribution Architect did not create"
+        )
+    missing = sorted(o for o in expected if o[0] == "table" and o not in found)
+    if missing:
+        raise FileRefused(f"{name} is damaged (table {missing[0][1]!r} is missing)")
+    columns = expected_columns(version)
+    for kind, obj, table, sql in rows:
+        text = " ".join(str(sql or "").split()).upper()
+        if kind == "table" and not text.startswith("CREATE TABLE"):
+            raise FileRefused(f"{name} was altered: {obj!r} is not a plain table")
+        if kind == "table":
+            info = conn.execute(f"PRAGMA table_xinfo({_quoted(obj)})").fetchall()
+            names = {row[1] for row in info}
+            if names != columns[obj] or any(row[6] for row in info):
+                raise FileRefused(f"{name} was altered: the columns of table {obj!r} are not ours")
+        elif kind == "index" and not _our_index(str(obj), str(table), text, columns):
+            raise FileRefused(f"{name} was altered: index {obj!r} is not ours")
+
+
+def _our_index(obj: str, table: str, sql: str, columns: dict[str, set[str]]) -> bool:
+    if obj.startswith("sqlite_autoindex_"):
+        return table in columns
+    return table in columns and sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + str(identifier).replace('"', '""') + '"'
+
+
+def _text(value: object, field: str, limit: int = MAX_TEXT) -> str:
+    if not isinstance(value, str):
+        raise MapError(f"{field} is not text")
+    return clean_text(value, field, limit)
+
+
+def _number(value: object, field: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise MapError(f"{field} is not a finite number")
+    return float(value)
+
+
+def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
+    """Build the map from rows another program may have written, with every rule of the domain."""
+    info = MapInfo()
+    if row is not None:
+        info = MapInfo(
+            _text(row.name, "the map's name"),
+            _text(row.description, "the map's description"),
+            _text(row.created, "created", 100),
+            _text(row.modified, "modified", 100),
+        )
+    arch = ArchitectureMap(info=info)
+    for r in channel_rows:
+        where = f"channel {str(r.id)[:40]!r}"
+        try:
+            if not isinstance(r.ord, int) or isinstance(r.ord, bool):
+                raise MapError("ord is not a whole number")
+            try:
+                layer = Layer(r.layer)
+            except ValueError:
+                raise MapError(f"unknown layer {str(r.layer)[:40]!r}") from None
+            channel = Channel(
+                id=_text(r.id, "id"),
+                name=_text(r.name, "name"),
+                layer=layer,
+                x=_number(r.x, "x"),
+                y=_number(r.y, "y"),
+                ord=r.ord,
+                **{name: _text(getattr(r, name), name) for name in TEXT_FIELDS},
+                **{name: _number(getattr(r, name), name) for name in NUMBER_FIELDS},
+            )
+            check_channel(arch, channel)
+        except MapError as exc:
+            raise MapError(exc.message, where) from None
+        arch.put_channel(channel)
+    for r in flow_rows:
+        where = f"flow {str(r.source)[:40]!r} -> {str(r.target)[:40]!r}"
+        try:
+            if not isinstance(r.ord, int) or isinstance(r.ord, bool):
+                raise MapError("ord is not a whole number")
+            flow = Flow(
+                _text(r.source, "source"),
+                _text(r.target, "target"),
+                _text(r.rule, "rule"),
+                _text(r.label, "label"),
+                r.ord,
+            )
+            check_flow(arch, flow)
+        except MapError as exc:
+            raise MapError(exc.message, where) from None
+        arch.put_flow(flow)
+    return arch

@@ -289,7 +289,10 @@ class MainWindow(QMainWindow):
                 action.setEnabled(not read_only)
         self.palette_dock.quick.setEnabled(not read_only)
         if read_only and self.session is not None:
-            self.flash(self.session.document.read_only_reason)
+            # No timeout: the reason stays in view, since every edit would be refused for it.
+            self.statusBar().showMessage(self.session.document.read_only_reason)
+        else:
+            self.statusBar().clearMessage()
 
     def _zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")
