@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str]) -> int:
     """`main.py` entry: a command runs headless; no command (or a map path) opens the window."""
     args = list(argv)
-    if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
+    opens_map = bool(args) and args[0].lower().endswith(MAP_SUFFIXES) and len(args) == 1
+    if not args or opens_map:
         from desktop.app import main as open_window
 
         return open_window(args)
