@@ -26,14 +26,15 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 $(VENV)/.bundle-installed: $(STAMP) requirements-bundle.lock
 	$(PY) -m pip install --quiet -r requirements-bundle.lock
 	touch $@
 
 bundle: $(VENV)/.bundle-installed
-	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build build_spec/distribution_architect.spec
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build build_spec/distribution_architect.spec
+	@du -sh dist/distribution-architect
 
 bundle-test: bundle
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bundle
