@@ -10,7 +10,7 @@ from bisect import bisect_left, insort
 from collections.abc import Sequence
 
 from desktop.domain.layers import LAYERS, Layer
-from desktop.domain.model import ArchitectureMap
+from desktop.domain.model import ArchitectureMap, Channel
 
 LANE_WIDTH = 380.0
 LANE_TOP = 0.0
@@ -96,13 +96,68 @@ def place_positions(slots: Sequence[tuple[Layer, float | None, float | None]]) -
 
 
 def place_missing(arch: ArchitectureMap) -> None:
-    """Give every channel without a position one in its lane, below the others, without overlaps."""
-    channels = arch.channels
+    """Give every channel without a position one in its lane, below the others, without overlaps.
+
+    New channels are stacked in the order that crosses fewest flows (see
+    `flow_order`), not in file order: an imported inventory reads at once.
+    """
+    channels = flow_order(arch)
     for channel, (x, y) in zip(
         channels, place_positions([(c.layer, c.x, c.y) for c in channels]), strict=True
     ):
         if (x, y) != (channel.x, channel.y):
             arch.put_channel(channel.with_changes(x=x, y=y))
+
+
+def flow_order(arch: ArchitectureMap, sweeps: int = 2) -> list[Channel]:
+    """Channels in map order, except that those without a position are sorted within their lane by the
+    average height of the channels they connect to (a layered barycentre sweep, linear in the flows)."""
+    channels = arch.channels
+    loose = [c for c in channels if c.x is None or c.y is None]
+    if len(loose) < 2 or not arch.flows:
+        return channels
+    lanes: dict[Layer, list[Channel]] = {layer: [] for layer in LAYERS}
+    for c in channels:
+        lanes[c.layer].append(c)
+    rank: dict[str, float] = {}
+
+    def rerank(layer: Layer) -> None:
+        lane = lanes[layer]
+        for i, c in enumerate(lane):
+            rank[c.id] = (i + 0.5) / len(lane)
+
+    for layer in LAYERS:
+        rerank(layer)
+    fixed = {c.id for c in channels if c.x is not None and c.y is not None}
+
+    def neighbours_key(c: Channel, towards: range) -> float:
+        total, count = 0.0, 0
+        for flow in arch.outgoing(c.id):
+            other = arch.channel(flow.target)
+            if other.layer.index in towards:
+                total, count = total + rank[other.id], count + 1
+        for flow in arch.incoming(c.id):
+            other = arch.channel(flow.source)
+            if other.layer.index in towards:
+                total, count = total + rank[other.id], count + 1
+        return total / count if count else rank[c.id]
+
+    order = list(LAYERS)
+    for _ in range(sweeps):
+        for layers, towards in (
+            (order[1:], lambda i: range(0, i)),
+            (order[-2::-1], lambda i: range(i + 1, 4)),
+        ):
+            for layer in layers:
+                lane = lanes[layer]
+                if not any(c.id not in fixed for c in lane):
+                    continue
+                keys = {c.id: neighbours_key(c, towards(layer.index)) for c in lane}
+                placed = [c for c in lane if c.id in fixed]
+                moving = sorted((c for c in lane if c.id not in fixed), key=lambda c: keys[c.id])
+                lanes[layer] = placed + moving
+                rerank(layer)
+    return [c for layer in LAYERS for c in lanes[layer]]
 
 
 def scene_height(arch: ArchitectureMap) -> float:

@@ -293,10 +293,10 @@ def _text(raw: str, key: str) -> str:
 
 def _build(source: Path, rows: list[dict[str, Any]], flows: list[Flow]) -> ArchitectureMap:
     """The map from checked rows (the row checks apply every rule of `validation`), laid out."""
-    positions = place([(row["layer"], row["x"], row["y"]) for row in rows])
-    channels = [Channel(**{**row, "x": x, "y": y}) for row, (x, y) in zip(rows, positions, strict=True)]
     name = source.stem.strip()[:MAX_NAME] or "Imported inventory"
-    return ArchitectureMap.build(channels, flows, MapInfo(name=name))
+    arch = ArchitectureMap.build([Channel(**row) for row in rows], flows, MapInfo(name=name))
+    place_missing(arch)
+    return arch
 
 
 place = place_positions

@@ -30,8 +30,8 @@ def dark_palette() -> QPalette:
     colours = {
         QPalette.ColorRole.Window: "#111827",
         QPalette.ColorRole.WindowText: "#f1f5f9",
-        QPalette.ColorRole.Base: "#0b1120",
-        QPalette.ColorRole.AlternateBase: "#1e293b",
+        QPalette.ColorRole.Base: "#1e293b",
+        QPalette.ColorRole.AlternateBase: "#273449",
         QPalette.ColorRole.Text: "#f1f5f9",
         QPalette.ColorRole.Button: "#1f2937",
         QPalette.ColorRole.ButtonText: "#f1f5f9",
@@ -45,6 +45,14 @@ def dark_palette() -> QPalette:
     }
     for role, colour in colours.items():
         p.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(disabled, role, QColor("#64748b"))
+    p.setColor(disabled, QPalette.ColorRole.Button, QColor("#172033"))
+    p.setColor(disabled, QPalette.ColorRole.Base, QColor("#111827"))
+    p.setColor(QPalette.ColorRole.Light, QColor("#475569"))
+    p.setColor(QPalette.ColorRole.Dark, QColor("#0b1120"))
+    p.setColor(QPalette.ColorRole.Shadow, QColor("#000000"))
     return p
 
 
