@@ -31,10 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("distribution-architect")
     apply_app_style(app)
     install_exception_handler()
+    from desktop.ui.icons import release_icons
+
+    app.aboutToQuit.connect(release_icons)
+    app.aboutToQuit.connect(_release_clipboard)
     paths = [a for a in args if not a.startswith("-")]
     window = MainWindow(paths[0] if paths else None)
     window.show()
     _quit_after_smoke_test(app)
+    _quit_after_first_paint(app, window)
     return app.exec()
 
 
@@ -47,3 +52,38 @@ def _quit_after_smoke_test(app: QCoreApplication) -> None:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(delay), app.quit)
+
+
+def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
+    """DISTARCH_BENCH_FIRST_PAINT=1 prints `first-paint` once the canvas has painted, then quits (`make bench`)."""
+    import os
+
+    if not os.environ.get("DISTARCH_BENCH_FIRST_PAINT"):
+        return
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def done() -> None:
+        print("first-paint", flush=True)
+        app.quit()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, done)  # after this paint has been drawn
+            return False
+
+    viewport = window.view.viewport()
+    viewport.installEventFilter(FirstPaint(viewport))
+
+
+def _release_clipboard() -> None:
+    """Our copied channels live in a QMimeData the clipboard owns; hand it back before Python exits."""
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.ui.menus import CLIPBOARD_MIME
+
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(CLIPBOARD_MIME):
+        clipboard.clear()

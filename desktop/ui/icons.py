@@ -5,6 +5,7 @@ Rendered once per (icon, colour, size) and cached.
 
 from __future__ import annotations
 
+import atexit
 from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
@@ -51,3 +52,12 @@ def app_icon() -> QIcon:
     """The application icon (resources/icons/app.png, rendered from app.svg): window, taskbar, dock."""
     path = resource("icons", "app.png")
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def release_icons() -> None:
+    """Drop the cached pixmaps while the QApplication still exists: a QPixmap freed after it crashes."""
+    channel_icon.cache_clear()
+    app_icon.cache_clear()
+
+
+atexit.register(release_icons)
