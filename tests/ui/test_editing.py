@@ -228,3 +228,50 @@ def test_second_window_on_the_same_map_is_read_only(qtbot, tmp_path):
     assert not second.actions_by_name["delete"].isEnabled()
     QGuiApplication.processEvents()
     click(second.view, QPointF(10, 10))
+
+
+def test_ctrl_wheel_zooms_and_middle_or_space_drag_pans(qtbot, tmp_path):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(qtbot, new_map_file(tmp_path, sample=True))
+    view = window.view
+    view.resetTransform()
+    viewport = view.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    wheel = QWheelEvent(
+        centre,
+        QPointF(viewport.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, wheel)
+    assert view.zoom > 1.2
+    assert window.zoom_label.text() == f"{view.zoom * 100:.0f} %"
+
+    def scroll():
+        return view.horizontalScrollBar().value(), view.verticalScrollBar().value()
+
+    start = scroll()
+    drag(
+        view,
+        view.mapToScene(QPoint(400, 400)),
+        view.mapToScene(QPoint(300, 300)),
+        button=Qt.MouseButton.MiddleButton,
+    )
+    assert scroll() != start
+    assert window.session.undo_stack.count() == 0  # panning is not an edit
+
+    view.setFocus()
+    QTest.keyPress(view, Qt.Key.Key_Space)
+    start = scroll()
+    drag(view, view.mapToScene(QPoint(300, 300)), view.mapToScene(QPoint(420, 380)))
+    QTest.keyRelease(view, Qt.Key.Key_Space)
+    assert scroll() != start
+    assert window.session.undo_stack.count() == 0
+    assert window.scene.selected_channel_ids() == []
