@@ -29,6 +29,8 @@ class MapView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # top-anchored: when an edit makes the map shorter or taller, nothing on screen jumps
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.setAcceptDrops(True)
         self._pan_from: QPoint | None = None
         self._space = False
