@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(PY) main.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check desktop tests main.py
-	$(VENV)/bin/ruff format --check desktop tests main.py
+	$(VENV)/bin/ruff check desktop tests bench main.py
+	$(VENV)/bin/ruff format --check desktop tests bench main.py
 	$(VENV)/bin/lint-imports
 
 test: lint

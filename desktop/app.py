@@ -60,18 +60,20 @@ def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
 
     if not os.environ.get("DISTARCH_BENCH_FIRST_PAINT"):
         return
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
     def done() -> None:
         print("first-paint", flush=True)
-        app.quit()
+        QTimer.singleShot(0, app.quit)  # once this paint cycle has reached the screen
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, done)  # after this paint has been drawn
-            return False
+            if event.type() != QEvent.Type.Paint:
+                return False
+            watched.removeEventFilter(self)
+            QCoreApplication.sendEvent(watched, event)  # paint now, then say so
+            done()
+            return True
 
     viewport = window.view.viewport()
     viewport.installEventFilter(FirstPaint(viewport))

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 HANDLE_RADIUS = 8.0
 BADGE_RADIUS = 11.0
 STRIP = 8.0
+TEXT_LOD = 0.25  # below this zoom a card is drawn without its text (an export at 0.25× keeps it)
+# Looked up once: itemChange runs for every change of every card, and an enum lookup is slow in PySide6.
+POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
+POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 class ChannelItem(QGraphicsObject):
@@ -56,7 +61,6 @@ class ChannelItem(QGraphicsObject):
         self._bounds = QRectF(
             -4, -BADGE_RADIUS - 2, CHANNEL_WIDTH + HANDLE_RADIUS + 8, CHANNEL_HEIGHT + BADGE_RADIUS + 6
         )
-        self._refresh_tooltip()
 
     # --- model → view ----------------------------------------------------------
     def set_channel(self, channel: Channel) -> None:
@@ -64,21 +68,20 @@ class ChannelItem(QGraphicsObject):
             return
         self.channel = channel
         self._colour = QColor(default_catalog().colour_for(channel.function, channel.name))
-        self._refresh_tooltip()
         self.update()
 
     def set_findings(self, messages: list[str]) -> None:
         if messages == self.findings:
             return
         self.findings = messages
-        self._refresh_tooltip()
         self.update()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.update()
 
-    def _refresh_tooltip(self) -> None:
+    def tooltip_text(self) -> str:
+        """The card's tooltip, written when hovered (MapScene.helpEvent), not for every card a map opens with."""
         c = self.channel
         lines = [f"<b>{_esc(c.name)}</b> · {c.layer.title}"]
         details = [v for v in (c.tool, c.function, c.segment, c.motion) if v]
@@ -87,7 +90,7 @@ class ChannelItem(QGraphicsObject):
         if self.findings:
             lines.append("<br><b>To fix</b>")
             lines += [f"• {_esc(m)}" for m in self.findings]
-        self.setToolTip("<br>".join(lines))
+        return "<br>".join(lines)
 
     # --- geometry ----------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -131,6 +134,8 @@ class ChannelItem(QGraphicsObject):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._colour)
         painter.drawPath(strip.intersected(clip))
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+            return  # zoomed far out (a whole big map fitted): the text would be a pixel-high smudge
 
         name_font = _font(t.name_px, bold=True)
         sub_font = _font(t.sub_px)
@@ -197,14 +202,14 @@ class ChannelItem(QGraphicsObject):
         return scene if isinstance(scene, MapScene) else None
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+        if change == POSITION_CHANGE:
             scene = self.map_scene()
             if scene is not None and scene.snap_to_grid and scene.is_dragging:
                 return scene.snapped(value)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        elif change == POSITION_CHANGED:
             for flow in self.flows:
                 flow.adjust()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+        elif change == SELECTED_CHANGED:
             self.update()
         return super().itemChange(change, value)
 

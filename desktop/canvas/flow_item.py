@@ -30,6 +30,8 @@ from desktop.domain.model import Flow
 
 ARROW = 11.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
+SCENE_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged  # looked up once: itemChange is hot
+NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
 
 
 class FlowItem(QGraphicsObject):
@@ -52,14 +54,12 @@ class FlowItem(QGraphicsObject):
         self.setZValue(5)
         source.flows.add(self)
         target.flows.add(self)
-        self._tooltip()
         self.adjust()
 
     def set_flow(self, flow: Flow) -> None:
         if flow == self.flow:
             return
         self.flow = flow
-        self._tooltip()
         self.adjust()
 
     def set_theme(self, theme: Theme) -> None:
@@ -73,13 +73,14 @@ class FlowItem(QGraphicsObject):
     def label_text(self) -> str:
         return self.flow.rule.strip() or self.flow.label.strip()
 
-    def _tooltip(self) -> None:
+    def tooltip_text(self) -> str:
+        """The arrow's tooltip, written when hovered (MapScene.helpEvent), with the cards' current names."""
         s, t = self.source.channel.name, self.target.channel.name
         rule = self.flow.rule.strip()
         text = f"{s} → {t}" + (f"<br>Rule: {rule}" if rule else "<br><i>No routing rule</i>")
         if self.flow.label.strip():
             text += f"<br>{self.flow.label.strip()}"
-        self.setToolTip(text)
+        return text
 
     # --- geometry ---------------------------------------------------------------
     def adjust(self) -> None:
@@ -116,6 +117,15 @@ class FlowItem(QGraphicsObject):
         size = ARROW * max(1.0, self.theme.flow_width / 1.6)
         base = tip - back * size
         self._arrow = QPolygonF([tip, base + normal * (size / 2), base - normal * (size / 2)])
+        self._place_label()
+
+    def place_label(self) -> None:
+        """Place the rule box again on the same path: the scene calls it once every card is in."""
+        self.prepareGeometryChange()
+        self._place_label()
+
+    def _place_label(self) -> None:
+        path = self._path
         text = self.label_text()
         if text:
             metrics = QFontMetricsF(_label_font(self.theme.rule_px))
@@ -135,27 +145,33 @@ class FlowItem(QGraphicsObject):
 
     def _free_label_rect(self, path: QPainterPath, width: float, height: float) -> QRectF:
         """The rule box on the path, as near its middle as it can sit without covering a card."""
-        # One small index query per candidate (usually just the first), not every item around a
-        # long path: a tall return arc on a 2,000-channel map passes hundreds of cards.
+        # A short arrow asks the scene's index once for the cards around it; a tall one (a return
+        # arc on a 2,000-channel map passes hundreds of cards) asks once per candidate box instead.
         scene = self.scene()
+        if scene is None:
+            mid = path.pointAtPercent(0.5)
+            return QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
+        around = path.boundingRect().adjusted(-width / 2, -height / 2, width / 2, height / 2)
+        cards = _card_rects(scene, around) if around.height() <= NEAR else None
         first = QRectF()
         for step in LABEL_STEPS:
             mid = path.pointAtPercent(step)
             rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
             if first.isNull():
                 first = rect
-            if scene is None or not _covers_card(scene, rect):
+            near = cards if cards is not None else _card_rects(scene, rect)
+            if not any(rect.intersects(card) for card in near):
                 return rect
         return first
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if (
-            change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged
+            change == SCENE_CHANGED
             and value is not None
             and self.label_text()
             and not getattr(value, "building", False)
         ):
-            self.adjust()  # now the cards around can be seen, place the rule box clear of them
+            self.place_label()  # now the cards around can be seen, place the rule box clear of them
         return super().itemChange(change, value)
 
     def boundingRect(self) -> QRectF:
@@ -221,9 +237,10 @@ def _label_font(px: int) -> QFont:
     return font
 
 
-def _covers_card(scene: QGraphicsScene, rect: QRectF) -> bool:
-    """Whether `rect` (scene coordinates) overlaps a channel card."""
-    return any(
-        isinstance(item, ChannelItem) and item.mapRectToScene(item.card_rect()).intersects(rect)
+def _card_rects(scene: QGraphicsScene, rect: QRectF) -> list[QRectF]:
+    """The scene rectangles of the channel cards that `rect` (scene coordinates) touches."""
+    return [
+        item.mapRectToScene(item.card_rect())
         for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-    )
+        if isinstance(item, ChannelItem)
+    ]

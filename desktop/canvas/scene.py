@@ -8,17 +8,22 @@ the items themselves never change the model.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneDragDropEvent,
+    QGraphicsSceneHelpEvent,
     QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QToolTip,
 )
 
 from desktop.canvas import mime
-from desktop.canvas.channel_item import ChannelItem
+from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.lane_item import LaneItem
 from desktop.canvas.theme import LIGHT, Theme
@@ -67,6 +72,7 @@ class MapScene(QGraphicsScene):
         self.is_dragging = False
         self.revealed = len(LAYERS)
         self.building = False
+        self._badged: CoherenceReport | None = None
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
@@ -108,7 +114,7 @@ class MapScene(QGraphicsScene):
         self._refresh_lanes()
         for flow_item in self.flow_items.values():
             if flow_item.label_text():
-                flow_item.adjust()
+                flow_item.place_label()
         self._refresh_badges()
         self._apply_reveal()
 
@@ -163,9 +169,7 @@ class MapScene(QGraphicsScene):
                 self._add_channel_item(channel)
             else:
                 item.set_channel(channel)
-                self._place(item, channel)
-                for flow_item in item.flows:
-                    flow_item.adjust()
+                self._place(item, channel)  # a card that moves adjusts its arrows (ChannelItem.itemChange)
         for pair in change.flows:
             flow = arch.flow(*pair)
             if flow is None:
@@ -176,8 +180,9 @@ class MapScene(QGraphicsScene):
             else:
                 item.set_flow(flow)
         self._refresh_lanes()
-        self._refresh_badges()
-        self._apply_reveal()
+        if self.session.report is not self._badged:  # a move keeps the report, and every badge
+            self._refresh_badges()
+        self._apply_reveal(change)
 
     def _refresh_lanes(self) -> None:
         height = scene_height(self.session.map)
@@ -197,7 +202,7 @@ class MapScene(QGraphicsScene):
         )
 
     def _refresh_badges(self) -> None:
-        report = self.session.report
+        report = self._badged = self.session.report
         for cid, item in self.channel_items.items():
             item.set_findings([f.message for f in report.findings_for(cid)])
 
@@ -211,8 +216,20 @@ class MapScene(QGraphicsScene):
         for flow_item in self.flow_items.values():
             flow_item.set_theme(theme)
 
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        """Tooltips: a card's or an arrow's is written when hovered, not for every item a map opens with."""
+        text = ""
+        for item in self.items(event.scenePos()):
+            text = item.tooltip_text() if isinstance(item, (ChannelItem, FlowItem)) else item.toolTip()
+            if text:
+                break
+        QToolTip.showText(event.screenPos(), text, event.widget())
+        event.setAccepted(bool(text))
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         """Flow rules above the cards: a rule box between two lanes would otherwise hide under them."""
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+            return  # zoomed far out, as the cards' text
         near = self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect, Qt.SortOrder.AscendingOrder)
         for item in near:
             if isinstance(item, FlowItem) and item.isVisible() and item.label_rect().intersects(rect):
@@ -223,13 +240,20 @@ class MapScene(QGraphicsScene):
         self.revealed = max(0, min(len(LAYERS), count))
         self._apply_reveal()
 
-    def _apply_reveal(self) -> None:
+    def _apply_reveal(self, change: Change | None = None) -> None:
+        """Dim the lanes not revealed yet and hide their items: every item, or only those an edit touched."""
         shown = set(LAYERS[: self.revealed])
         for layer, lane in self.lanes.items():
             lane.setOpacity(1.0 if layer in shown else 0.25)
-        for item in self.channel_items.values():
+        cards: Iterable[ChannelItem] = self.channel_items.values()
+        arrows: Iterable[FlowItem] = self.flow_items.values()
+        if change is not None:
+            cards = [self.channel_items[c] for c in change.channels if c in self.channel_items]
+            arrows = {f for card in cards for f in card.flows}
+            arrows.update(self.flow_items[p] for p in change.flows if p in self.flow_items)
+        for item in cards:
             item.setVisible(item.channel.layer in shown)
-        for flow_item in self.flow_items.values():
+        for flow_item in arrows:
             flow_item.setVisible(flow_item.source.isVisible() and flow_item.target.isVisible())
 
     # --- gestures → edits ---------------------------------------------------------------
@@ -393,11 +417,17 @@ class MapScene(QGraphicsScene):
         ]
 
     def select_channels(self, ids: list[str]) -> None:
-        self.clearSelection()
-        for cid in ids:
-            item = self.channel_items.get(cid)
-            if item is not None:
-                item.setSelected(True)
+        """Select exactly these channels, telling listeners once (not once per item: that was quadratic)."""
+        blocked = self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for cid in ids:
+                item = self.channel_items.get(cid)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        self.selectionChanged.emit()
 
     def items_rect(self, ids: list[str]) -> QRectF:
         rect = QRectF()

@@ -123,7 +123,8 @@ class MapSession(QObject):
             self._replaying = False
 
     def _persist(self, edits: list[Edit], inverses: list[Edit]) -> bool:
-        report = assess(self.map)
+        # Positions never change the score (coherence.md), so a move keeps the report it had.
+        report = self.report if _moves_only(edits, inverses) else assess(self.map)
         try:
             self.document.write(edits, score=report.score, components=report.components)
         except StoreWriteError as exc:
@@ -149,6 +150,16 @@ class MapSession(QObject):
     def close(self) -> None:
         self.undo_stack.clear()
         self.document.close()
+
+
+def _moves_only(edits: list[Edit], inverses: list[Edit]) -> bool:
+    """Whether the edits only move channels within their lanes (the most frequent edit, a drag)."""
+    before = {e.channel.id: e.channel for e in inverses if isinstance(e, UpdateChannel)}
+    for edit in edits:
+        old = before.get(edit.channel.id) if isinstance(edit, UpdateChannel) else None
+        if old is None or edit.channel.with_changes(x=old.x, y=old.y) != old:  # type: ignore[union-attr]
+            return False
+    return True
 
 
 def _reason(exc: BaseException) -> str:

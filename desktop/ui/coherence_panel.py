@@ -170,6 +170,7 @@ class CoherencePanel(QDockWidget):
         self._delta: Decimal | None = None
         self._styles: dict[QLabel, str] = {}
         self._charts_scheduled = False
+        self._charted: CoherenceReport | None = None
         self._version_marks: list[tuple[float, str]] = []
         self._mark_lines: list = []
         self._build()
@@ -295,7 +296,7 @@ class CoherencePanel(QDockWidget):
             self._delta = tenths(report.score) - tenths(previous)
             self._edits += 1
             self._history.append((float(self._edits), report.score))
-            if change.channels:
+            if change.channels and report is not self._shown:  # the same report: channels only moved
                 self.economics.show_map(self.session.map)
         self._show(report)
 
@@ -323,8 +324,9 @@ class CoherencePanel(QDockWidget):
             self.history_count.setText(f"last {shown} of {edits:,} edits")
         else:
             self.history_count.setText(f"{edits:,} edit{'s' if edits != 1 else ''}")
-        if self.component_chart is not None:
+        if self.component_chart is not None and report is not self._charted:  # not again after a move
             self.component_chart.update(report)
+            self._charted = report
         if self.history_chart is not None:
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
@@ -411,8 +413,10 @@ class CoherencePanel(QDockWidget):
             plot.addItem(line)
             self._mark_lines.append(line)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        # Built just after the first paint, not before: pyqtgraph takes a second to import, and
+        # the window with its map should be on screen first (`make bench`, cold start).
         if self.component_chart is None and not self._charts_scheduled:
             self._charts_scheduled = True
             QTimer.singleShot(0, self.ensure_charts)

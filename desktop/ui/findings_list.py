@@ -64,6 +64,7 @@ class FindingDelegate(QStyledItemDelegate):
         self.view = view
         self.pill_text = QColor("#b91c1c")
         self.muted = QColor("#475569")
+        self._heights: dict[tuple[str, int, str], int] = {}
 
     def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
         message = QFont(base)
@@ -79,14 +80,20 @@ class FindingDelegate(QStyledItemDelegate):
         return max(80, self.view.viewport().width() - 2 * PAD_X - PILL_WIDTH - GAP)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        message_font, _pill, caption_font = self.fonts(option.font)
         width = self._text_width()
-        flags = int(Qt.TextFlag.TextWordWrap)
-        message = QFontMetrics(message_font).boundingRect(
-            QRect(0, 0, width, 100_000), flags, str(index.data(MESSAGE_ROLE) or "")
-        )
-        caption_height = QFontMetrics(caption_font).height()
-        return QSize(width, message.height() + 4 + caption_height + 2 * PAD_Y)
+        text = str(index.data(MESSAGE_ROLE) or "")
+        # Remembered: every edit lays the whole list out again, and wrapping text is slow to measure.
+        key = (text, width, option.font.key())
+        height = self._heights.get(key)
+        if height is None:
+            message_font, _pill, caption_font = self.fonts(option.font)
+            flags = int(Qt.TextFlag.TextWordWrap)
+            message = QFontMetrics(message_font).boundingRect(QRect(0, 0, width, 100_000), flags, text)
+            height = message.height() + 4 + QFontMetrics(caption_font).height() + 2 * PAD_Y
+            if len(self._heights) > 4096:
+                self._heights.clear()
+            self._heights[key] = height
+        return QSize(width, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -163,12 +170,14 @@ class FindingsList(QListWidget):
         findings = tuple(findings)
         if findings == self._findings:
             return False
-        self._findings = findings
+        before, self._findings = self._findings or (), findings
         for row, finding in enumerate(findings):
             item = self.item(row)
             if item is None:
                 item = QListWidgetItem()
                 self.addItem(item)
+            elif row < len(before) and before[row] == finding:
+                continue  # this row already shows it
             self._fill(item, finding)
         while self.count() > len(findings):
             self.takeItem(self.count() - 1)

@@ -1,0 +1,62 @@
+"""Figures with no drawing: the coherence score at growing sizes, and a 20,000-row CSV import.
+
+The score runs after every edit, so it must stay linear; its baseline is its
+own cost per channel at the smallest size. The import's baseline is the
+standard library's csv reader on the same file: the part of the work no
+checking can avoid.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bench.maps import make_map, write_inventory_csv
+from bench.report import Figure, samples
+from desktop.domain.coherence import assess
+
+SCORE_SIZES = (100, 500, 1_000, 10_000)
+LINEAR_SLACK = 1.5  # the cost per channel may grow this much from the smallest size to the largest
+
+
+def score(runs: int) -> list[Figure]:
+    figures = []
+    per_channel: dict[int, float] = {}
+    for n in SCORE_SIZES:
+        arch = make_map(n)
+        times = samples(lambda a=arch: assess(a), runs if n < 10_000 else max(3, runs // 2))
+        figure = Figure(f"Score recomputation, {n:,} channels", times)
+        per_channel[n] = figure.median / n
+        if n == 500:
+            figure.check(under=0.005)
+        figures.append(figure)
+    smallest, largest = SCORE_SIZES[0], SCORE_SIZES[-1]
+    growth = [per_channel[largest] * 1e6]
+    linear = Figure(
+        f"Score cost per channel, {largest:,} vs {smallest:,} channels",
+        growth,
+        [per_channel[smallest] * 1e6],
+        unit="µs/ch",
+    )
+    linear.target = f"linear (≤ {LINEAR_SLACK:g}×)"
+    linear.met = linear.ratio is not None and linear.ratio <= LINEAR_SLACK
+    figures.append(linear)
+    return figures
+
+
+def csv_import(folder: Path, rows: int, runs: int) -> Figure:
+    from desktop.io.tables import read_inventory
+
+    path = write_inventory_csv(folder / f"inventory-{rows}.csv", rows)
+
+    def bare() -> None:
+        with path.open(newline="", encoding="utf-8") as f:
+            list(csv.reader(f))
+
+    ours, base = [], []
+    for _ in range(runs):
+        ours += samples(lambda: read_inventory(path), 1)
+        base += samples(bare, 1)
+    figure = Figure(f"Import a {rows:,}-row CSV inventory", ours, base)
+    figure.note = "baseline: Python's csv reader"
+    return figure
