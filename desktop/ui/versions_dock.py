@@ -82,6 +82,7 @@ class Scenarios(QObject):
         self.dialog: CompareDialog | None = None
         self.overlay: CompareOverlay | None = None
         self.actions: dict[str, QAction] = {}
+        self._listed: tuple[MapSession, list[VersionInfo]] | None = None
 
     @property
     def session(self) -> MapSession | None:
@@ -102,6 +103,7 @@ class Scenarios(QObject):
         self._changed()
 
     def _changed(self) -> None:
+        self._listed = None  # versions were saved, renamed or deleted, or another map opened
         marks = getattr(self.window.coherence, "set_version_marks", None)
         if marks is not None:
             marks([(v.history_index, v.name) for v in self.versions()])
@@ -109,9 +111,13 @@ class Scenarios(QObject):
 
     # --- reading -----------------------------------------------------------------------
     def versions(self) -> list[VersionInfo]:
-        if self.session is None:
+        """The open map's versions, read from the file only when they changed (not on every edit)."""
+        session = self.session
+        if session is None:
             return []
-        return store.list_versions(self.session.document)
+        if self._listed is None or self._listed[0] is not session:
+            self._listed = (session, store.list_versions(session.document))
+        return self._listed[1]
 
     def load(self, name: str) -> ArchitectureMap:
         assert self.session is not None
