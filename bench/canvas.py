@@ -107,17 +107,15 @@ class CanvasBench:
         view.centerOn(item)
         self.paint()
         start = item.pos()
-        scene.is_dragging = True
         step = [0]
 
-        def ours() -> None:
+        def ours() -> None:  # what ChannelItem.mouseMoveEvent does with a snapped position
             step[0] += 1
-            item.setPos(start + QPointF(0, 20 * (step[0] % 2 + 1)))
+            scene.move_cards({item: scene.snapped(start + QPointF(0, 20 * (step[0] % 2 + 1)))})
             self.paint()
 
         mine = samples(ours, DRAG_STEPS)
-        item.setPos(start)
-        scene.is_dragging = False
+        scene.move_cards({item: start})
         bare_scene, boxes = bare_qt.scene_of_map(arch)
         bare_view = bare_qt.bare_view(bare_scene)
         bare_view.resize(view.size())

@@ -3,6 +3,12 @@
 It only displays a `Channel` (immutable) and reports user gestures to the
 scene; it never changes the model. Geometry is fixed per theme, so
 `boundingRect` is cached and the card is device-cached for fast drags.
+
+Why there is no `itemChange` override: Qt calls it from C++ for every flag,
+z-value, scene and position change of every card (about twenty times per
+card while a map opens), and each call into Python costs more than the
+change itself. A drag is handled in `mouseMoveEvent` instead, which snaps the
+cards and has the scene move them with their arrows in one pass.
 """
 
 from __future__ import annotations
@@ -31,43 +37,36 @@ HANDLE_RADIUS = 8.0
 BADGE_RADIUS = 11.0
 STRIP = 8.0
 TEXT_LOD = 0.25  # below this zoom a card is drawn without its text (an export at 0.25× keeps it)
-# Looked up once: itemChange runs for every change of every card, and an enum lookup is slow in PySide6.
-POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
-POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
-SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
+LEFT = Qt.MouseButton.LeftButton
+MOVABLE = QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
 
 
 class ChannelItem(QGraphicsObject):
     """A channel card. Object name `channel-<id>` (the testability contract)."""
 
-    def __init__(self, channel: Channel, theme: Theme) -> None:
+    def __init__(self, channel: Channel, theme: Theme, movable: bool = True) -> None:
         super().__init__()
         self.channel = channel
         self.theme = theme
         self.flows: set[FlowItem] = set()
         self.findings: list[str] = []
         self._hover = False
-        self._colour = QColor(default_catalog().colour_for(channel.function, channel.name))
+        self._drag_start: dict[ChannelItem, QPointF] | None = None
+        self._colour = _colour(default_catalog().colour_for(channel.function, channel.name))
         self.setObjectName(f"channel-{channel.id}")
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
-        )
+        self.setFlags(FLAGS | MOVABLE if movable else FLAGS)
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(10)
-        self._bounds = QRectF(
-            -4, -BADGE_RADIUS - 2, CHANNEL_WIDTH + HANDLE_RADIUS + 8, CHANNEL_HEIGHT + BADGE_RADIUS + 6
-        )
+        self._bounds = BOUNDS
 
     # --- model → view ----------------------------------------------------------
     def set_channel(self, channel: Channel) -> None:
         if channel == self.channel:
             return
         self.channel = channel
-        self._colour = QColor(default_catalog().colour_for(channel.function, channel.name))
+        self._colour = _colour(default_catalog().colour_for(channel.function, channel.name))
         self.update()
 
     def set_findings(self, messages: list[str]) -> None:
@@ -118,22 +117,15 @@ class ChannelItem(QGraphicsObject):
     # --- painting (paint only paints) ---------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         t = self.theme
-        rect = self.card_rect()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.isSelected()
-        border = QPen(
-            QColor(t.selection if selected else t.channel_border), t.border_width * (2.2 if selected else 1.0)
-        )
+        border, fill = _card_style(t, selected)
+        painter.setRenderHint(ANTIALIASING)
         painter.setPen(border)
-        painter.setBrush(QBrush(QColor(t.channel_fill)))
-        painter.drawRoundedRect(rect, 10, 10)
-        strip = QPainterPath()
-        strip.addRoundedRect(QRectF(0, 0, STRIP * 2, CHANNEL_HEIGHT), 10, 10)
-        clip = QPainterPath()
-        clip.addRect(QRectF(0, 0, STRIP, CHANNEL_HEIGHT))
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(CARD_RECT, 10, 10)
+        painter.setPen(NO_PEN)
         painter.setBrush(self._colour)
-        painter.drawPath(strip.intersected(clip))
+        painter.drawPath(_strip_path())
         if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
             return  # zoomed far out (a whole big map fitted): the text would be a pixel-high smudge
 
@@ -201,18 +193,6 @@ class ChannelItem(QGraphicsObject):
         scene = self.scene()
         return scene if isinstance(scene, MapScene) else None
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if change == POSITION_CHANGE:
-            scene = self.map_scene()
-            if scene is not None and scene.snap_to_grid and scene.is_dragging:
-                return scene.snapped(value)
-        elif change == POSITION_CHANGED:
-            for flow in self.flows:
-                flow.adjust()
-        elif change == SELECTED_CHANGED:
-            self.update()
-        return super().itemChange(change, value)
-
     def hoverEnterEvent(self, event) -> None:
         self._hover = True
         self.update()
@@ -239,16 +219,32 @@ class ChannelItem(QGraphicsObject):
             scene.start_flow_drag(self, event.scenePos())
             event.accept()
             return
-        if scene is not None:
-            scene.is_dragging = True
+        self._drag_start = None
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        """Drag every selected card by the mouse's travel, snapped; the scene moves their arrows once."""
+        scene = self.map_scene()
+        if scene is None or not (event.buttons() & LEFT) or not (self.flags() & MOVABLE):
+            super().mouseMoveEvent(event)
+            return
+        if self._drag_start is None:  # the first move of this drag: where every dragged card starts
+            cards = [i for i in scene.selectedItems() if isinstance(i, ChannelItem) and i.flags() & MOVABLE]
+            if self not in cards:
+                cards.append(self)
+            self._drag_start = {card: card.pos() for card in cards}
+        travel = event.scenePos() - event.buttonDownScenePos(LEFT)
+        snap = scene.snapped if scene.snap_to_grid else (lambda p: p)
+        scene.move_cards({card: snap(start + travel) for card, start in self._drag_start.items()})
+        event.accept()
+
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        dragged = list(self._drag_start or ())
+        self._drag_start = None
         super().mouseReleaseEvent(event)
         scene = self.map_scene()
-        if scene is not None:
-            scene.is_dragging = False
-            scene.commit_moves()
+        if scene is not None and dragged:
+            scene.commit_moves(dragged)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.map_scene()
@@ -257,7 +253,46 @@ class ChannelItem(QGraphicsObject):
         event.accept()
 
 
+ANTIALIASING = QPainter.RenderHint.Antialiasing
+NO_PEN = Qt.PenStyle.NoPen
+CARD_RECT = QRectF(0, 0, CHANNEL_WIDTH, CHANNEL_HEIGHT)
+_STRIP: list[QPainterPath] = []
+_STYLES: dict[tuple[int, bool], tuple[QPen, QBrush, Theme]] = {}
+
+
+def _strip_path() -> QPainterPath:
+    """The colour strip down a card's left edge: the left half of a rounded bar, built once."""
+    if not _STRIP:
+        strip = QPainterPath()
+        strip.addRoundedRect(QRectF(0, 0, STRIP * 2, CHANNEL_HEIGHT), 10, 10)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, STRIP, CHANNEL_HEIGHT))
+        _STRIP.append(strip.intersected(clip))
+    return _STRIP[0]
+
+
+def _card_style(theme: Theme, selected: bool) -> tuple[QPen, QBrush]:
+    """A card's border pen and fill, one pair per theme and selection state."""
+    key = (id(theme), selected)
+    cached = _STYLES.get(key)
+    if cached is None or cached[2] is not theme:
+        colour = QColor(theme.selection if selected else theme.channel_border)
+        pen = QPen(colour, theme.border_width * (2.2 if selected else 1.0))
+        cached = _STYLES[key] = (pen, QBrush(QColor(theme.channel_fill)), theme)
+    return cached[0], cached[1]
+
+
+BOUNDS = QRectF(-4, -BADGE_RADIUS - 2, CHANNEL_WIDTH + HANDLE_RADIUS + 8, CHANNEL_HEIGHT + BADGE_RADIUS + 6)
 _FONTS: dict[tuple[int, bool], QFont] = {}
+_COLOURS: dict[str, QColor] = {}
+
+
+def _colour(name: str) -> QColor:
+    """One QColor per colour name: a map has thousands of cards and a few dozen colours."""
+    colour = _COLOURS.get(name)
+    if colour is None:
+        colour = _COLOURS[name] = QColor(name)
+    return colour
 
 
 def _font(px: int, bold: bool = False) -> QFont:

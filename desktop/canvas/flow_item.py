@@ -3,6 +3,19 @@
 As in orange-canvas-core's link item: the path is recomputed only in
 `adjust()` (after `prepareGeometryChange()`), `boundingRect` is cached, and
 `shape()` is widened with a stroker so a thin arrow is easy to click.
+
+An arrow is a plain `QGraphicsItem`, not a `QGraphicsObject`: it needs no
+signals or object name, and PySide6 builds a QObject-backed item about four
+times slower; nor does it override `itemChange`, which Qt calls from C++ for
+every flag and scene change. The scene tells it when to move (`adjust`) and
+when its rule box can look for a free spot (`place_label`).
+
+Why the geometry is plain Python arithmetic: a map opens with two arrows per
+card and a drag re-lays out every arrow of the moved card, so each Qt call
+saved here is saved thousands of times. The curve is one cubic whose control
+points are known, so its bounds, its end tangent and the points where a rule
+box may sit are computed directly; the click shape (a stroked outline, the
+costliest part) is built only when Qt first asks for it.
 """
 
 from __future__ import annotations
@@ -21,8 +34,9 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsScene, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import ChannelItem
 from desktop.canvas.theme import Theme
 from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
@@ -30,12 +44,15 @@ from desktop.domain.model import Flow
 
 ARROW = 11.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
-SCENE_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged  # looked up once: itemChange is hot
-NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
+MARGIN = 8.0  # around the curve's control points: half the click stroke (6) and the selected pen
+NO_PEN = Qt.PenStyle.NoPen
+NO_BRUSH = Qt.BrushStyle.NoBrush
+ANTIALIASING = QPainter.RenderHint.Antialiasing
+CENTRE = Qt.AlignmentFlag.AlignCenter
 
 
-class FlowItem(QGraphicsObject):
-    """A flow arrow. Object name `flow-<source>-<target>`."""
+class FlowItem(QGraphicsItem):
+    """A flow arrow between two cards."""
 
     def __init__(self, flow: Flow, source: ChannelItem, target: ChannelItem, theme: Theme) -> None:
         super().__init__()
@@ -44,12 +61,13 @@ class FlowItem(QGraphicsObject):
         self.target = target
         self.theme = theme
         self.is_return = False
+        self._curve: tuple[float, ...] = (0.0,) * 8  # start, two control points, end
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
+        self._label_shown = ""  # the rule as drawn: elided to the box
         self._bounds = QRectF()
-        self._shape = QPainterPath()
-        self.setObjectName(f"flow-{flow.source}-{flow.target}")
+        self._shape: QPainterPath | None = None  # built on first use (clicks, rubber bands)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
         source.flows.add(self)
@@ -86,37 +104,45 @@ class FlowItem(QGraphicsObject):
     def adjust(self) -> None:
         """Recompute the path from the two cards' current positions."""
         self.prepareGeometryChange()
-        a = self.source.scenePos()
-        b = self.target.scenePos()
-        path = QPainterPath()
-        self.is_return = b.x() + CHANNEL_WIDTH / 2 < a.x()
-        if b.x() >= a.x() + CHANNEL_WIDTH * 0.75:  # forward, to a lane on the right
-            start = QPointF(a.x() + CHANNEL_WIDTH, a.y() + CHANNEL_HEIGHT / 2)
-            end = QPointF(b.x() - 2, b.y() + CHANNEL_HEIGHT / 2)
-            dx = max(40.0, (end.x() - start.x()) / 2)
-            path.moveTo(start)
-            path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+        a = self.source.pos()
+        b = self.target.pos()
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        self.is_return = bx + CHANNEL_WIDTH / 2 < ax
+        if bx >= ax + CHANNEL_WIDTH * 0.75:  # forward, to a lane on the right
+            sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
+            ex, ey = bx - 2, by + CHANNEL_HEIGHT / 2
+            dx = max(40.0, (ex - sx) / 2)
+            curve = (sx, sy, sx + dx, sy, ex - dx, ey, ex, ey)
         elif self.is_return:  # back to an earlier lane: an arc under the cards
-            start = QPointF(a.x() + CHANNEL_WIDTH / 2, a.y() + CHANNEL_HEIGHT)
-            end = QPointF(b.x() + CHANNEL_WIDTH / 2, b.y() + CHANNEL_HEIGHT + 2)
-            depth = 40.0 + 0.12 * abs(start.x() - end.x())
-            bottom = max(start.y(), end.y()) + depth
-            path.moveTo(start)
-            path.cubicTo(QPointF(start.x(), bottom), QPointF(end.x(), bottom), end)
+            sx, sy = ax + CHANNEL_WIDTH / 2, ay + CHANNEL_HEIGHT
+            ex, ey = bx + CHANNEL_WIDTH / 2, by + CHANNEL_HEIGHT + 2
+            bottom = max(sy, ey) + 40.0 + 0.12 * abs(sx - ex)
+            curve = (sx, sy, sx, bottom, ex, bottom, ex, ey)
         else:  # the same lane: a loop out to the right
-            start = QPointF(a.x() + CHANNEL_WIDTH, a.y() + CHANNEL_HEIGHT / 2)
-            end = QPointF(b.x() + CHANNEL_WIDTH + 2, b.y() + CHANNEL_HEIGHT / 2)
-            bulge = 46.0 + 0.1 * abs(end.y() - start.y())
-            path.moveTo(start)
-            path.cubicTo(QPointF(start.x() + bulge, start.y()), QPointF(end.x() + bulge, end.y()), end)
+            sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
+            ex, ey = bx + CHANNEL_WIDTH + 2, by + CHANNEL_HEIGHT / 2
+            bulge = 46.0 + 0.1 * abs(ey - sy)
+            curve = (sx, sy, sx + bulge, sy, ex + bulge, ey, ex, ey)
+        self._curve = curve
+        path = QPainterPath(QPointF(sx, sy))
+        path.cubicTo(curve[2], curve[3], curve[4], curve[5], ex, ey)
         self._path = path
-        angle = math.radians(path.angleAtPercent(1.0))
-        tip = path.pointAtPercent(1.0)
-        back = QPointF(math.cos(angle), -math.sin(angle))
-        normal = QPointF(-back.y(), back.x())
+        # The arrow points along the curve's end tangent (end minus the last control point).
+        tx, ty = ex - curve[4], ey - curve[5]
+        if tx == 0.0 and ty == 0.0:
+            tx, ty = ex - curve[2], ey - curve[3]
+        length = math.hypot(tx, ty) or 1.0
+        ux, uy = tx / length, ty / length
         size = ARROW * max(1.0, self.theme.flow_width / 1.6)
-        base = tip - back * size
-        self._arrow = QPolygonF([tip, base + normal * (size / 2), base - normal * (size / 2)])
+        base_x, base_y = ex - ux * size, ey - uy * size
+        half = size / 2
+        self._arrow = QPolygonF(
+            [
+                QPointF(ex, ey),
+                QPointF(base_x - uy * half, base_y + ux * half),
+                QPointF(base_x + uy * half, base_y - ux * half),
+            ]
+        )
         self._place_label()
 
     def place_label(self) -> None:
@@ -125,122 +151,157 @@ class FlowItem(QGraphicsObject):
         self._place_label()
 
     def _place_label(self) -> None:
-        path = self._path
         text = self.label_text()
         if text:
-            metrics = QFontMetricsF(_label_font(self.theme.rule_px))
-            width = min(metrics.horizontalAdvance(text), 220.0) + 14
-            height = metrics.height() + 6
-            self._label_rect = self._free_label_rect(path, width, height)
+            width, height, self._label_shown = _label_layout(self.theme.rule_px, text)
+            self._label_rect = self._free_label_rect(width, height)
         else:
             self._label_rect = QRectF()
-        stroker = QPainterPathStroker()
-        stroker.setWidth(12)
-        shape = stroker.createStroke(path)
-        shape.addPolygon(self._arrow)
+            self._label_shown = ""
+        xs = self._curve[0::2]
+        ys = self._curve[1::2]
+        bounds = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
+            -MARGIN, -MARGIN, MARGIN, MARGIN
+        )
         if not self._label_rect.isNull():
-            shape.addRect(self._label_rect)
-        self._shape = shape
-        self._bounds = shape.boundingRect().adjusted(-4, -4, 4, 4)
+            bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
+        self._bounds = bounds
+        self._shape = None
 
-    def _free_label_rect(self, path: QPainterPath, width: float, height: float) -> QRectF:
+    def _point(self, t: float) -> tuple[float, float]:
+        """The curve's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call)."""
+        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
+        s = 1.0 - t
+        a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
+        return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+
+    def _free_label_rect(self, width: float, height: float) -> QRectF:
         """The rule box on the path, as near its middle as it can sit without covering a card."""
-        # A short arrow asks the scene's index once for the cards around it; a tall one (a return
-        # arc on a 2,000-channel map passes hundreds of cards) asks once per candidate box instead.
-        scene = self.scene()
-        if scene is None:
-            mid = path.pointAtPercent(0.5)
-            return QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
-        around = path.boundingRect().adjusted(-width / 2, -height / 2, width / 2, height / 2)
-        cards = _card_rects(scene, around) if around.height() <= NEAR else None
-        first = QRectF()
+        index: CardIndex | None = getattr(self.scene(), "card_index", None)
+        half_w, half_h = width / 2, height / 2
+        if index is None or getattr(self.scene(), "building", False):
+            x, y = self._point(0.5)
+            return QRectF(x - half_w, y - half_h, width, height)
         for step in LABEL_STEPS:
-            mid = path.pointAtPercent(step)
-            rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
-            if first.isNull():
-                first = rect
-            near = cards if cards is not None else _card_rects(scene, rect)
-            if not any(rect.intersects(card) for card in near):
-                return rect
-        return first
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if (
-            change == SCENE_CHANGED
-            and value is not None
-            and self.label_text()
-            and not getattr(value, "building", False)
-        ):
-            self.place_label()  # now the cards around can be seen, place the rule box clear of them
-        return super().itemChange(change, value)
+            x, y = self._point(step)
+            if not index.boxes_near(x - half_w, y - half_h, x + half_w, y + half_h):
+                return QRectF(x - half_w, y - half_h, width, height)
+        x, y = self._point(0.5)
+        return QRectF(x - half_w, y - half_h, width, height)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(12)
+            shape = stroker.createStroke(self._path)
+            shape.addPolygon(self._arrow)
+            if not self._label_rect.isNull():
+                shape.addRect(self._label_rect)
+            self._shape = shape
         return self._shape
 
     def path(self) -> QPainterPath:
         return self._path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        t = self.theme
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor(t.selection if self.isSelected() else (t.return_flow if self.is_return else t.flow))
-        width = t.flow_width * (1.8 if self.isSelected() else 1.0)
-        pen = QPen(colour, width)
-        if self.is_return:
-            pen.setStyle(Qt.PenStyle.DashLine)
+        pen, brush = _pen_and_brush(self.theme, self.isSelected(), self.is_return)
+        painter.setRenderHint(ANTIALIASING)
         painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(NO_BRUSH)
         painter.drawPath(self._path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
+        painter.setPen(NO_PEN)
+        painter.setBrush(brush)
         painter.drawPolygon(self._arrow)
 
     def label_rect(self) -> QRectF:
         """Where the rule (or label) box sits, in scene coordinates; null when the flow has none."""
-        return self.mapRectToScene(self._label_rect) if not self._label_rect.isNull() else QRectF()
+        return QRectF(self._label_rect)
+
+    def has_label(self) -> bool:
+        return not self._label_rect.isNull()
 
     def paint_label(self, painter: QPainter) -> None:
-        """Paint the rule box in scene coordinates. The scene calls it above the cards so rules stay readable."""
+        """Paint the rule box in scene coordinates. The scene calls it above the cards so rules stay readable.
+
+        The caller saves and restores the painter around all the boxes it paints (MapScene.drawForeground).
+        """
         if self._label_rect.isNull():
             return
         t = self.theme
-        colour = QColor(t.selection if self.isSelected() else (t.return_flow if self.is_return else t.flow))
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setTransform(self.sceneTransform(), True)
-        painter.setPen(QPen(colour, max(1.0, t.flow_width / 2)))
-        painter.setBrush(QColor(t.rule_fill))
+        box_pen, fill, text_pen, font = _label_style(t, self.isSelected(), self.is_return)
+        painter.setRenderHint(ANTIALIASING)
+        painter.setPen(box_pen)
+        painter.setBrush(fill)
         painter.drawRoundedRect(self._label_rect, 6, 6)
-        painter.setPen(QColor(t.rule_text))
-        font = _label_font(t.rule_px)
+        painter.setPen(text_pen)
         painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        text = metrics.elidedText(
-            self.label_text(), Qt.TextElideMode.ElideRight, self._label_rect.width() - 10
-        )
-        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+        painter.drawText(self._label_rect, CENTRE, self._label_shown)
 
 
-_LABEL_FONTS: dict[int, QFont] = {}
+# --- shared drawing tools (one per theme and state, not one per arrow and paint) -------------------
+_PENS: dict[tuple[int, bool, bool], tuple[QPen, QBrush, Theme]] = {}
+_LABEL_STYLES: dict[tuple[int, bool, bool], tuple[QPen, QBrush, QPen, QFont, Theme]] = {}
+_LABEL_FONTS: dict[int, tuple[QFont, QFontMetricsF]] = {}
+
+
+def _flow_colour(theme: Theme, selected: bool, is_return: bool) -> QColor:
+    return QColor(theme.selection if selected else (theme.return_flow if is_return else theme.flow))
+
+
+def _pen_and_brush(theme: Theme, selected: bool, is_return: bool) -> tuple[QPen, QBrush]:
+    key = (id(theme), selected, is_return)
+    cached = _PENS.get(key)
+    if cached is None or cached[2] is not theme:
+        colour = _flow_colour(theme, selected, is_return)
+        width = theme.return_width if is_return else theme.flow_width
+        pen = QPen(colour, width * (1.8 if selected else 1.0))
+        if is_return:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        cached = _PENS[key] = (pen, QBrush(colour), theme)  # the theme is kept so its id stays unique
+    return cached[0], cached[1]
+
+
+def _label_style(theme: Theme, selected: bool, is_return: bool) -> tuple[QPen, QBrush, QPen, QFont]:
+    key = (id(theme), selected, is_return)
+    cached = _LABEL_STYLES.get(key)
+    if cached is None or cached[4] is not theme:
+        colour = _flow_colour(theme, selected, is_return)
+        box_pen = QPen(colour, max(1.0, theme.flow_width / 2))
+        font = _label_font(theme.rule_px)
+        cached = (box_pen, QBrush(QColor(theme.rule_fill)), QPen(QColor(theme.rule_text)), font, theme)
+        _LABEL_STYLES[key] = cached
+    return cached[0], cached[1], cached[2], cached[3]
+
+
+def _label_metrics(px: int) -> QFontMetricsF:
+    cached = _LABEL_FONTS.get(px)
+    if cached is None:
+        font = QFont()
+        font.setPixelSize(px)
+        cached = _LABEL_FONTS[px] = (font, QFontMetricsF(font))
+    return cached[1]
+
+
+_LAYOUTS: dict[tuple[int, str], tuple[float, float, str]] = {}
+
+
+def _label_layout(px: int, text: str) -> tuple[float, float, str]:
+    """A rule box's width and height and its text as drawn (elided): rules repeat across a map."""
+    key = (px, text)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        metrics = _label_metrics(px)
+        width = min(metrics.horizontalAdvance(text), 220.0) + 14
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 10)
+        layout = (width, metrics.height() + 6, shown)
+        if len(_LAYOUTS) < 8192:
+            _LAYOUTS[key] = layout
+    return layout
 
 
 def _label_font(px: int) -> QFont:
-    font = _LABEL_FONTS.get(px)
-    if font is None:
-        font = QFont()
-        font.setPixelSize(px)
-        _LABEL_FONTS[px] = font
-    return font
-
-
-def _card_rects(scene: QGraphicsScene, rect: QRectF) -> list[QRectF]:
-    """The scene rectangles of the channel cards that `rect` (scene coordinates) touches."""
-    return [
-        item.mapRectToScene(item.card_rect())
-        for item in scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-        if isinstance(item, ChannelItem)
-    ]
+    _label_metrics(px)
+    return _LABEL_FONTS[px][0]

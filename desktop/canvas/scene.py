@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.canvas import mime
+from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.lane_item import LaneItem
@@ -69,13 +70,13 @@ class MapScene(QGraphicsScene):
         self.session = session
         self.theme = theme
         self.snap_to_grid = True
-        self.is_dragging = False
         self.revealed = len(LAYERS)
         self.building = False
         self._badged: CoherenceReport | None = None
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
+        self.card_index = CardIndex()  # where the cards are, for placing rule boxes clear of them
         self._flow_drag: tuple[ChannelItem, QGraphicsPathItem] | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setBackgroundBrush(QColor(theme.background))
@@ -100,6 +101,7 @@ class MapScene(QGraphicsScene):
         self.clear()
         self.channel_items.clear()
         self.flow_items.clear()
+        self.card_index.clear()
         height = scene_height(self.session.map)
         self.lanes = {layer: LaneItem(layer, self.theme, height) for layer in LAYERS}
         for lane in self.lanes.values():
@@ -119,16 +121,30 @@ class MapScene(QGraphicsScene):
         self._apply_reveal()
 
     def _add_channel_item(self, channel: Channel) -> ChannelItem:
-        item = ChannelItem(channel, self.theme)
-        item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
-        self._place(item, channel)
+        item = ChannelItem(channel, self.theme, movable=not self.read_only)
+        x, y = _position(channel)
+        item.setPos(x, y)
+        self.card_index.put(channel.id, x, y)
         self.addItem(item)
         self.channel_items[channel.id] = item
         return item
 
     def _place(self, item: ChannelItem, channel: Channel) -> None:
-        x = clamp_x(channel.layer, channel.x if channel.x is not None else 0.0)
-        item.setPos(x, channel.y if channel.y is not None else 0.0)
+        x, y = _position(channel)
+        self.move_cards({item: QPointF(x, y)})
+
+    def move_cards(self, moves: dict[ChannelItem, QPointF]) -> None:
+        """Move cards (a drag step, or the map changed) and lay out each of their arrows once."""
+        arrows: set[FlowItem] = set()
+        index = self.card_index
+        for item, pos in moves.items():
+            if item.pos() == pos:
+                continue
+            item.setPos(pos)
+            index.put(item.channel.id, pos.x(), pos.y())
+            arrows.update(item.flows)
+        for arrow in arrows:
+            arrow.adjust()
 
     def _add_flow_item(self, source: str, target: str) -> None:
         flow = self.session.map.flow(source, target)
@@ -137,6 +153,8 @@ class MapScene(QGraphicsScene):
         item = FlowItem(flow, self.channel_items[source], self.channel_items[target], self.theme)
         self.addItem(item)
         self.flow_items[flow.pair] = item
+        if not self.building and item.label_text():
+            item.place_label()  # in the scene now: the rule box can keep clear of the cards
 
     def _remove_flow_item(self, pair: tuple[str, str]) -> None:
         item = self.flow_items.pop(pair, None)
@@ -161,6 +179,7 @@ class MapScene(QGraphicsScene):
                     for flow_item in list(item.flows):
                         self._remove_flow_item(flow_item.flow.pair)
                     del self.channel_items[cid]
+                    self.card_index.remove(cid)
                     item.setSelected(False)
                     self.removeItem(item)
                 continue
@@ -231,9 +250,11 @@ class MapScene(QGraphicsScene):
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
             return  # zoomed far out, as the cards' text
         near = self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect, Qt.SortOrder.AscendingOrder)
+        painter.save()
         for item in near:
-            if isinstance(item, FlowItem) and item.isVisible() and item.label_rect().intersects(rect):
+            if isinstance(item, FlowItem) and item.has_label() and item.isVisible():
                 item.paint_label(painter)
+        painter.restore()
 
     # --- present mode: reveal lanes one at a time --------------------------------------
     def set_revealed(self, count: int) -> None:
@@ -252,19 +273,26 @@ class MapScene(QGraphicsScene):
             arrows = {f for card in cards for f in card.flows}
             arrows.update(self.flow_items[p] for p in change.flows if p in self.flow_items)
         for item in cards:
-            item.setVisible(item.channel.layer in shown)
+            visible = item.channel.layer in shown
+            if item.isVisible() != visible:
+                item.setVisible(visible)
         for flow_item in arrows:
-            flow_item.setVisible(flow_item.source.isVisible() and flow_item.target.isVisible())
+            visible = flow_item.source.isVisible() and flow_item.target.isVisible()
+            if flow_item.isVisible() != visible:
+                flow_item.setVisible(visible)
 
     # --- gestures → edits ---------------------------------------------------------------
     def snapped(self, pos: QPointF) -> QPointF:
         return QPointF(snap(pos.x()), snap(pos.y()))
 
-    def commit_moves(self) -> None:
-        """After a drag: one undo step moving every card that changed place (and lane)."""
+    def commit_moves(self, cards: Iterable[ChannelItem]) -> None:
+        """After a drag: one undo step moving every dragged card that changed place (and lane)."""
         arch = self.session.map
         positions: dict[str, tuple[float, float]] = {}
-        for cid, item in self.channel_items.items():
+        for item in cards:
+            cid = item.channel.id
+            if self.channel_items.get(cid) is not item:
+                continue  # the card left the map while it was dragged (e.g. an undo)
             channel = arch.channel(cid)
             pos = item.pos()
             if (pos.x(), pos.y()) != (channel.x, channel.y):
@@ -436,3 +464,9 @@ class MapScene(QGraphicsScene):
             if item is not None:
                 rect = rect.united(item.sceneBoundingRect())
         return rect
+
+
+def _position(channel: Channel) -> tuple[float, float]:
+    """Where a channel's card sits: its stored position, kept inside its lane."""
+    x = clamp_x(channel.layer, channel.x if channel.x is not None else 0.0)
+    return x, channel.y if channel.y is not None else 0.0

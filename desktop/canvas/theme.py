@@ -37,6 +37,10 @@ class Theme:
     flow_width: float
     border_width: float
     title_text: str
+    # Return arcs are long (they run under the lanes back to the start), and Qt strokes a pen of at
+    # most one pixel with its fast cosmetic stroker (about 10x faster for such an arc): dashed
+    # hairlines keep a drag smooth on a big map. The projector theme trades that for thickness.
+    return_width: float = 1.0
     band_good: str = "#15803d"
     band_fair: str = "#b45309"
     band_poor: str = "#b91c1c"
@@ -137,6 +141,7 @@ PROJECTOR = Theme(
     title_px=28,
     rule_px=16,
     flow_width=3.2,
+    return_width=2.6,
     border_width=2.4,
     title_text="#000000",
     band_good="#166534",

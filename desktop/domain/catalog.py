@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,23 +29,45 @@ class CatalogEntry:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The entries, with folded-name and folded-function indexes: every card asks for its colour."""
+
     entries: tuple[CatalogEntry, ...]
+    _names: dict[str, CatalogEntry] = field(init=False, repr=False, compare=False)
+    _functions: dict[str, CatalogEntry] = field(init=False, repr=False, compare=False)
+    _colours: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names: dict[str, CatalogEntry] = {}
+        functions: dict[str, CatalogEntry] = {}
+        for entry in self.entries:  # the first entry of a name or function wins, as a scan would find it
+            names.setdefault(fold(entry.name), entry)
+            if fold(entry.function):
+                functions.setdefault(fold(entry.function), entry)
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_functions", functions)
+        object.__setattr__(self, "_colours", {})
 
     def by_name(self, name: str) -> CatalogEntry | None:
-        key = fold(name)
-        return next((e for e in self.entries if fold(e.name) == key), None)
+        return self._names.get(fold(name))
 
     def by_function(self, function: str) -> CatalogEntry | None:
         key = fold(function)
-        return next((e for e in self.entries if fold(e.function) == key), None) if key else None
+        return self._functions.get(key) if key else None
 
     def colour_for(self, function: str, name: str = "") -> str:
         """The colour of a channel: its function's catalog colour, else a stable colour of its text."""
-        entry = self.by_function(function) or self.by_name(name)
-        if entry:
-            return entry.colour
-        digest = hashlib.sha1(fold(function or name).encode()).digest()
-        return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
+        key = (function, name)
+        colour = self._colours.get(key)
+        if colour is None:
+            entry = self.by_function(function) or self.by_name(name)
+            if entry:
+                colour = entry.colour
+            else:
+                digest = hashlib.sha1(fold(function or name).encode()).digest()
+                colour = FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
+            if len(self._colours) < 4096:  # a bounded memo: maps repeat a few functions many times
+                self._colours[key] = colour
+        return colour
 
     def icon_for(self, function: str, name: str = "") -> str:
         entry = self.by_function(function) or self.by_name(name)

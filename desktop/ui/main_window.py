@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self._refresh_read_only()
         for hook in getattr(self, "open_hooks", []):
             hook(session)
-        QTimer.singleShot(0, self.view.fit)
+        self.view.fit()  # now, so the first paint is already fitted; resizes refit while auto_fit holds
 
     def canvas_theme(self):
         return theme_named(self.resolved_theme())
