@@ -56,16 +56,13 @@ class CardIndex:
     def boxes_near(self, left: float, top: float, right: float, bottom: float) -> list[Box]:
         """The boxes of the cards that overlap the rectangle (their edges touching does not count)."""
         found: list[Box] = []
-        seen: set[str] = set()
         boxes, cells = self._boxes, self._cells
-        for cell in _cells_of((left, top, right, bottom)):
-            for key in cells.get(cell, ()):
-                if key in seen:
-                    continue
-                seen.add(key)
-                x0, y0, x1, y1 = box = boxes[key]
-                if left < x1 and x0 < right and top < y1 and y0 < bottom:
-                    found.append(box)
+        for c in range(int(left // CELL), int(right // CELL) + 1):
+            for r in range(int(top // CELL), int(bottom // CELL) + 1):
+                for key in cells.get((c, r), ()):
+                    x0, y0, x1, y1 = box = boxes[key]
+                    if left < x1 and x0 < right and top < y1 and y0 < bottom and box not in found:
+                        found.append(box)
         return found
 
     def _unlink(self, key: str, box: Box) -> None:

@@ -34,7 +34,7 @@ class Catalog:
     entries: tuple[CatalogEntry, ...]
     _names: dict[str, CatalogEntry] = field(init=False, repr=False, compare=False)
     _functions: dict[str, CatalogEntry] = field(init=False, repr=False, compare=False)
-    _colours: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
+    _colours: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names: dict[str, CatalogEntry] = {}
@@ -56,18 +56,19 @@ class Catalog:
 
     def colour_for(self, function: str, name: str = "") -> str:
         """The colour of a channel: its function's catalog colour, else a stable colour of its text."""
-        key = (function, name)
-        colour = self._colours.get(key)
-        if colour is None:
-            entry = self.by_function(function) or self.by_name(name)
-            if entry:
-                colour = entry.colour
-            else:
-                digest = hashlib.sha1(fold(function or name).encode()).digest()
-                colour = FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
-            if len(self._colours) < 4096:  # a bounded memo: maps repeat a few functions many times
-                self._colours[key] = colour
-        return colour
+        colour = self._colours.get(function)  # maps repeat a few functions many times
+        if colour is not None:
+            return colour
+        entry = self.by_function(function)
+        if entry is not None:
+            if len(self._colours) < 4096:
+                self._colours[function] = entry.colour
+            return entry.colour
+        entry = self.by_name(name)
+        if entry is not None:
+            return entry.colour
+        digest = hashlib.sha1(fold(function or name).encode()).digest()
+        return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
 
     def icon_for(self, function: str, name: str = "") -> str:
         entry = self.by_function(function) or self.by_name(name)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
 
 from desktop import APP_NAME
-from desktop.canvas.scene import MapScene
+from desktop.canvas.scene import MapScene, collector_paused
 from desktop.canvas.theme import theme_named
 from desktop.canvas.view import MapView
 from desktop.commands.session import Change, MapSession
@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> bool:
         """Open a map chosen by the user; a refused file gets a dialog and changes nothing."""
         try:
-            document = MapDocument.open(Path(path))
+            with collector_paused():
+                document = MapDocument.open(Path(path))
         except MapError as exc:
             self.show_problem("This map cannot be opened", str(exc))
             return False
@@ -130,6 +131,10 @@ class MainWindow(QMainWindow):
         return True
 
     def open_document(self, document: MapDocument) -> None:
+        with collector_paused():  # reading, scoring and drawing a big map: see collector_paused
+            self._open_document(document)
+
+    def _open_document(self, document: MapDocument) -> None:
         old = self.session
         session = MapSession(document, self)
         self.session = session
