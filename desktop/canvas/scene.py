@@ -75,6 +75,7 @@ class MapScene(QGraphicsScene):
         self.revealed = len(LAYERS)
         self.building = False
         self._badged: CoherenceReport | None = None
+        self._badges: dict[str, list[str]] = {}  # channel id → its findings' messages, as drawn
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
@@ -206,7 +207,7 @@ class MapScene(QGraphicsScene):
                 item.set_flow(flow)
         self._refresh_lanes()
         if self.session.report is not self._badged:  # a move keeps the report, and every badge
-            self._refresh_badges()
+            self._refresh_badges(change.channels)
         self._apply_reveal(change)
 
     def _refresh_lanes(self) -> None:
@@ -226,10 +227,22 @@ class MapScene(QGraphicsScene):
             )
         )
 
-    def _refresh_badges(self) -> None:
+    def _refresh_badges(self, touched: Iterable[str] | None = None) -> None:
+        """Badge the cards the findings name: all of them on open, else the cards whose findings changed."""
         report = self._badged = self.session.report
-        for cid, item in self.channel_items.items():
-            item.set_findings([f.message for f in report.findings_for(cid)])
+        badges: dict[str, list[str]] = {}
+        for finding in report.findings:  # largest first, as each card's tooltip lists them
+            for cid in finding.channel_ids:
+                badges.setdefault(cid, []).append(finding.message)
+        if touched is None:
+            cards = self.channel_items.keys()
+        else:  # named before or now, or just added (a new card starts without a badge)
+            cards = self._badges.keys() | badges.keys() | set(touched)
+        self._badges = badges
+        for cid in cards:
+            item = self.channel_items.get(cid)
+            if item is not None:
+                item.set_findings(badges.get(cid, []))
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
