@@ -10,7 +10,12 @@ Why it looks like this:
   second window or process gets a read-only document with a reason to show;
 - a file's content is checked against the map's rules (through a read-only
   connection, before anything could write to it): a file another program
-  altered is refused with a reason instead of failing later in the window.
+  altered is refused with a reason instead of failing later in the window;
+- only the stdlib `sqlite3` module and the frozen schema facts (schema.py) are
+  used: importing SQLAlchemy, SQLModel and pydantic cost ~400 ms of cold start,
+  and reading rows through SQLAlchemy Core was slower than sqlite3's tuples.
+  Only creating a file (`write_new_file`) and migrating an old one import the
+  SQLModel tables, lazily, for their DDL (migrations.py).
 """
 
 from __future__ import annotations
@@ -23,9 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import Connection, bindparam, create_engine, delete, event, insert, select, update
-from sqlalchemy.pool import StaticPool
 
 from desktop.domain.edits import (
     AddChannel,
@@ -43,23 +45,19 @@ from desktop.store import locking
 from desktop.store.files import fsync_replace, remove_stale_temps, temp_beside
 from desktop.store.messages import disk_is_full, human_os_error, human_sqlite_error
 from desktop.store.migrations import backup_copy, migrate
-from desktop.store.safety import FileRefused, build_checked, harden, inspect, read_only_uri
-from desktop.store.tables import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    ChannelRow,
-    FlowRow,
-    MapRow,
-    ScoreRow,
-    SettingRow,
+from desktop.store.safety import (
+    CHANNEL_COLUMNS,
+    FLOW_COLUMNS,
+    MAP_COLUMNS,
+    FileRefused,
+    build_checked,
+    harden,
+    inspect,
+    read_only_uri,
 )
+from desktop.store.schema import APPLICATION_ID, CHANNEL, FLOW, MAP, SCHEMA_VERSION, SCORES, SETTING
 
 EXTENSION = ".distarch"
-CHANNELS = ChannelRow.__table__
-FLOWS = FlowRow.__table__
-MAP = MapRow.__table__
-SCORES = ScoreRow.__table__
-SETTINGS = SettingRow.__table__
 
 
 class StoreWriteError(MapError):
@@ -96,14 +94,24 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def _engine(conn: sqlite3.Connection):
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` ... `COMMIT`; any failure (of the body or of the commit) rolls back and re-raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:  # pysqlite's documented transaction recipe
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return engine
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite already rolled back (a full disk or an I/O error can do that)
 
 
 class MapDocument:
@@ -124,8 +132,6 @@ class MapDocument:
         self._conn = conn
         self._lock = lock
         self._key: locking.FileKey | None = locking.connection_opened(path)
-        self._engine = _engine(conn)
-        self._connection = self._engine.connect()
         self._checked: ArchitectureMap | None = None
 
     # --- opening -------------------------------------------------------------
@@ -204,15 +210,16 @@ class MapDocument:
         return self._read()
 
     def _read(self) -> ArchitectureMap:
-        c = self._connection
+        c = self._conn
         try:
-            row = c.execute(select(MAP)).first()
-            channel_rows = c.execute(select(CHANNELS).order_by(CHANNELS.c.ord)).all()
-            flow_rows = c.execute(select(FLOWS).order_by(FLOWS.c.ord)).all()
+            c.execute("BEGIN")  # one snapshot for the three reads
+            row = c.execute(_SELECT_MAP).fetchone()
+            channel_rows = c.execute(_SELECT_CHANNELS).fetchall()
+            flow_rows = c.execute(_SELECT_FLOWS).fetchall()
         except Exception as exc:
-            raise FileRefused(f"{self.path.name} cannot be read ({_cause(exc)})") from None
+            raise FileRefused(f"{self.path.name} cannot be read ({exc})") from None
         finally:
-            self._connection.rollback()
+            _rollback(c)
         try:
             return build_checked(row, channel_rows, flow_rows)
         except MapError as exc:
@@ -223,14 +230,14 @@ class MapDocument:
 
     # --- writing -------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One write transaction; any failure rolls back and raises StoreWriteError."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` write transaction; any failure rolls back and raises StoreWriteError."""
         if self.read_only:
             raise StoreWriteError(self.read_only_reason or f"{self.path.name} is open read-only")
         self._checked = None
         try:
-            with self._connection.begin():
-                yield self._connection
+            with _immediate(self._conn) as c:
+                yield c
         except MapError:
             raise
         except Exception as exc:
@@ -243,43 +250,38 @@ class MapDocument:
         with self.transaction() as c:
             _write_edits(c, edits)
             stamp = now()
-            c.execute(update(MAP).values(modified=stamp))
+            c.execute(_TOUCH_MAP, (stamp,))
             if score is not None:
-                c.execute(
-                    insert(SCORES).values(
-                        timestamp=stamp, score=score, components=json.dumps(components or {})
-                    )
-                )
+                c.execute(_INSERT_SCORE, (stamp, score, json.dumps(components or {})))
 
     def append_score(self, score: float, components: dict[str, float]) -> None:
         with self.transaction() as c:
-            c.execute(insert(SCORES).values(timestamp=now(), score=score, components=json.dumps(components)))
+            c.execute(_INSERT_SCORE, (now(), score, json.dumps(components)))
 
     def score_history(self, limit: int | None = None) -> list[ScorePoint]:
         """The score after each edit, oldest first (only the newest `limit` when given)."""
-        query = select(SCORES).order_by(SCORES.c.id.desc())
-        if limit is not None:
-            query = query.limit(limit)
-        rows = list(reversed(self._connection.execute(query).all()))
-        self._connection.rollback()
-        return [ScorePoint(r.timestamp, r.score, _json_dict(r.components)) for r in rows]
+        rows = self._conn.execute(_SELECT_SCORES, (-1 if limit is None else limit,)).fetchall()
+        rows.reverse()
+        return [ScorePoint(stamp, score, _json_dict(components)) for stamp, score, components in rows]
 
     def setting(self, key: str, default: str = "") -> str:
-        row = self._connection.execute(select(SETTINGS.c.value).where(SETTINGS.c.key == key)).first()
-        self._connection.rollback()
+        row = self._conn.execute(_SELECT_SETTING, (key,)).fetchone()
         return row[0] if row and isinstance(row[0], str) else default
 
     def set_setting(self, key: str, value: str) -> None:
         if self.read_only:
             return
         with self.transaction() as c:
-            c.execute(delete(SETTINGS).where(SETTINGS.c.key == key))
-            c.execute(insert(SETTINGS).values(key=key, value=value))
+            c.execute(_DELETE_SETTING, (key,))
+            c.execute(_INSERT_SETTING, (key, value))
 
     @property
-    def connection(self) -> Connection:
-        """For the store's own helpers (versions); views never use it."""
-        return self._connection
+    def connection(self) -> sqlite3.Connection:
+        """The document's sqlite3 connection (autocommit mode: writes go through `transaction`).
+
+        For the store's own helpers (versions) and tests; views never use it.
+        """
+        return self._conn
 
     def save_copy(self, target: str | os.PathLike[str]) -> None:
         """Write a consistent copy of this map to `target` atomically (Save As)."""
@@ -296,7 +298,6 @@ class MapDocument:
         if self._key is None:
             return
         try:
-            self._connection.close()
             if not self.read_only:
                 try:
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -317,18 +318,45 @@ class MapDocument:
         self.close()
 
 
-# Statements built once; an edit only binds values (building a statement per row was most of an import).
-_INSERT_CHANNEL = insert(CHANNELS)
-_UPDATE_CHANNEL = update(CHANNELS).where(CHANNELS.c.id == bindparam("key_id"))
-_DELETE_CHANNEL = delete(CHANNELS).where(CHANNELS.c.id == bindparam("key_id"))
-_INSERT_FLOW = insert(FLOWS)
-_FLOW_PAIR = (FLOWS.c.source == bindparam("key_source"), FLOWS.c.target == bindparam("key_target"))
-_UPDATE_FLOW = update(FLOWS).where(*_FLOW_PAIR)
-_DELETE_FLOW = delete(FLOWS).where(*_FLOW_PAIR)
-_SET_INFO = update(MAP)
+def _names(columns: tuple[str, ...]) -> str:
+    """Bare names, as SQLAlchemy writes them (a quoted name that does not exist would read as a string)."""
+    return ", ".join(columns)
 
 
-def _write_edits(c: Connection, edits: list[Edit]) -> None:
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _assignments(columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{name} = ?" for name in columns)
+
+
+# The SQL of the fast paths, built once from the frozen schema (schema.py); an edit only binds values.
+_SELECT_MAP = f"SELECT {_names(MAP_COLUMNS)} FROM {MAP.name} ORDER BY id LIMIT 1"
+_SELECT_CHANNELS = f"SELECT {_names(CHANNEL_COLUMNS)} FROM {CHANNEL.name} ORDER BY ord"
+_SELECT_FLOWS = f"SELECT {_names(FLOW_COLUMNS)} FROM {FLOW.name} ORDER BY ord"
+_INSERT_MAP = (
+    f"INSERT INTO {MAP.name} ({_names(('id', *MAP_COLUMNS))}) VALUES ({_marks(1 + len(MAP_COLUMNS))})"
+)
+_TOUCH_MAP = f"UPDATE {MAP.name} SET modified = ?"
+_SET_INFO = f"UPDATE {MAP.name} SET name = ?, description = ?"
+_INSERT_CHANNEL = (
+    f"INSERT INTO {CHANNEL.name} ({_names(CHANNEL_COLUMNS)}) VALUES ({_marks(len(CHANNEL_COLUMNS))})"
+)
+_UPDATE_CHANNEL = f"UPDATE {CHANNEL.name} SET {_assignments(CHANNEL_COLUMNS[1:])} WHERE id = ?"  # [0] is id
+_DELETE_CHANNEL = f"DELETE FROM {CHANNEL.name} WHERE id = ?"
+_FLOW_VALUES = ("ord", "source", "target", "rule", "label")
+_INSERT_FLOW = f"INSERT INTO {FLOW.name} ({_names(_FLOW_VALUES)}) VALUES ({_marks(len(_FLOW_VALUES))})"
+_UPDATE_FLOW = f"UPDATE {FLOW.name} SET rule = ?, label = ?, ord = ? WHERE source = ? AND target = ?"
+_DELETE_FLOW = f"DELETE FROM {FLOW.name} WHERE source = ? AND target = ?"
+_INSERT_SCORE = f"INSERT INTO {SCORES.name} (timestamp, score, components) VALUES (?, ?, ?)"
+_SELECT_SCORES = f"SELECT timestamp, score, components FROM {SCORES.name} ORDER BY id DESC LIMIT ?"
+_SELECT_SETTING = f'SELECT value FROM {SETTING.name} WHERE "key" = ?'
+_DELETE_SETTING = f'DELETE FROM {SETTING.name} WHERE "key" = ?'
+_INSERT_SETTING = f'INSERT INTO {SETTING.name} ("key", value) VALUES (?, ?)'
+
+
+def _write_edits(c: sqlite3.Connection, edits: list[Edit]) -> None:
     """Write edits in order; a run of added channels or flows goes in one executemany."""
     index = 0
     while index < len(edits):
@@ -338,69 +366,57 @@ def _write_edits(c: Connection, edits: list[Edit]) -> None:
             while end < len(edits) and type(edits[end]) is kind:
                 end += 1
             if kind is AddChannel:
-                c.execute(_INSERT_CHANNEL, [_channel_values(e.channel) for e in edits[index:end]])  # type: ignore[union-attr]
+                c.executemany(_INSERT_CHANNEL, [_channel_values(e.channel) for e in edits[index:end]])  # type: ignore[union-attr]
             else:
-                c.execute(_INSERT_FLOW, [_flow_values(e.flow) for e in edits[index:end]])  # type: ignore[union-attr]
+                c.executemany(_INSERT_FLOW, [_flow_values(e.flow) for e in edits[index:end]])  # type: ignore[union-attr]
             index = end
             continue
         _write_edit(c, edits[index])
         index += 1
 
 
-def _write_edit(c: Connection, edit: Edit) -> None:
+def _write_edit(c: sqlite3.Connection, edit: Edit) -> None:
     match edit:
         case AddChannel(channel):
             c.execute(_INSERT_CHANNEL, _channel_values(channel))
         case UpdateChannel(channel):
-            c.execute(_UPDATE_CHANNEL, {"key_id": channel.id, **_channel_values(channel)})
+            values = _channel_values(channel)
+            c.execute(_UPDATE_CHANNEL, (*values[1:], values[0]))
         case RemoveChannel(channel_id):
-            c.execute(_DELETE_CHANNEL, {"key_id": channel_id})
+            c.execute(_DELETE_CHANNEL, (channel_id,))
         case AddFlow(flow):
             c.execute(_INSERT_FLOW, _flow_values(flow))
         case UpdateFlow(flow):
-            c.execute(
-                _UPDATE_FLOW,
-                {
-                    "key_source": flow.source,
-                    "key_target": flow.target,
-                    "rule": flow.rule,
-                    "label": flow.label,
-                    "ord": flow.ord,
-                },
-            )
+            c.execute(_UPDATE_FLOW, (flow.rule, flow.label, flow.ord, flow.source, flow.target))
         case RemoveFlow(source, target):
-            c.execute(_DELETE_FLOW, {"key_source": source, "key_target": target})
+            c.execute(_DELETE_FLOW, (source, target))
         case SetInfo(name, description):
-            c.execute(_SET_INFO, {"name": name, "description": description})
+            c.execute(_SET_INFO, (name, description))
 
 
-def _channel_values(ch: Channel) -> dict[str, object]:
-    return {
-        "id": ch.id,
-        "ord": ch.ord,
-        "name": ch.name,
-        "layer": ch.layer.value,
-        "function": ch.function,
-        "tool": ch.tool,
-        "segment": ch.segment,
-        "motion": ch.motion,
-        "message": ch.message,
-        "monthly_spend": ch.monthly_spend,
-        "leads_per_month": ch.leads_per_month,
-        "notes": ch.notes,
-        "x": ch.x,
-        "y": ch.y,
-    }
+def _channel_values(ch: Channel) -> tuple[object, ...]:
+    """A channel's row, in the order of CHANNEL_COLUMNS (safety.py; all of CHANNEL.columns)."""
+    return (
+        ch.id,
+        ch.ord,
+        ch.name,
+        ch.layer.value,
+        ch.function,
+        ch.tool,
+        ch.segment,
+        ch.motion,
+        ch.message,
+        ch.monthly_spend,
+        ch.leads_per_month,
+        ch.notes,
+        ch.x,
+        ch.y,
+    )
 
 
-def _flow_values(flow: Flow) -> dict[str, object]:
-    return {
-        "ord": flow.ord,
-        "source": flow.source,
-        "target": flow.target,
-        "rule": flow.rule,
-        "label": flow.label,
-    }
+def _flow_values(flow: Flow) -> tuple[object, ...]:
+    """A flow's row, in the order of _FLOW_VALUES."""
+    return (flow.ord, flow.source, flow.target, flow.rule, flow.label)
 
 
 def _json_dict(text: object) -> dict[str, float]:
@@ -409,11 +425,6 @@ def _json_dict(text: object) -> dict[str, float]:
         return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else {}
     except (ValueError, TypeError, RecursionError):
         return {}
-
-
-def _cause(exc: BaseException) -> str:
-    inner = getattr(exc, "orig", None)
-    return str(inner or exc)
 
 
 def _check_replaceable(target: Path) -> None:
@@ -449,24 +460,13 @@ def write_new_file(
                 harden(conn)
                 conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 conn.execute("PRAGMA journal_mode=WAL")
-                engine = _engine(conn)
-                with engine.connect() as c:
-                    migrate(conn, None, 0, target=schema_version)
-                    with c.begin():
-                        stamp = now()
-                        c.execute(
-                            insert(MAP).values(
-                                id=1,
-                                name=arch.info.name,
-                                description=arch.info.description,
-                                created=arch.info.created or stamp,
-                                modified=stamp,
-                            )
-                        )
-                        if arch.channels:
-                            c.execute(insert(CHANNELS), [_channel_values(ch) for ch in arch.iter_channels()])
-                        if arch.flows:
-                            c.execute(insert(FLOWS), [_flow_values(f) for f in arch.flows])
+                migrate(conn, None, 0, target=schema_version)  # the DDL of the SQLModel tables
+                with _immediate(conn) as c:
+                    stamp = now()
+                    info = arch.info
+                    c.execute(_INSERT_MAP, (1, info.name, info.description, info.created or stamp, stamp))
+                    c.executemany(_INSERT_CHANNEL, [_channel_values(ch) for ch in arch.iter_channels()])
+                    c.executemany(_INSERT_FLOW, [_flow_values(f) for f in arch.flows])
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()

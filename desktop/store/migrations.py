@@ -5,6 +5,10 @@ The copy is made through SQLite's backup API from the open connection (so it
 holds what is in the WAL too, and no stray descriptor of the map drops
 SQLite's locks, see locking.py) into a temp file renamed into place: a crash
 leaves a whole backup or none, never a half one that would then be kept.
+
+The DDL comes from the SQLModel tables (the schema of record), imported only
+when a file is created or migrated: opening a current file never pays for
+SQLAlchemy (see schema.py).
 """
 
 from __future__ import annotations
@@ -12,25 +16,26 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.schema import CreateIndex, CreateTable
-
 from desktop.store.files import fsync_replace, remove_stale_temps, temp_beside
-from desktop.store.tables import SCHEMA_VERSION, TABLES_BY_VERSION
+from desktop.store.schema import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "backup_copy", "migrate"]
 
 
 def _statements(version: int) -> list[str]:
+    """The DDL SQLAlchemy generates for the tables `version` adds (imported here, never at module top)."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from desktop.store.tables import TABLES_BY_VERSION
+
+    dialect = sqlite.dialect()
     statements: list[str] = []
     for table in TABLES_BY_VERSION[version]:
-        statements.append(str(CreateTable(table).compile(dialect=_dialect())).strip())
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in table.indexes:
-            statements.append(str(CreateIndex(index).compile(dialect=_dialect())).strip())
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
     return statements
-
-
-def _dialect():
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.dialect()
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None, current: int, target: int = SCHEMA_VERSION) -> None:

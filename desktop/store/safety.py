@@ -2,6 +2,8 @@
 
 Everything here reads through a read-only connection, so a refused file keeps
 every byte. The reasons are one line each, for a person, not a stack trace.
+Only the stdlib `sqlite3` module and the frozen schema facts (schema.py) are
+used: opening a map must not pay for importing SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ from urllib.parse import quote
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
-from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.model import ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import MAX_TEXT, check_channel, check_flow, clean_text
 from desktop.store import locking
-from desktop.store.tables import APPLICATION_ID, SCHEMA_VERSION, TABLES_BY_VERSION
+from desktop.store.schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    expected_columns,
+    expected_objects,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_VALUE_BYTES = 64 * 1024 * 1024  # no text or row in a map comes near this; a hostile one is refused
@@ -27,26 +34,6 @@ class FileRefused(MapError):
 
     def __init__(self, message: str, where: str = "") -> None:
         super().__init__(" ".join(str(message).split()), where)
-
-
-def expected_objects(version: int) -> set[tuple[str, str]]:
-    """The (type, name) of every schema object our migrations create up to `version`."""
-    objects: set[tuple[str, str]] = set()
-    for v in range(1, version + 1):
-        for table in TABLES_BY_VERSION.get(v, []):
-            objects.add(("table", table.name))
-            for index in table.indexes:
-                objects.add(("index", str(index.name)))
-    return objects
-
-
-def expected_columns(version: int) -> dict[str, set[str]]:
-    """The column names of every table our migrations create up to `version`."""
-    return {
-        table.name: {column.name for column in table.columns}
-        for v in range(1, version + 1)
-        for table in TABLES_BY_VERSION.get(v, [])
-    }
 
 
 def harden(conn: sqlite3.Connection) -> None:
@@ -176,6 +163,8 @@ def _quoted(identifier: str) -> str:
 
 
 def _text(value: object, field: str, limit: int = MAX_TEXT) -> str:
+    if value.__class__ is str and len(value) <= limit and value.isascii() and "\x00" not in value:  # type: ignore[arg-type]
+        return value  # type: ignore[return-value]  # what clean_text returns for it, without the call
     if not isinstance(value, str):
         raise MapError(f"{field} is not text")
     return clean_text(value, field, limit)
@@ -189,54 +178,72 @@ def _number(value: object, field: str) -> float | None:
     return float(value)
 
 
+# The columns `build_checked` reads, in this order (document.py selects them so).
+MAP_COLUMNS = ("name", "description", "created", "modified")
+CHANNEL_COLUMNS = (
+    "id", "ord", "name", "layer", "function", "tool", "segment", "motion", "message",
+    "monthly_spend", "leads_per_month", "notes", "x", "y",
+)  # fmt: skip
+FLOW_COLUMNS = ("source", "target", "rule", "label", "ord")
+
+
 def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
-    """Build the map from rows another program may have written, with every rule of the domain."""
+    """Build the map from rows another program may have written, with every rule of the domain.
+
+    Rows are plain tuples of MAP_COLUMNS, CHANNEL_COLUMNS and FLOW_COLUMNS (what sqlite3 returns).
+    """
     info = MapInfo()
     if row is not None:
+        name, description, created, modified = row
         info = MapInfo(
-            _text(row.name, "the map's name"),
-            _text(row.description, "the map's description"),
-            _text(row.created, "created", 100),
-            _text(row.modified, "modified", 100),
+            _text(name, "the map's name"),
+            _text(description, "the map's description"),
+            _text(created, "created", 100),
+            _text(modified, "modified", 100),
         )
     arch = ArchitectureMap(info=info)
     for r in channel_rows:
-        where = f"channel {str(r.id)[:40]!r}"
+        channel_id, ord_, name, layer, function, tool, segment, motion, message, spend, leads, notes, x, y = r
         try:
-            if not isinstance(r.ord, int) or isinstance(r.ord, bool):
+            if not isinstance(ord_, int) or isinstance(ord_, bool):
                 raise MapError("ord is not a whole number")
             try:
-                layer = Layer(r.layer)
+                layer = Layer(layer)
             except ValueError:
-                raise MapError(f"unknown layer {str(r.layer)[:40]!r}") from None
+                raise MapError(f"unknown layer {str(layer)[:40]!r}") from None
             channel = Channel(
-                id=_text(r.id, "id"),
-                name=_text(r.name, "name"),
+                id=_text(channel_id, "id"),
+                name=_text(name, "name"),
                 layer=layer,
-                x=_number(r.x, "x"),
-                y=_number(r.y, "y"),
-                ord=r.ord,
-                **{name: _text(getattr(r, name), name) for name in TEXT_FIELDS},
-                **{name: _number(getattr(r, name), name) for name in NUMBER_FIELDS},
+                function=_text(function, "function"),
+                tool=_text(tool, "tool"),
+                segment=_text(segment, "segment"),
+                motion=_text(motion, "motion"),
+                message=_text(message, "message"),
+                monthly_spend=_number(spend, "monthly_spend"),
+                leads_per_month=_number(leads, "leads_per_month"),
+                notes=_text(notes, "notes"),
+                x=_number(x, "x"),
+                y=_number(y, "y"),
+                ord=ord_,
             )
             check_channel(arch, channel)
         except MapError as exc:
-            raise MapError(exc.message, where) from None
+            raise MapError(exc.message, f"channel {str(channel_id)[:40]!r}") from None
         arch.put_channel(channel)
-    for r in flow_rows:
-        where = f"flow {str(r.source)[:40]!r} -> {str(r.target)[:40]!r}"
+    for source, target, rule, label, ord_ in flow_rows:
         try:
-            if not isinstance(r.ord, int) or isinstance(r.ord, bool):
+            if not isinstance(ord_, int) or isinstance(ord_, bool):
                 raise MapError("ord is not a whole number")
             flow = Flow(
-                _text(r.source, "source"),
-                _text(r.target, "target"),
-                _text(r.rule, "rule"),
-                _text(r.label, "label"),
-                r.ord,
+                _text(source, "source"),
+                _text(target, "target"),
+                _text(rule, "rule"),
+                _text(label, "label"),
+                ord_,
             )
             check_flow(arch, flow)
         except MapError as exc:
-            raise MapError(exc.message, where) from None
+            raise MapError(exc.message, f"flow {str(source)[:40]!r} -> {str(target)[:40]!r}") from None
         arch.put_flow(flow)
     return arch

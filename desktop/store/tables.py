@@ -1,12 +1,29 @@
-"""SQLModel tables of a `.distarch` file (formats.md). The schema is the contract of the file."""
+"""SQLModel tables of a `.distarch` file (formats.md): the schema of record, the contract of the file.
+
+Only creating a file and migrating an old one import this module (lazily):
+SQLModel, SQLAlchemy and pydantic cost ~400 ms to import. Opening, reading and
+writing a map use the frozen copy of these facts in schema.py, which
+tests/store/test_schema.py keeps equal to what SQLAlchemy generates from here.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, Float, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-APPLICATION_ID = 0x44417263  # "DArc": marks the file as ours; never change it.
-SCHEMA_VERSION = 2
+from desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "TABLES_BY_VERSION",
+    "ChannelRow",
+    "FlowRow",
+    "MapRow",
+    "ScoreRow",
+    "SettingRow",
+    "VersionRow",
+]
 
 
 class MapRow(SQLModel, table=True):
@@ -83,8 +100,6 @@ class VersionRow(SQLModel, table=True):
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
     history_index: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
 
-
-SCORES_TABLE_NAME = "score_history"
 
 TABLES_BY_VERSION: dict[int, list] = {
     1: [MapRow.__table__, ChannelRow.__table__, FlowRow.__table__, ScoreRow.__table__, SettingRow.__table__],

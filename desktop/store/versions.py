@@ -1,18 +1,26 @@
-"""Named, immutable versions (snapshots) of a map inside its `.distarch` file (schema 2)."""
+"""Named, immutable versions (snapshots) of a map inside its `.distarch` file (schema 2).
+
+Plain `sqlite3` on the document's connection, like document.py: the Versions
+dock lists them whenever a map opens, which must not pay for importing
+SQLAlchemy (see schema.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
-
 from desktop.domain import interchange
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 from desktop.store.document import MapDocument, now
-from desktop.store.tables import SCORES_TABLE_NAME, VersionRow
+from desktop.store.schema import SCORES, VERSION
 
-VERSIONS = VersionRow.__table__
+_LIST = f"SELECT name, note, created, score, history_index FROM {VERSION.name} ORDER BY id"
+_SNAPSHOT = f"SELECT snapshot FROM {VERSION.name} WHERE name = ?"
+_COUNT_SCORES = f"SELECT count(*) FROM {SCORES.name}"
+_INSERT = f"INSERT INTO {VERSION.name} (name, note, created, score, snapshot, history_index) VALUES (?, ?, ?, ?, ?, ?)"
+_RENAME = f"UPDATE {VERSION.name} SET name = ? WHERE name = ?"
+_DELETE = f"DELETE FROM {VERSION.name} WHERE name = ?"
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,7 @@ class VersionInfo:
 
 
 def _rows(doc: MapDocument) -> list[VersionInfo]:
-    rows = doc.connection.execute(select(VERSIONS).order_by(VERSIONS.c.id)).all()
-    doc.connection.rollback()
-    return [VersionInfo(r.name, r.note, r.created, r.score, r.history_index) for r in rows]
+    return [VersionInfo(*row) for row in doc.connection.execute(_LIST).fetchall()]
 
 
 def list_versions(doc: MapDocument) -> list[VersionInfo]:
@@ -51,12 +57,8 @@ def save_version(doc: MapDocument, name: str, note: str, arch: ArchitectureMap, 
         raise MapError(f"a version named {existing.name!r} already exists")
     snapshot = interchange.dumps(arch)
     with doc.transaction() as c:
-        count = c.exec_driver_sql(f"SELECT count(*) FROM {SCORES_TABLE_NAME}").scalar() or 0
-        c.execute(
-            insert(VERSIONS).values(
-                name=clean, note=note, created=now(), score=score, snapshot=snapshot, history_index=count
-            )
-        )
+        count = c.execute(_COUNT_SCORES).fetchone()[0] or 0
+        c.execute(_INSERT, (clean, note, now(), score, snapshot, count))
     found = find(doc, clean)
     assert found is not None
     return found
@@ -67,8 +69,8 @@ def load_version(doc: MapDocument, name: str) -> ArchitectureMap:
     if info is None:
         known = ", ".join(repr(v.name) for v in list_versions(doc)) or "none saved yet"
         raise MapError(f"no version named {name.strip()!r} (versions: {known})")
-    text = doc.connection.execute(select(VERSIONS.c.snapshot).where(VERSIONS.c.name == info.name)).scalar()
-    doc.connection.rollback()
+    row = doc.connection.execute(_SNAPSHOT, (info.name,)).fetchone()
+    text = row[0] if row else None
     return interchange.loads(text or "")
 
 
@@ -83,7 +85,7 @@ def rename_version(doc: MapDocument, old: str, new: str) -> None:
     if other is not None and other.name != info.name:
         raise MapError(f"a version named {clean!r} already exists")
     with doc.transaction() as c:
-        c.execute(update(VERSIONS).where(VERSIONS.c.name == info.name).values(name=clean))
+        c.execute(_RENAME, (clean, info.name))
 
 
 def delete_version(doc: MapDocument, name: str) -> None:
@@ -91,4 +93,4 @@ def delete_version(doc: MapDocument, name: str) -> None:
     if info is None:
         raise MapError(f"no version named {name!r}")
     with doc.transaction() as c:
-        c.execute(delete(VERSIONS).where(VERSIONS.c.name == info.name))
+        c.execute(_DELETE, (info.name,))

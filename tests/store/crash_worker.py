@@ -207,6 +207,13 @@ def serve() -> None:
     import desktop.domain.interchange  # noqa: F401
     import desktop.domain.operations  # noqa: F401
     import desktop.store.merge  # noqa: F401
+    from desktop.store.migrations import _statements
+    from desktop.store.schema import SCHEMA_VERSION
+
+    # Creating a file imports SQLAlchemy and the SQLModel tables lazily (the app's fast paths never do):
+    # warm them here, so a create trial's child spends its time writing, not importing.
+    for version in range(1, SCHEMA_VERSION + 1):
+        _statements(version)
 
     maps: dict[int, Any] = {}
     _say("ready")
@@ -241,7 +248,7 @@ def serve() -> None:
                 os._exit(code)
         _say(f"pid {pid}")
         _, status = os.waitpid(pid, 0)
-        _say(f"exit {status}")
+        _say(f"\nexit {status}")  # on a line of its own even if the child was killed mid-line
 
 
 def hold(path: str) -> None:
@@ -354,6 +361,8 @@ class ForkServer:
                     kill_at += 0.005  # the pid line is on its way
                 else:
                     raise TimeoutError(f"no answer from the crash worker: {trial.lines}")
+            elif not line:
+                continue  # the server starts "exit" on a new line (see serve)
             elif line.startswith("pid "):
                 pid = int(line.split()[1])
             elif line.startswith("exit "):

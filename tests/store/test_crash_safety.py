@@ -42,8 +42,7 @@ def check_open(path: Path, read_only: bool = False) -> ArchitectureMap:
     """Open as the app does (MapDocument.open), run integrity_check, return the map."""
     with MapDocument.open(path, read_only=read_only) as doc:
         assert read_only or not doc.read_only, doc.read_only_reason  # a dead writer leaves no lock
-        result = doc.connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-        doc.connection.rollback()
+        result = [row[0] for row in doc.connection.execute("PRAGMA integrity_check").fetchall()]
         assert result == ["ok"], result
         return doc.load()
 

@@ -35,8 +35,7 @@ def problem_texts(w: MainWindow) -> list[str]:
 
 def integrity(path: Path) -> str:
     with MapDocument.open(path, read_only=True) as doc:
-        result = doc.connection.exec_driver_sql("PRAGMA integrity_check").scalar()
-        doc.connection.rollback()
+        result = doc.connection.execute("PRAGMA integrity_check").fetchone()[0]
     return str(result)
 
 
