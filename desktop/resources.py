@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 
+@lru_cache(maxsize=1)
 def resources_dir() -> Path:
+    """Resolved once: the palette asks for thirty icons while the window opens."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"

@@ -9,15 +9,17 @@ second) are only logged, so the user is not buried under dialogs.
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
-import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from desktop.ui.settings import log_dir
+
+if TYPE_CHECKING:  # logging.handlers pulls in sockets and pickling: imported when an error is logged
+    import logging
+    from logging.handlers import RotatingFileHandler
 
 LOG_NAME = "distribution-architect"
 LOG_FILE = "errors.log"
@@ -32,6 +34,9 @@ _open_boxes: list = []
 def logger() -> logging.Logger:
     """The error log, in the user's log folder (follows the folder if it changes, e.g. in tests)."""
     global _handler, _handler_folder
+    import logging
+    from logging.handlers import RotatingFileHandler
+
     log = logging.getLogger(LOG_NAME)
     log.setLevel(logging.INFO)
     log.propagate = False
@@ -60,6 +65,8 @@ def handle_exception(kind: type[BaseException], value: BaseException, tb: Traceb
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, value, tb)
         return
+    import traceback
+
     text = "".join(traceback.format_exception(kind, value, tb))
     try:
         logger().error("unexpected error\n%s", text)

@@ -1,21 +1,59 @@
 """Channel icons: a white SVG glyph (resources/icons/NAME.svg) on the channel's colour.
 
-Rendered once per (icon, colour, size) and cached.
+Rendered once per (icon, colour, size) and cached, in memory and as a PNG in
+the user's cache folder: parsing and rendering thirty SVGs took a tenth of
+the time to the first painted window, and loading thirty small PNGs takes a
+millisecond. A cached file is named by a hash of the SVG and the options, so
+a changed glyph or colour is rendered anew.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
 from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from desktop.resources import resource
+from desktop.ui.settings import cache_dir
+
+RENDER_VERSION = 1  # bump when the drawing below changes, so cached PNGs are not reused
 
 
 @lru_cache(maxsize=256)
 def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QIcon:
+    path = resource("icons", f"{icon}.svg")
+    try:
+        svg = path.read_bytes() if path.is_file() else b""
+    except OSError:
+        svg = b""
+    key = hashlib.sha1(svg + f"|{colour}|{size}|{letter}|{RENDER_VERSION}".encode()).hexdigest()[:20]
+    cached = cache_dir() / "icons" / f"{icon}-{key}.png"
+    pixmap = QPixmap()
+    if cached.is_file() and pixmap.load(str(cached), "PNG") and pixmap.width() == size:
+        return QIcon(pixmap)
+    pixmap = _render(svg, colour, size, letter)
+    _store(pixmap, cached)
+    return QIcon(pixmap)
+
+
+def _store(pixmap: QPixmap, target) -> None:
+    """Write the rendered icon for the next start; a cache that cannot be written is only slower."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        if pixmap.save(str(partial), "PNG"):
+            os.replace(partial, target)
+        else:
+            partial.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _render(svg: bytes, colour: str, size: int, letter: str) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -23,13 +61,12 @@ def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QI
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(colour))
     painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
-    path = resource("icons", f"{icon}.svg")
     drawn = False
-    if path.is_file():
+    if svg:
         try:
             from PySide6.QtSvg import QSvgRenderer
 
-            renderer = QSvgRenderer(QByteArray(path.read_bytes()))
+            renderer = QSvgRenderer(QByteArray(svg))
             if renderer.isValid():
                 inset = size * 0.2
                 renderer.render(painter, QRectF(inset, inset, size - 2 * inset, size - 2 * inset))
@@ -44,7 +81,7 @@ def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QI
         painter.setPen(QColor("#ffffff"))
         painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, (letter or "•")[:1].upper())
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,16 @@ def data_dir() -> Path:
     return Path(user_documents_dir()) / "Distribution Architect"
 
 
+def cache_dir() -> Path:
+    """Files that can be made again (rendered icons): safe to delete at any time."""
+    override = os.environ.get("DISTARCH_CONFIG_HOME")
+    if override:
+        return Path(override) / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("distribution-architect", appauthor=False))
+
+
 def log_dir() -> Path:
     override = os.environ.get("DISTARCH_CONFIG_HOME")
     if override:
@@ -54,9 +64,13 @@ def recent_maps() -> list[str]:
 
 
 def remember_map(path: Path) -> None:
+    """Put a map first in File → Recent and make it the one to reopen (no write when it already is)."""
     settings = app_settings()
     text = str(Path(path).absolute())
-    recent = [p for p in recent_maps() if p != text]
+    current = recent_maps()
+    if current[:1] == [text] and str(settings.value("last_map", "")) == text:
+        return  # reopening the last map, as every start does: nothing to write
+    recent = [p for p in current if p != text]
     settings.setValue("recent", [text, *recent][:RECENT_LIMIT])
     settings.setValue("last_map", text)
     settings.sync()

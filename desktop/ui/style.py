@@ -63,9 +63,21 @@ def light_palette() -> QPalette:
     return p
 
 
+_APPLIED: dict[int, bool] = {}  # id(app) → the darkness applied to it
+
+
 def apply_app_style(app: QApplication, dark: bool | None = None) -> None:
-    app.setStyle("Fusion")
+    """Fusion, the palette and the style sheet; again only when the darkness changes.
+
+    Each of the three re-polishes every widget alive, which costs tens of
+    milliseconds once the window is built: start-up applies it once, before.
+    """
     if dark is None:
         dark = system_prefers_dark()
+    if _APPLIED.get(id(app)) is dark:
+        return
+    _APPLIED.clear()
+    _APPLIED[id(app)] = dark
+    app.setStyle("Fusion")
     app.setPalette(dark_palette() if dark else light_palette())
     app.setStyleSheet(BASE_QSS)

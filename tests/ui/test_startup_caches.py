@@ -1,0 +1,39 @@
+"""What start-up skips on the second launch: rendering the palette icons, and rewriting the settings."""
+
+from __future__ import annotations
+
+from desktop.ui import icons, settings
+
+
+def test_channel_icons_are_rendered_once_then_loaded_from_the_cache(qapp):
+    icons.channel_icon.cache_clear()
+    first = icons.channel_icon("chart", "#2563eb", 28, "Attribution").pixmap(28, 28).toImage()
+    cached = list((settings.cache_dir() / "icons").glob("chart-*.png"))
+    assert len(cached) == 1
+    icons.channel_icon.cache_clear()
+    again = icons.channel_icon("chart", "#2563eb", 28, "Attribution").pixmap(28, 28).toImage()
+    assert again == first  # the PNG holds exactly what was drawn
+    icons.channel_icon("chart", "#dc2626", 28, "Attribution")  # another colour is another file
+    assert len(list((settings.cache_dir() / "icons").glob("chart-*.png"))) == 2
+
+
+def test_a_damaged_cached_icon_is_drawn_again(qapp):
+    icons.channel_icon.cache_clear()
+    first = icons.channel_icon("chart", "#2563eb", 28).pixmap(28, 28).toImage()
+    (cached,) = (settings.cache_dir() / "icons").glob("chart-*.png")
+    cached.write_bytes(b"not a png")
+    icons.channel_icon.cache_clear()
+    assert icons.channel_icon("chart", "#2563eb", 28).pixmap(28, 28).toImage() == first
+    icons.channel_icon.cache_clear()
+
+
+def test_reopening_the_last_map_writes_no_settings(tmp_path):
+    path = tmp_path / "a.distarch"
+    settings.remember_map(path)
+    ini = settings.config_dir() / "settings.ini"
+    before = ini.stat().st_mtime_ns, ini.read_bytes()
+    settings.remember_map(path)
+    assert (ini.stat().st_mtime_ns, ini.read_bytes()) == before
+    settings.remember_map(tmp_path / "b.distarch")
+    assert settings.recent_maps()[:2] == [str(tmp_path / "b.distarch"), str(path)]
+    assert settings.last_map() == tmp_path / "b.distarch"
