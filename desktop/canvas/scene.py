@@ -75,7 +75,6 @@ class MapScene(QGraphicsScene):
         self.revealed = len(LAYERS)
         self.building = False
         self._badged: CoherenceReport | None = None
-        self._badges: dict[str, list[str]] = {}  # channel id → its findings' messages, as drawn
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
@@ -229,20 +228,18 @@ class MapScene(QGraphicsScene):
 
     def _refresh_badges(self, touched: Iterable[str] | None = None) -> None:
         """Badge the cards the findings name: all of them on open, else the cards whose findings changed."""
-        report = self._badged = self.session.report
-        badges: dict[str, list[str]] = {}
-        for finding in report.findings:  # largest first, as each card's tooltip lists them
-            for cid in finding.channel_ids:
-                badges.setdefault(cid, []).append(finding.message)
-        if touched is None:
-            cards = self.channel_items.keys()
-        else:  # named before or now, or just added (a new card starts without a badge)
-            cards = self._badges.keys() | badges.keys() | set(touched)
-        self._badges = badges
+        report = self.session.report
+        old, self._badged = self._badged, report
+        if touched is None or old is None:
+            cards: Iterable[str] = self.channel_items.keys()
+        else:  # the cards named by a finding that appeared or went, and any card just added
+            changed = set(old.findings).symmetric_difference(report.findings)
+            cards = {cid for finding in changed for cid in finding.channel_ids}
+            cards.update(touched)
         for cid in cards:
             item = self.channel_items.get(cid)
             if item is not None:
-                item.set_findings(badges.get(cid, []))
+                item.set_findings([f.message for f in report.findings_for(cid)])
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -181,7 +181,8 @@ class FindingsList(QListWidget):
             self._fill(item, finding)
         while self.count() > len(findings):
             self.takeItem(self.count() - 1)
-        self.doItemsLayout()
+        # No doItemsLayout() here: the view lays its rows out once, before it next paints,
+        # instead of inside every edit (2 ms of word-wrap measuring on a 500-channel map).
         return True
 
     def _fill(self, item: QListWidgetItem, finding: Finding) -> None:
