@@ -44,6 +44,7 @@ from desktop.domain.model import Flow
 
 ARROW = 11.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
+NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
 MARGIN = 8.0  # around the curve's control points: half the click stroke (6) and the selected pen
 NO_PEN = Qt.PenStyle.NoPen
 NO_BRUSH = Qt.BrushStyle.NoBrush
@@ -182,10 +183,21 @@ class FlowItem(QGraphicsItem):
         if index is None or getattr(self.scene(), "building", False):
             x, y = self._point(0.5)
             return QRectF(x - half_w, y - half_h, width, height)
+        # A short arrow gets the cards around it once and tries every spot against those; a tall
+        # one (a return arc passes hundreds of cards) asks the index once per spot instead.
+        xs, ys = self._curve[0::2], self._curve[1::2]
+        top, bottom = min(ys) - half_h, max(ys) + half_h
+        near = (
+            index.boxes_near(min(xs) - half_w, top, max(xs) + half_w, bottom)
+            if bottom - top <= NEAR
+            else None
+        )
         for step in LABEL_STEPS:
             x, y = self._point(step)
-            if not index.boxes_near(x - half_w, y - half_h, x + half_w, y + half_h):
-                return QRectF(x - half_w, y - half_h, width, height)
+            x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
+            cards = near if near is not None else index.boxes_near(x0, y0, x1, y1)
+            if not any(x0 < cx1 and cx0 < x1 and y0 < cy1 and cy0 < y1 for cx0, cy0, cx1, cy1 in cards):
+                return QRectF(x0, y0, width, height)
         x, y = self._point(0.5)
         return QRectF(x - half_w, y - half_h, width, height)
 
