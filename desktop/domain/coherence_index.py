@@ -51,7 +51,20 @@ class FlowGraph:
     def __init__(self, ids: list[str], layers: list[Layer], flows: list[Flow]) -> None:
         self.ids, self.layers, self.flows = ids, layers, flows
         # The positions of each layer's channels in map order (the lanes of the rules).
-        self.lanes = tuple([i for i, layer in enumerate(layers) if layer is lane] for lane in LAYERS)
+        capture: list[int] = []
+        routing: list[int] = []
+        execution: list[int] = []
+        feedback: list[int] = []
+        for position, layer in enumerate(layers):
+            if layer is _CAPTURE:
+                capture.append(position)
+            elif layer is _ROUTING:
+                routing.append(position)
+            elif layer is _EXECUTION:
+                execution.append(position)
+            elif layer is _FEEDBACK:
+                feedback.append(position)
+        self.lanes = (capture, routing, execution, feedback)
         layer_of = self.layer_of = dict(zip(ids, layers, strict=True))
         touched: set[str] = set()  # channels with a flow in or out
         measured: set[str] = set()  # execution channels with a flow to feedback
@@ -59,11 +72,12 @@ class FlowGraph:
         routing_out: dict[str, list[Flow]] = {}
         upstream_in: dict[str, list[str]] = {}  # channel → its capture/routing sources, in flow order
         touch = touched.add
+        layer = layer_of.get
         for flow in flows:
             source = flow.source
             target = flow.target
-            source_layer = layer_of.get(source)
-            target_layer = layer_of.get(target)
+            source_layer = layer(source)
+            target_layer = layer(target)
             if source_layer is None or target_layer is None or source == target:
                 continue
             touch(source)
@@ -112,15 +126,16 @@ class FlowGraph:
         """
         direct: dict[str, str] = {}
         queue: list[str] = []
+        sources_of = upstream_in.get
         ids = self.ids
         for position in self.lanes[2]:
             target = ids[position]
-            for source in upstream_in.get(target, ()):
+            for source in sources_of(target, ()):
                 if source not in direct:
                     direct[source] = target
                     queue.append(source)
         for node in queue:  # a list read while it grows is a FIFO queue
-            sources = upstream_in.get(node)
+            sources = sources_of(node)
             if sources:
                 target = direct[node]
                 for source in sources:
@@ -131,10 +146,12 @@ class FlowGraph:
         routed: set[str] = set()
         stack = [node for node in queue if layer_of[node] is _ROUTING]
         for node in stack:
-            for source in upstream_in.get(node, ()):
-                if source not in routed:
-                    routed.add(source)
-                    stack.append(source)
+            sources = sources_of(node)
+            if sources:
+                for source in sources:
+                    if source not in routed:
+                        routed.add(source)
+                        stack.append(source)
         return direct, routed
 
     def reaches_execution(self) -> set[str]:
