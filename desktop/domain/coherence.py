@@ -94,10 +94,10 @@ class CoherenceReport:
         if index is None:
             lists: dict[str, list[Finding]] = {}
             for finding in self.findings:
-                for channel_id_ in finding.channel_ids:
-                    found = lists.get(channel_id_)
+                for named in finding.channel_ids:
+                    found = lists.get(named)
                     if found is None:
-                        lists[channel_id_] = [finding]
+                        lists[named] = [finding]
                     else:
                         found.append(finding)
             index = {key: tuple(value) for key, value in lists.items()}
