@@ -4,18 +4,28 @@ Every rule of the contract lives here, so that the CLI, the score panel and the
 tests agree exactly. The engine is linear in channels + flows, so it can run
 after every edit even on very large maps, and every point a map loses is
 carried by a finding whose message names the channels and says what to change.
+
+It runs on the UI thread after every edit that is not a move, so it is written
+for CPython rather than for reading: what depends only on the flows and the
+layers (the flow graph, the routed-signal search, orphans) comes from
+`coherence_index.flow_graph`, which is rebuilt only when those change, so a
+rename or a new segment never walks the flows; text fields are folded once per
+run; groups of channels are lists of positions. The plain implementation it
+replaced is kept in tests/domain/_reference_coherence.py, and a test checks on
+random maps and edit sequences that both give the same report to the byte.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
+from desktop.domain.coherence_index import Lane, flow_graph, fold_all, text_groups
 from desktop.domain.layers import LAYERS, Layer
-from desktop.domain.model import ArchitectureMap, Channel, Flow, fold
+from desktop.domain.model import ArchitectureMap, Channel, fold
 
 VERSION = 1
 WEIGHTS: dict[str, float] = {
@@ -70,23 +80,34 @@ class CoherenceReport:
     components: dict[str, float]
     drag: float
     findings: tuple[Finding, ...]
-    _by_channel: dict[str, tuple[Finding, ...]] = field(init=False, repr=False, compare=False)
+    _by_channel: dict[str, tuple[Finding, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        index: dict[str, list[Finding]] = {}
-        for finding in self.findings:
-            for channel_id in finding.channel_ids:
-                index.setdefault(channel_id, []).append(finding)
-        object.__setattr__(self, "_by_channel", {key: tuple(value) for key, value in index.items()})
+    def findings_for(self, channel_id: str) -> tuple[Finding, ...]:
+        """The findings that name a channel (for its badge), largest first.
+
+        The index is built on the first call: the CLI, the store and the
+        comparison only read the score, so they never pay for it.
+        """
+        index = self._by_channel
+        if index is None:
+            lists: dict[str, list[Finding]] = {}
+            for finding in self.findings:
+                for named in finding.channel_ids:
+                    found = lists.get(named)
+                    if found is None:
+                        lists[named] = [finding]
+                    else:
+                        found.append(finding)
+            index = {key: tuple(value) for key, value in lists.items()}
+            object.__setattr__(self, "_by_channel", index)
+        return index.get(channel_id, ())
 
     @property
     def score_text(self) -> str:
         """The score as shown everywhere: one decimal, e.g. "83.8"."""
         return str(tenths(self.score))
-
-    def findings_for(self, channel_id: str) -> tuple[Finding, ...]:
-        """The findings that name a channel (for its badge), largest first."""
-        return self._by_channel.get(channel_id, ())
 
     def to_dict(self) -> dict[str, Any]:
         """The `score --json` object of the contract."""
@@ -116,62 +137,118 @@ def summary_text(report: CoherenceReport) -> str:
     return "\n".join(lines)
 
 
-def _names_text(names: Sequence[str], limit: int = 4) -> str:
-    """Names as a sentence lists them: A; A and B; A, B and C; or A, B, C and 4 more."""
-    shown = (
-        list(names[: limit - 1]) + [f"{len(names) - limit + 1} more"] if len(names) > limit else list(names)
+def _names_text(names: Sequence[str], limit: int = 4, total: int | None = None) -> str:
+    """Names as a sentence lists them: A; A and B; A, B and C; or A, B, C and 4 more.
+
+    `names` may hold only the first `limit` of `total` names: the rest are only counted.
+    """
+    count = len(names) if total is None else total
+    if count > limit:
+        return ", ".join(names[: limit - 1]) + f" and {count - limit + 1} more"
+    if count < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_Keyed = tuple[tuple[float, str, tuple[str, ...]], Finding]
+_KEY = itemgetter(0)
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _finding(
+    rule: str, component: str, points: float, ids: tuple[str, ...], names: tuple[str, ...], message: str
+) -> Finding:
+    """The same object as `Finding(...)`, made in one step.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__,
+    which doubles the cost of the hundreds of findings a large map makes on
+    every edit; setting the instance dict at once gives an equal, equally
+    frozen object.
+    """
+    finding = _new_object(Finding)
+    _set_attribute(
+        finding,
+        "__dict__",
+        {
+            "rule": rule,
+            "component": component,
+            "points": points,
+            "channel_ids": ids,
+            "channels": names,
+            "message": message,
+        },
     )
-    if len(shown) < 2:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _display(channel: Channel) -> str:
-    return channel.name.strip()
-
-
-def _name_key(channel: Channel) -> tuple[str, str]:
-    return (fold(channel.name), channel.name)
+    return finding
 
 
 class _Assessment:
-    """One run of the engine over one map: the indexes it needs and the findings it collects."""
+    """One run of the engine over one map: the indexes it needs and the findings it collects.
+
+    It runs on the UI thread after every edit that is not a move, so it is
+    written for CPython. What depends only on the flows and layers comes from
+    `flow_graph`, which is rebuilt only when they change; the rest is a few list
+    comprehensions per lane, each text field folded once, and groups of channels
+    kept as positions in their lane.
+    """
 
     def __init__(self, arch: ArchitectureMap) -> None:
-        self.channels = arch.channels
-        self.index: dict[str, Channel] = {c.id: c for c in self.channels}
-        self.layer_of: dict[str, Layer] = {c.id: c.layer for c in self.channels}
-        self.by_layer: dict[Layer, list[Channel]] = {layer: [] for layer in LAYERS}
-        for channel in self.channels:
-            self.by_layer[channel.layer].append(channel)
-        self.out: dict[str, list[Flow]] = {}
-        self.sources: dict[str, list[str]] = {}
-        for flow in arch.flows:
-            # Invalid input is never scored: self-flows and flows to unknown channels.
-            if (
-                flow.source == flow.target
-                or flow.source not in self.layer_of
-                or flow.target not in self.layer_of
-            ):
-                continue
-            self.out.setdefault(flow.source, []).append(flow)
-            self.sources.setdefault(flow.target, []).append(flow.source)
-        self.findings: list[Finding] = []
-        self.drag_findings: list[Finding] = []
+        channels = self.channels = arch.channels
+        self.channel_of = arch.channel
+        graph = self.graph = flow_graph([c.id for c in channels], [c.layer for c in channels], arch.flows)
+        self.lanes = [Lane([channels[i] for i in positions]) for positions in graph.lanes]
+        self.findings: list[_Keyed] = []
+        self.drag_findings: list[_Keyed] = []
+        self.orders: dict[float, float] = {}  # points → their place in the order of findings
 
-    def add(
-        self, rule: str, component: str, points: float, channels: Sequence[Channel], message: str
+    def at(self, positions: list[int]) -> list[Channel]:
+        """The channels at these positions in map order."""
+        channels = self.channels
+        return [channels[i] for i in positions]
+
+    def add(self, rule: str, component: str, points: float, channel: Channel | None, message: str) -> None:
+        """Record a finding that names one channel, or none."""
+        if channel is None:
+            finding = _finding(rule, component, points, (), (), message)
+            folded: tuple[str, ...] = ()
+        else:
+            name = channel.name
+            finding = _finding(rule, component, points, (channel.id,), (name,), message)
+            folded = ((name or "").strip().casefold(),)
+        order = self.orders.get(points)
+        if order is None:  # rounding is slow and most findings share their points with others
+            order = self.orders[points] = -round(points, 9)
+        (self.drag_findings if component == DRAG else self.findings).append(((order, rule, folded), finding))
+
+    def add_group(
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        lane: Lane,
+        positions: list[int],
+        before: str,
+        after: str,
     ) -> None:
-        ordered = sorted(channels, key=_name_key)
-        finding = Finding(
-            rule=rule,
-            component=component,
-            points=points,
-            channel_ids=tuple(c.id for c in ordered),
-            channels=tuple(c.name for c in ordered),
-            message=message,
+        """Record a finding that names several channels of a lane: `before`, their names, `after`."""
+        keys = lane.keys if lane.keys is not None else lane.read_names()
+        if len(positions) > 1:
+            positions = sorted(positions, key=keys.__getitem__)
+        names = tuple(map(lane.names.__getitem__, positions))
+        shown = _names_text([name.strip() for name in names[:4]], total=len(names))
+        finding = _finding(
+            rule,
+            component,
+            points,
+            tuple(map(lane.ids.__getitem__, positions)),
+            names,
+            f"{before}{shown}{after}",
         )
-        (self.drag_findings if component == DRAG else self.findings).append(finding)
+        folded = tuple(map(lane.folded.__getitem__, positions))
+        order = self.orders.get(points)
+        if order is None:  # rounding is slow and most findings share their points with others
+            order = self.orders[points] = -round(points, 9)
+        (self.drag_findings if component == DRAG else self.findings).append(((order, rule, folded), finding))
 
     def report(self) -> CoherenceReport:
         components = {
@@ -184,314 +261,280 @@ class _Assessment:
         drag = self.drag()
         weighted = sum(WEIGHTS[name] * components[name] for name in COMPONENTS)
         raw_score = weighted - drag
-        findings = sorted(
-            self.findings + self.drag_findings,
-            key=lambda f: (-round(f.points, 9), f.rule, tuple(fold(name) for name in f.channels)),
-        )
+        keyed = self.findings + self.drag_findings
+        keyed.sort(key=_KEY)
         return CoherenceReport(
             score=max(0.0, raw_score),
             raw_score=raw_score,
             components=components,
             drag=drag,
-            findings=tuple(findings),
+            findings=tuple([finding for _, finding in keyed]),
         )
 
     # --- 1. coverage --------------------------------------------------------
     def coverage(self) -> float:
-        missing = [layer for layer in LAYERS if not self.by_layer[layer]]
+        missing = [layer for layer, lane in zip(LAYERS, self.lanes, strict=True) if not lane.channels]
         for layer in missing:
             self.add(
                 "missing-layer",
                 "coverage",
                 WEIGHTS["coverage"] / len(LAYERS),
-                (),
+                None,
                 f"The {layer.title.lower()} layer has no channel: add one so the map covers all four layers",
             )
         return (len(LAYERS) - len(missing)) / len(LAYERS)
 
     # --- 2. flow ------------------------------------------------------------
     def flow(self) -> float:
-        capture = self.by_layer[Layer.CAPTURE]
+        capture = self.lanes[0].channels
         weight = WEIGHTS["flow"]
         if not capture:
             self.add(
                 "no-capture",
                 "flow",
                 weight,
-                (),
+                None,
                 "No channel captures signals, so nothing enters the architecture: "
                 "add capture channels such as paid search or webinars",
             )
             return 0.0
-        direct, routed = self._paths_to_execution()
-        reaches = self._reaches_execution()
-        routing = self.by_layer[Layer.ROUTING]
+        graph = self.graph
+        unrouted = self.at(graph.unrouted)
+        if not unrouted:
+            return 1.0
+        direct = graph.direct
+        reaches = graph.reaches_execution() if any(c.id not in direct for c in unrouted) else set()
+        routing = self.lanes[1].channels
         best = next((r for r in routing if r.id in direct), routing[0] if routing else None)
         if best is None:
             send = connect = "add a routing layer, such as lead scoring, between it and execution"
         else:
-            tail = "" if best.id in direct else f", and connect {_display(best)} to an execution channel"
+            tail = "" if best.id in direct else f", and connect {best.name.strip()} to an execution channel"
             send, connect = (
-                f"{verb} {_display(best)}{tail}" for verb in ("send it through", "connect it to")
+                f"{verb} {best.name.strip()}{tail}" for verb in ("send it through", "connect it to")
             )
-        unrouted = [c for c in capture if c.id not in routed]
         for channel in unrouted:
-            name = _display(channel)
+            name = channel.name.strip()
             if channel.id in direct:
-                target = _display(self.index[direct[channel.id]])
+                target = self.channel_of(direct[channel.id]).name.strip()
                 message = f"{name} reaches {target} only by bypassing routing: {send}"
             elif channel.id in reaches:
                 message = f"{name} reaches execution only by a detour that bypasses routing: {send}"
             else:
                 message = f"{name} reaches no execution channel: {connect}"
-            self.add("unrouted-signal", "flow", weight / len(capture), (channel,), message)
+            self.add("unrouted-signal", "flow", weight / len(capture), channel, message)
         return (len(capture) - len(unrouted)) / len(capture)
-
-    def _paths_to_execution(self) -> tuple[dict[str, str], set[str]]:
-        """Which capture/routing channels reach execution through capture/routing channels only.
-
-        Returns `direct`: channel id → an execution channel it reaches that way
-        (any intermediates, possibly none), and `routed`: the channels that reach
-        execution that way with at least one routing channel strictly between.
-        A reverse breadth-first search over states (channel, passed routing):
-        two states per channel, each flow looked at twice at most, so linear.
-        """
-        direct: dict[str, str] = {}
-        routed: set[str] = set()
-        queue: deque[tuple[str, bool]] = deque()
-        for target in self.by_layer[Layer.EXECUTION]:
-            for source in self.sources.get(target.id, ()):
-                if self.layer_of[source] in UPSTREAM and source not in direct:
-                    direct[source] = target.id
-                    queue.append((source, False))
-        while queue:
-            node, passed = queue.popleft()
-            node_routes = self.layer_of[node] is Layer.ROUTING
-            for source in self.sources.get(node, ()):
-                if self.layer_of[source] not in UPSTREAM:
-                    continue
-                if not passed and source not in direct:
-                    direct[source] = direct[node]
-                    queue.append((source, False))
-                if (passed or node_routes) and source not in routed:
-                    routed.add(source)
-                    queue.append((source, True))
-        return direct, routed
-
-    def _reaches_execution(self) -> set[str]:
-        """Every channel with some directed path, through any layers, to an execution channel."""
-        seen = {c.id for c in self.by_layer[Layer.EXECUTION]}
-        queue = deque(seen)
-        while queue:
-            node = queue.popleft()
-            for source in self.sources.get(node, ()):
-                if source not in seen:
-                    seen.add(source)
-                    queue.append(source)
-        return seen
 
     # --- 3. routing ---------------------------------------------------------
     def routing(self) -> float:
-        routing = self.by_layer[Layer.ROUTING]
+        routing = self.lanes[1].channels
         weight = WEIGHTS["routing"]
         if not routing:
             self.add(
                 "no-routing",
                 "routing",
                 weight,
-                (),
+                None,
                 "No routing logic decides where leads go: "
                 "add a routing channel such as lead scoring between capture and execution",
             )
             return 0.0
-        execution = self.by_layer[Layer.EXECUTION]
+        execution = self.lanes[2].channels
+        channel_of = self.channel_of
         total = 0.0
-        for channel in routing:
-            flows = self.out.get(channel.id, [])
-            name = _display(channel)
-            if not flows:
-                target = f" such as {_display(execution[0])}" if execution else ""
+        for channel, (count, unruled) in zip(routing, self.graph.routing_rows, strict=True):
+            if not count:
+                target = f" such as {execution[0].name.strip()}" if execution else ""
                 self.add(
                     "routing-dead-end",
                     "routing",
                     weight / len(routing),
-                    (channel,),
-                    f"{name} sends nothing on: connect it to an execution channel{target}",
+                    channel,
+                    f"{channel.name.strip()} sends nothing on: connect it to an execution channel{target}",
                 )
                 continue
-            if len(flows) == 1:
+            if count == 1:
                 total += 1.0
                 continue
-            unruled = [f for f in flows if not fold(f.rule)]
-            value = (len(flows) - len(unruled)) / len(flows)
+            value = (count - len(unruled)) / count
             total += value
             if unruled:
-                ruled = len(flows) - len(unruled)
+                ruled = count - len(unruled)
                 have = (
                     "no flow has a rule"
                     if ruled == 0
                     else f"only {ruled} flow{'s have' if ruled > 1 else ' has'} a rule"
                 )
-                targets = sorted((self.index[f.target] for f in unruled), key=_name_key)
+                targets = [channel_of(target) for target in unruled]
+                if len(targets) > 1:
+                    targets.sort(key=_name_key)
                 self.add(
                     "unruled-routing",
                     "routing",
                     weight * (1.0 - value) / len(routing),
-                    (channel,),
-                    f"{name} sends to {len(flows)} channels but {have}: "
+                    channel,
+                    f"{channel.name.strip()} sends to {count} channels but {have}: "
                     f"{'add rules to the flows' if len(unruled) > 1 else 'add a rule to the flow'} to "
-                    f"{_names_text([_display(t) for t in targets])}",
+                    f"{_names_text([t.name.strip() for t in targets])}",
                 )
         return total / len(routing)
 
     # --- 4. execution -------------------------------------------------------
     def execution(self) -> float:
-        execution = self.by_layer[Layer.EXECUTION]
+        lane = self.lanes[2]
+        execution = lane.channels
         if not execution:
             self.add(
                 "no-execution",
                 "execution",
                 WEIGHTS["execution"],
-                (),
+                None,
                 "No channel acts on the leads: add execution channels such as SDR outreach or email nurture",
             )
             return 0.0
         share = WEIGHTS["execution"] / 3
-        blanks = [c for c in execution if not fold(c.segment)]
+        groups = text_groups([c.segment for c in execution])  # folded segment → positions in the lane
+        blanks = groups.get("", [])
         if blanks:
-            names = [_display(c) for c in sorted(blanks, key=_name_key)]
-            if len(blanks) == 1:
-                message = f"{names[0]} has no segment: set the segment it serves"
-            else:
-                message = f"{_names_text(names)} have no segment: set the segment each one serves"
-            self.add("unknown-segment", "execution", share * len(blanks) / len(execution), blanks, message)
+            after = (
+                " has no segment: set the segment it serves"
+                if len(blanks) == 1
+                else " have no segment: set the segment each one serves"
+            )
+            points = share * len(blanks) / len(execution)
+            self.add_group("unknown-segment", "execution", points, lane, blanks, "", after)
         identity = 1.0 - len(blanks) / len(execution)
-        groups: dict[str, list[Channel]] = {}
-        for channel in execution:
-            groups.setdefault(fold(channel.segment), []).append(channel)
-        message = self._agreement(groups, "message", "mixed-messages", len(execution))
-        motion = self._agreement(groups, "motion", "mixed-motions", len(execution))
+        message = self._agreement(lane, groups, "message", "mixed-messages")
+        motion = self._agreement(lane, groups, "motion", "mixed-motions")
         return (identity + message + motion) / 3
 
-    def _agreement(self, groups: dict[str, list[Channel]], attribute: str, rule: str, size: int) -> float:
+    def _agreement(self, lane: Lane, groups: dict[str, list[int]], attribute: str, rule: str) -> float:
         """Share of execution channels that carry their segment's modal message (or motion)."""
+        execution = lane.channels
+        values = fold_all(execution, attribute)
+        size = len(execution)
         agreeing = 0
         for segment, group in groups.items():
-            counts = Counter(value for value in (fold(getattr(c, attribute)) for c in group) if value)
-            modal = min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else None
+            counts: dict[str, int] = {}
+            for position in group:
+                value = values[position]
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
+            modal = min(counts.items(), key=_most_then_smallest)[0] if counts else None
             agree = counts[modal] if modal is not None else 0
             agreeing += agree
             if agree == len(group):
                 continue
-            others = sorted((c for c in group if fold(getattr(c, attribute)) != modal), key=_name_key)
-            names = _names_text([_display(c) for c in others])
-            where = (
-                f"In the {group[0].segment.strip()} segment" if segment else "Among channels with no segment"
-            )
-            plural = len(others) > 1
+            named = group if modal is None else [p for p in group if values[p] != modal]
+            others = len(named)
+            first = execution[group[0]]
+            where = f"In the {first.segment.strip()} segment" if segment else "Among channels with no segment"
+            plural = others > 1
             if modal is None:
-                message = (
-                    f"{where}, {names} {'have' if plural else 'has'} no {attribute}: "
-                    f"set one shared {attribute}"
-                )
+                after = f" {'have' if plural else 'has'} no {attribute}: set one shared {attribute}"
             else:
-                shown = next(
-                    getattr(c, attribute).strip() for c in group if fold(getattr(c, attribute)) == modal
-                )
-                message = (
-                    f"{where}, {names} {'do' if plural else 'does'} not use the shared {attribute} "
+                carrier = next(p for p in group if values[p] == modal)
+                shown = getattr(execution[carrier], attribute).strip()
+                after = (
+                    f" {'do' if plural else 'does'} not use the shared {attribute} "
                     f"“{shown}”: align {'them' if plural else 'it'}"
                 )
-            self.add(rule, "execution", (WEIGHTS["execution"] / 3) * len(others) / size, others, message)
+            points = (WEIGHTS["execution"] / 3) * others / size
+            self.add_group(rule, "execution", points, lane, named, f"{where}, ", after)
         return agreeing / size
 
     # --- 5. feedback --------------------------------------------------------
     def feedback(self) -> float:
-        feedback = self.by_layer[Layer.FEEDBACK]
+        feedback = self.lanes[3].channels
         if not feedback:
             self.add(
                 "no-feedback",
                 "feedback",
                 WEIGHTS["feedback"],
-                (),
+                None,
                 "The feedback layer is empty: add attribution or win/loss analysis so results feed back",
             )
             return 0.0
         half = WEIGHTS["feedback"] / 2
-        execution = self.by_layer[Layer.EXECUTION]
-        sink = _display(feedback[0])
+        execution = self.lanes[2].channels
+        sink = feedback[0].name.strip()
         if not execution:
             self.add(
                 "nothing-to-measure",
                 "feedback",
                 half,
-                (),
+                None,
                 f"Feedback has no execution channel to measure: add execution channels and connect them to {sink}",
             )
             measured = 0.0
         else:
-            unmeasured = [x for x in execution if not self._flows_into(x, frozenset({Layer.FEEDBACK}))]
+            unmeasured = self.at(self.graph.unmeasured)
             for channel in unmeasured:
                 self.add(
                     "unmeasured-execution",
                     "feedback",
                     half / len(execution),
-                    (channel,),
-                    f"{_display(channel)} is not measured: add a flow to a feedback channel such as {sink}",
+                    channel,
+                    f"{channel.name.strip()} is not measured: add a flow to a feedback channel such as {sink}",
                 )
             measured = 1.0 - len(unmeasured) / len(execution)
-        upstream = self.by_layer[Layer.ROUTING] or self.by_layer[Layer.CAPTURE]
-        such_as = f" such as {_display(upstream[0])}" if upstream else ""
-        open_loops = [f for f in feedback if not self._flows_into(f, UPSTREAM)]
+        upstream = self.lanes[1].channels or self.lanes[0].channels
+        such_as = f" such as {upstream[0].name.strip()}" if upstream else ""
+        open_loops = self.at(self.graph.open_loops)
         for channel in open_loops:
             self.add(
                 "open-loop",
                 "feedback",
                 half / len(feedback),
-                (channel,),
-                f"{_display(channel)} feeds nothing back: add a flow from it to a capture or routing channel{such_as}",
+                channel,
+                f"{channel.name.strip()} feeds nothing back: "
+                f"add a flow from it to a capture or routing channel{such_as}",
             )
         closed = 1.0 - len(open_loops) / len(feedback)
         return (measured + closed) / 2
 
-    def _flows_into(self, channel: Channel, layers: frozenset[Layer]) -> bool:
-        return any(self.layer_of[f.target] in layers for f in self.out.get(channel.id, ()))
-
     # --- drag ---------------------------------------------------------------
     def drag(self) -> float:
-        for channel in self.channels:
-            if channel.id not in self.out and channel.id not in self.sources:
-                self.add(
-                    "orphan-channel",
-                    DRAG,
-                    ORPHAN_POINTS,
-                    (channel,),
-                    f"{_display(channel)} has no flow in or out: connect it to the architecture or remove it",
-                )
-        for layer in LAYERS:
-            groups: dict[str, list[Channel]] = {}
-            for channel in self.by_layer[layer]:
-                key = fold(channel.function)
-                if key:
-                    groups.setdefault(key, []).append(channel)
-            for group in groups.values():
-                if len(group) < 2:
-                    continue
-                count = _COUNT_WORDS.get(len(group), str(len(group)))
-                names = _names_text([_display(c) for c in sorted(group, key=_name_key)])
-                self.add(
-                    "duplicate-function",
-                    DRAG,
-                    DUPLICATE_POINTS * (len(group) - 1),
-                    group,
-                    f"{count} {layer.value} channels {'both' if len(group) == 2 else 'all'} do "
-                    f"{group[0].function.strip()} ({names}): consolidate them",
-                )
-        raw = sum((f.points for f in self.drag_findings), 0.0)
+        """Orphans and duplicate functions, scaled to the cap before any finding is made."""
+        orphans = self.at(self.graph.orphans)
+        duplicates: list[tuple[Layer, Lane, list[int]]] = []
+        for layer, lane in zip(LAYERS, self.lanes, strict=True):
+            groups = text_groups([c.function for c in lane.channels])
+            duplicates += [(layer, lane, group) for key, group in groups.items() if key and len(group) > 1]
+        points = [ORPHAN_POINTS] * len(orphans) + [DUPLICATE_POINTS * (len(g) - 1) for _, _, g in duplicates]
+        raw = sum(points, 0.0)
         if raw > DRAG_CAP:
             scale = DRAG_CAP / raw
-            self.drag_findings = [
-                Finding(f.rule, f.component, f.points * scale, f.channel_ids, f.channels, f.message)
-                for f in self.drag_findings
-            ]
+            points = [p * scale for p in points]
+        for channel, share in zip(orphans, points, strict=False):
+            self.add(
+                "orphan-channel",
+                DRAG,
+                share,
+                channel,
+                f"{channel.name.strip()} has no flow in or out: connect it to the architecture or remove it",
+            )
+        for (layer, lane, group), share in zip(duplicates, points[len(orphans) :], strict=True):
+            count = _COUNT_WORDS.get(len(group), str(len(group)))
+            self.add_group(
+                "duplicate-function",
+                DRAG,
+                share,
+                lane,
+                group,
+                f"{count} {layer.value} channels {'both' if len(group) == 2 else 'all'} do "
+                f"{lane.channels[group[0]].function.strip()} (",
+                "): consolidate them",
+            )
         return min(DRAG_CAP, raw)
+
+
+def _name_key(channel: Channel) -> tuple[str, str]:
+    return (fold(channel.name), channel.name)
+
+
+def _most_then_smallest(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+_KEY = itemgetter(0)
