@@ -144,8 +144,10 @@ class CanvasBench:
         Rows: the autosave itself (MapDocument.write: the edit and the new
         score in one SQLite transaction, timed inside the real edit), the whole
         edit as the user feels it (apply, score, commit, every view told), and
-        its undo. Two edits: a card moved (what a drag commits; positions never
-        change the score) and a card renamed (the whole map is scored again).
+        its undo. Three edits: a card moved (what a drag commits; positions
+        never change the score), a card renamed (scored again; the flow graph
+        is unchanged, so the engine reuses its indexes) and a new flow (scored
+        again from scratch).
         """
         self.window.open_path(self.map_file(channels))
         self.settle()
@@ -170,11 +172,20 @@ class CanvasBench:
         def rename(i: int) -> list:
             return ops.update_channel(session.map, cid, name=f"{name} ({i})")
 
+        free = [c.id for c in session.map.in_layer(Layer.ROUTING) if session.map.flow(cid, c.id) is None]
+
+        def connect(i: int) -> list:  # a new flow changes the graph: the score is computed afresh
+            return ops.connect(session.map, cid, free[i % len(free)])
+
         figures = []
         label = f"{channels:,}-channel map"
         document.write = timed_write  # type: ignore[method-assign]
         try:
-            for kind, make in (("move a card", move), ("rename a card", rename)):
+            for kind, make in (
+                ("move a card", move),
+                ("rename a card", rename),
+                ("connect two cards", connect),
+            ):
                 edits_done, undos = [], []
                 commits.clear()
                 for i in range(runs):
@@ -186,7 +197,7 @@ class CanvasBench:
                 figures += [
                     Figure(f"Autosave of one edit (SQLite commit), {kind}, {label}", list(commits)),
                     Figure(f"The whole edit (apply, score, commit, views), {kind}, {label}", edits_done),
-                    Figure(f"Undo of that edit (the same steps), {label}", undos),
+                    Figure(f"Undo of that edit ({kind}), {label}", undos),
                 ]
         finally:
             del document.write
