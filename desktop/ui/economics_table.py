@@ -65,7 +65,12 @@ def cost_parts(row: LayerEconomics) -> tuple[str, str, str]:
 
 
 class EconomicsTable(QScrollArea):
-    """Four layer rows and a total row, each cell a value with an "n unknown" note under it."""
+    """Four layer rows and a total row, each cell a value with an "n unknown" note under it.
+
+    It sits behind the Findings tab, so its grid of labels is built, and the
+    map's numbers summed, only when it is shown (or read): not while the
+    window opens, and not after every edit of a map whose table nobody looks at.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -74,6 +79,16 @@ class EconomicsTable(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.muted = "#475569"
+        self.rows: list[LayerEconomics] = []
+        self.headers: list[QLabel] = []
+        self.cells: list[list[QLabel]] = []
+        self.note: QLabel | None = None
+        self._pending: ArchitectureMap | None = None
+
+    def _build(self) -> None:
+        if self.note is not None:
+            return
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 8, 4, 4)
@@ -81,13 +96,11 @@ class EconomicsTable(QScrollArea):
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(8)
-        self.headers: list[QLabel] = []
         for column, text in enumerate(HEADERS):
             header = QLabel(text)
             header.setAlignment(self._align(column))
             grid.addWidget(header, 0, column)
             self.headers.append(header)
-        self.cells: list[list[QLabel]] = []
         for row in range(len(LAYERS) + 1):
             labels = []
             for column in range(len(HEADERS)):
@@ -104,8 +117,11 @@ class EconomicsTable(QScrollArea):
         outer.addWidget(self.note)
         outer.addStretch(1)
         self.setWidget(body)
-        self.muted = "#475569"
-        self.rows: list[LayerEconomics] = []
+        self._style_labels()
+
+    def showEvent(self, event) -> None:
+        self._catch_up()
+        super().showEvent(event)
 
     @staticmethod
     def _align(column: int) -> Qt.AlignmentFlag:
@@ -114,13 +130,29 @@ class EconomicsTable(QScrollArea):
 
     def set_colours(self, muted: str) -> None:
         self.muted = muted
-        self.note.setStyleSheet(f"color: {muted}; font-size: 12px;")
-        for header in self.headers:
-            header.setStyleSheet(f"color: {muted}; font-size: 12px; font-weight: 600;")
+        if self.note is None:
+            return  # applied when the grid is built
+        self._style_labels()
         if self.rows:
             self._fill(self.rows)
 
+    def _style_labels(self) -> None:
+        assert self.note is not None
+        self.note.setStyleSheet(f"color: {self.muted}; font-size: 12px;")
+        for header in self.headers:
+            header.setStyleSheet(f"color: {self.muted}; font-size: 12px; font-weight: 600;")
+
     def show_map(self, arch: ArchitectureMap) -> None:
+        """Show this map's numbers: now if the table is on screen, else when it is next shown."""
+        self._pending = arch
+        if self.isVisible():
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        self._build()
+        arch, self._pending = self._pending, None
+        if arch is None:
+            return
         rows = layer_economics(arch)
         rows = [*rows, total(rows)]
         if rows != self.rows:
@@ -128,6 +160,7 @@ class EconomicsTable(QScrollArea):
 
     def texts(self) -> list[list[str]]:
         """The grid as plain text, one list per row (layers, then the total)."""
+        self._catch_up()
         return [[label.text() for label in row] for row in self.cells]
 
     def _fill(self, rows: list[LayerEconomics]) -> None:

@@ -56,6 +56,8 @@ class InspectorDock(QDockWidget):
         self.scene = None
         self.channel_id: str | None = None
         self.flow_pair: tuple[str, str] | None = None
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
         self.stack = QStackedWidget()
         self.empty = QLabel(
             "Select a channel or a flow to edit it.\n\nTip: double-click a channel to rename it."
@@ -64,24 +66,39 @@ class InspectorDock(QDockWidget):
         self.empty.setWordWrap(True)
         self.empty.setObjectName("hint")
         self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._channel_page())
-        self.stack.addWidget(self._flow_page())
         self.multi = QLabel()
         self.multi.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.multi.setObjectName("hint")
         self.stack.addWidget(self.multi)
+        # The channel and flow forms (a dozen fields) are built on the first selection, not while
+        # the window opens: until then the inspector shows only its hint.
+        self.channel_page: QWidget | None = None
+        self.flow_page: QWidget | None = None
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
         self.setWidget(scroll)
 
     # --- pages ----------------------------------------------------------------------------
+    def _show_page(self, kind: str) -> None:
+        """Bring up the empty hint, the channel form, the flow form or the multi-selection note."""
+        if kind in ("channel", "flow") and self.channel_page is None:
+            self.channel_page = self._channel_page()
+            self.flow_page = self._flow_page()
+            self.stack.addWidget(self.channel_page)
+            self.stack.addWidget(self.flow_page)
+        page = {
+            "empty": self.empty,
+            "multi": self.multi,
+            "channel": self.channel_page,
+            "flow": self.flow_page,
+        }
+        self.stack.setCurrentWidget(page[kind])
+
     def _channel_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.fields: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
         self.name = QLineEdit()
         self.name.setObjectName("field-name")
         self.name.textEdited.connect(lambda text: self._edit_channel("name", text))
@@ -161,7 +178,7 @@ class InspectorDock(QDockWidget):
         self.scene = None
         self.channel_id = None
         self.flow_pair = None
-        self.stack.setCurrentIndex(0)
+        self._show_page("empty")
 
     def _on_selection(self) -> None:
         if self.scene is None:
@@ -172,28 +189,28 @@ class InspectorDock(QDockWidget):
         self.flow_pair = flows[0] if len(flows) == 1 and not channels else None
         self._clear_errors()
         if self.channel_id:
-            self.stack.setCurrentIndex(1)
+            self._show_page("channel")
             self._show_channel(force=True)
         elif self.flow_pair:
-            self.stack.setCurrentIndex(2)
+            self._show_page("flow")
             self._show_flow(force=True)
         elif channels or flows:
             self.multi.setText(f"{len(channels)} channels and {len(flows)} flows selected")
-            self.stack.setCurrentIndex(3)
+            self._show_page("multi")
         else:
-            self.stack.setCurrentIndex(0)
+            self._show_page("empty")
 
     def _on_changed(self, change: Change) -> None:
         if self.session is None:
             return
         if self.channel_id and not self.session.map.has_channel(self.channel_id):
             self.channel_id = None
-            self.stack.setCurrentIndex(0)
+            self._show_page("empty")
         elif self.channel_id and (change.reset or self.channel_id in change.channels):
             self._show_channel()
         if self.flow_pair and self.session.map.flow(*self.flow_pair) is None:
             self.flow_pair = None
-            self.stack.setCurrentIndex(0)
+            self._show_page("empty")
         elif self.flow_pair and (change.reset or self.flow_pair in change.flows):
             self._show_flow()
 

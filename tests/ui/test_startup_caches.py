@@ -37,3 +37,20 @@ def test_reopening_the_last_map_writes_no_settings(tmp_path):
     settings.remember_map(tmp_path / "b.distarch")
     assert settings.recent_maps()[:2] == [str(tmp_path / "b.distarch"), str(path)]
     assert settings.last_map() == tmp_path / "b.distarch"
+
+
+def test_the_inspector_forms_and_the_spend_table_are_built_when_first_needed(qtbot, tmp_path):
+    from tests.ui.helpers import new_map_file
+    from tests.ui.test_editing import make_window
+
+    window = make_window(qtbot, new_map_file(tmp_path, sample=True))
+    assert window.inspector.channel_page is None  # nothing selected yet: only the hint
+    table = window.coherence.economics
+    assert table.note is None  # behind the Findings tab
+    window.coherence.tabs.setCurrentWidget(table)
+    qtbot.waitUntil(lambda: table.note is not None)
+    assert "Total" in table.texts()[4][0]
+    cid = next(iter(window.scene.channel_items))
+    window.scene.select_channels([cid])
+    assert window.inspector.stack.currentWidget() is window.inspector.channel_page
+    assert window.inspector.name.text() == window.session.map.channel(cid).name
