@@ -1,0 +1,173 @@
+"""A PNG encoder for images painted in horizontal strips: the strips are compressed on worker threads.
+
+Why: exporting a 2,000-channel map at 2× is a 3,200×140,824 px image, and
+zlib on its 1.35 GB of scanlines costs more than painting it. So while the
+caller paints strip N+1 (on its own thread, as Qt's items expect), workers
+turn strip N into PNG scanlines and deflate it, as pigz does: each strip is an
+independent raw deflate stream ended by a sync flush, so the streams simply
+concatenate, and their Adler-32 checksums combine into the zlib trailer.
+zlib, `zlib.adler32` and QPainter all release the GIL, so two cores are used.
+
+Scanlines are made by drawing the painted ARGB32 strip into an RGB888 (or
+RGBA8888) QImage laid over a reused buffer one byte to the right, row stride
+width × channels + 1: Qt converts the pixels into place and the byte left
+before each row is PNG filter type 0 (None). No filter is used: on flat diagram
+colours unfiltered rows compress smaller than Sub or Up, and as fast. The
+workers' QPainter only copies pixels between QImages (no text, no fonts),
+which Qt supports on any thread.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import struct
+import zlib
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage, QPainter
+
+ADLER_BASE = 65521
+
+
+def chunk(kind: bytes, *parts: bytes) -> bytes:
+    """One PNG chunk: length, type, data (the parts joined), CRC of type and data; one copy of the data."""
+    crc = zlib.crc32(kind)
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    length = sum(len(part) for part in parts)
+    return b"".join((struct.pack(">I", length), kind, *parts, struct.pack(">I", crc)))
+
+
+def adler32_combine(first: int, second: int, second_length: int) -> int:
+    """The Adler-32 of two pieces joined, from each piece's checksum (zlib's adler32_combine)."""
+    rem = second_length % ADLER_BASE
+    low = ((first & 0xFFFF) + (second & 0xFFFF) + ADLER_BASE - 1) % ADLER_BASE
+    high = (rem * (first & 0xFFFF) + (first >> 16) + (second >> 16) + ADLER_BASE - rem) % ADLER_BASE
+    return (high << 16) | low
+
+
+def zlib_header(level: int) -> bytes:
+    """The two bytes opening a zlib stream: deflate with a 32 KiB window, the level hint, the check bits."""
+    hint = 0 if level < 2 else 1 if level < 6 else 2 if level == 6 else 3
+    cmf, flg = 0x78, hint << 6
+    return bytes((cmf, flg + 31 - (cmf * 256 + flg) % 31))
+
+
+def worker_count() -> int:
+    """As many workers as cores this process may use, at most 4 (more only adds memory)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+class StripEncoder:
+    """Compresses painted strips of one PNG into IDAT chunks on worker threads, in order.
+
+    Use as a context manager: `canvas()` lends an ARGB32 premultiplied image
+    `strip` rows high to paint into (it blocks while every image is still
+    being encoded, which bounds the memory), `submit()` hands it to a
+    worker, and `finish()` waits and returns the IDAT chunks. Leaving the
+    block early (an error, a cancelled export) drops the queued strips and
+    joins the workers.
+    """
+
+    def __init__(
+        self, width: int, height: int, strip: int, alpha: bool, level: int, workers: int | None = None
+    ) -> None:
+        self.width, self.height, self.strip = width, height, strip
+        self.level, self.alpha = level, alpha
+        self.format = QImage.Format.Format_RGBA8888 if alpha else QImage.Format.Format_RGB888
+        self.stride = width * (4 if alpha else 3) + 1
+        self.workers = workers or worker_count()
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="png-strip")
+        self._canvases: queue.SimpleQueue[QImage] = queue.SimpleQueue()
+        self._lent = 0
+        self._buffers: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(self.workers):  # one scanline buffer per running job; filter bytes stay 0
+            self._buffers.put(bytearray(self.stride * strip))
+        self._jobs: list[tuple[Future[tuple[bytes, int, int]], int]] = []
+        self._next_top = 0
+
+    def __enter__(self) -> StripEncoder:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the strips not started yet and wait for the running ones (a strip takes milliseconds)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def canvas(self) -> QImage:
+        """An image `strip` rows high to paint the next strip into (not cleared)."""
+        if self._lent <= self.workers:  # one per worker and one being painted
+            self._lent += 1
+            return QImage(self.width, self.strip, QImage.Format.Format_ARGB32_Premultiplied)
+        return self._canvases.get()  # every lent image comes back, encoded or failed
+
+    def submit(self, image: QImage, rows: int) -> None:
+        """Encode the first `rows` rows of `image` as the next strip of the PNG."""
+        top = self._next_top
+        if rows <= 0 or rows > self.strip or top + rows > self.height:
+            raise ValueError(f"a strip of {rows} rows at row {top} does not fit the {self.height}-row image")
+        self._raise_failure()
+        self._next_top = top + rows
+        job = self._pool.submit(self._encode, image, rows, top == 0, self._next_top == self.height)
+        self._jobs.append((job, rows))
+
+    def encoded_rows(self) -> int:
+        """How many rows are compressed so far (for progress while painting)."""
+        return sum(rows for job, rows in self._jobs if job.done())
+
+    def finish(self, progress: Callable[[int], object] | None = None) -> list[bytes]:
+        """The IDAT chunks of the whole image, once every strip is encoded; `progress(encoded_rows())` after each."""
+        if self._next_top != self.height:
+            raise ValueError(f"{self._next_top} of {self.height} rows were submitted")
+        chunks, adler = [], 1
+        for job, _ in self._jobs:
+            data, checksum, length = job.result()
+            chunks.append(data)
+            adler = adler32_combine(adler, checksum, length)
+            if progress is not None:
+                progress(self.encoded_rows())
+        chunks.append(chunk(b"IDAT", struct.pack(">I", adler)))  # the zlib trailer
+        return chunks
+
+    def _raise_failure(self) -> None:
+        """Raise a worker's error as soon as the caller hands over more work."""
+        for job, _ in self._jobs:
+            if job.done() and job.exception() is not None:
+                job.result()
+
+    def _encode(self, image: QImage, rows: int, first: bool, last: bool) -> tuple[bytes, int, int]:
+        """On a worker: scanlines of the strip, deflated; its IDAT chunk, Adler-32 and raw length."""
+        buffer = self._buffers.get()
+        try:
+            try:
+                target = QImage(memoryview(buffer)[1:], self.width, rows, self.stride, self.format)
+                painter = QPainter(target)
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+                # Unpremultiplied RGBA exactly as QImage converts it (drawing rounds a few edges by 1).
+                source = image.convertToFormat(self.format) if self.alpha else image
+                painter.drawImage(QPoint(0, 0), source, QRect(0, 0, self.width, rows))
+                painter.end()
+                del target, painter, source
+            finally:
+                self._canvases.put(image)
+            raw = memoryview(buffer)[: rows * self.stride]
+            compressor = zlib.compressobj(
+                self.level, zlib.DEFLATED, -15
+            )  # raw deflate: no header, no trailer
+            body = compressor.compress(raw), compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+            head = zlib_header(self.level) if first else b""
+            return chunk(b"IDAT", head, *body), zlib.adler32(raw), len(raw)
+        finally:
+            self._buffers.put(buffer)
