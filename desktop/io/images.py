@@ -186,7 +186,7 @@ class Sheet:
         return round(self.width * scale), round(self.height * scale)
 
     def embedded_json(self) -> str:
-        return interchange.dumps(self.subject)
+        return interchange.dumps(self.subject, compact=True)  # read by programs, and compressed
 
     def png_bytes(self, progress: Progress | None = None) -> bytes:
         scale = self.options.scale
@@ -389,7 +389,7 @@ class Sheet:
         flow_pen = QPen(QColor(t.flow), t.flow_width)
         x = self._legend_line(painter, flow_pen, x, middle, arrow=True)
         x = self._legend_text(painter, metrics, x + 8, middle, "Flow") + 26
-        loop_pen = QPen(QColor(t.return_flow), t.flow_width)
+        loop_pen = QPen(QColor(t.return_flow), t.return_width)  # as the canvas draws return arcs
         loop_pen.setStyle(Qt.PenStyle.DashLine)
         x = self._legend_line(painter, loop_pen, x, middle, arrow=True)
         x = self._legend_text(painter, metrics, x + 8, middle, "Feedback loop") + 26
