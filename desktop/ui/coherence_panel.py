@@ -170,7 +170,7 @@ class CoherencePanel(QDockWidget):
         self._delta: Decimal | None = None
         self._styles: dict[QLabel, str] = {}
         self._charts_scheduled = False
-        self._charted: CoherenceReport | None = None
+        self._charted: tuple | None = None  # the component values and drag the bars show
         self._version_marks: list[tuple[float, str]] = []
         self._mark_lines: list = []
         self._build()
@@ -324,9 +324,10 @@ class CoherencePanel(QDockWidget):
             self.history_count.setText(f"last {shown} of {edits:,} edits")
         else:
             self.history_count.setText(f"{edits:,} edit{'s' if edits != 1 else ''}")
-        if self.component_chart is not None and report is not self._charted:  # not again after a move
+        bars = (tuple(report.components.items()), report.drag)
+        if self.component_chart is not None and bars != self._charted:  # a move or a rename keeps the bars
             self.component_chart.update(report)
-            self._charted = report
+            self._charted = bars
         if self.history_chart is not None:
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
