@@ -178,9 +178,11 @@ class MapScene(QGraphicsScene):
         for pair in change.flows:
             if arch.flow(*pair) is None:
                 self._remove_flow_item(pair)
+        lanes_changed = False  # a card added, removed, or moved to another lane or row
         for cid in change.channels:
             item = self.channel_items.get(cid)
             if not arch.has_channel(cid):
+                lanes_changed = True
                 if item is not None:
                     for flow_item in list(item.flows):
                         self._remove_flow_item(flow_item.flow.pair)
@@ -191,10 +193,13 @@ class MapScene(QGraphicsScene):
                 continue
             channel = arch.channel(cid)
             if item is None:
+                lanes_changed = True
                 self._add_channel_item(channel)
             else:
+                before = item.channel
+                lanes_changed = lanes_changed or (before.layer, before.y) != (channel.layer, channel.y)
                 item.set_channel(channel)
-                self._place(item, channel)  # a card that moves adjusts its arrows (ChannelItem.itemChange)
+                self._place(item, channel)  # moves the card and its arrows (MapScene.move_cards)
         for pair in change.flows:
             flow = arch.flow(*pair)
             if flow is None:
@@ -204,7 +209,8 @@ class MapScene(QGraphicsScene):
                 self._add_flow_item(*pair)
             else:
                 item.set_flow(flow)
-        self._refresh_lanes()
+        if lanes_changed:  # the lanes' counts and height: not after a rename or a new flow
+            self._refresh_lanes()
         if self.session.report is not self._badged:  # a move keeps the report, and every badge
             self._refresh_badges(change.channels)
         self._apply_reveal(change)
