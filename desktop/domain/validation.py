@@ -7,6 +7,7 @@ the rules live in one place and a bad value is refused before anything changes.
 from __future__ import annotations
 
 import math
+import re
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
@@ -16,8 +17,30 @@ MAX_TEXT = 10_000
 MAX_NAME = 200
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _decimal_text(text: str) -> str:
+    """A number written with commas as Python reads it: "12,000" and "1,234.5" group thousands;
+    "12000,50", "12,5" and "1.234,5" (a European sheet) use the comma as the decimal point.
+
+    Reading "12000,50" as 1,200,050 would be silently wrong by a factor of a hundred.
+    """
+    if "," not in text:
+        return text
+    if "." in text:  # both: the one that comes last is the decimal point
+        if text.rfind(",") > text.rfind("."):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    if text.count(",") == 1:
+        return text.replace(",", ".")
+    return text  # e.g. "1,2,3": refused below with the value as typed
+
+
 def parse_number(value: object, field_name: str) -> float | None:
-    """A non-negative finite number, or None for blank. Accepts "12,000" and " 1 200 "."""
+    """A non-negative finite number, or None for blank. Accepts "12,000", " 1 200 " and "12000,50"."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -28,7 +51,7 @@ def parse_number(value: object, field_name: str) -> float | None:
         except OverflowError:
             raise MapError(f"{field_name} is out of range") from None
     else:
-        text = str(value).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        text = _decimal_text(str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", ""))
         if text == "" or text.casefold() == "nan":
             return None
         try:

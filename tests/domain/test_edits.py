@@ -93,4 +93,29 @@ def test_thousands_separators_are_numbers():
     from desktop.domain.validation import parse_number
 
     assert parse_number("12,000", "x") == 12000
+    assert parse_number("1,234,567.5", "x") == 1234567.5
+    assert parse_number("1 200", "x") == 1200
     assert parse_number("", "x") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("12000,50", 12000.5),
+        ("12,5", 12.5),
+        ("1.234,5", 1234.5),
+        ("1.234.567,89", 1234567.89),
+        ("0,75", 0.75),
+    ],
+)
+def test_a_decimal_comma_is_a_decimal_point(text, number):
+    from desktop.domain.validation import parse_number
+
+    assert parse_number(text, "x") == pytest.approx(number)
+
+
+def test_commas_that_are_neither_are_refused():
+    from desktop.domain.validation import parse_number
+
+    with pytest.raises(MapError):
+        parse_number("1,2,3", "x")

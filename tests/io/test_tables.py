@@ -141,6 +141,14 @@ def test_encodings_and_delimiters(tmp_path, encoding, prefix, delimiter):
     assert (channel.name, channel.layer, channel.notes) == ("Café Webinars", Layer.CAPTURE, "Déjà vu, twice")
 
 
+def test_a_european_sheet_keeps_its_decimal_commas(tmp_path):
+    text = "Name;Layer;Monthly spend;Leads per month\r\n"
+    text += "Webinars;capture;12000,50;140\r\nTrade shows;capture;1.250,75;7,5\r\n"
+    arch = read_inventory(write(tmp_path / "de.csv", text, "cp1252"))
+    spend = {c.name: (c.monthly_spend, c.leads_per_month) for c in arch.channels}
+    assert spend == {"Webinars": (12000.5, 140.0), "Trade shows": (1250.75, 7.5)}
+
+
 def test_utf8_with_and_without_bom_import_the_same(tmp_path):
     body = f'{HEADER}\nWebinars,capture,webinars,ON24,SMB,sales-led,Grow,"2,500",140,Naïve\n'
     plain = read_inventory(write(tmp_path / "plain.csv", body))
