@@ -69,7 +69,7 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         return True
 
     if wanted("start"):
-        figures += startup.cold_start(folder / "start", slow if quick else 5)
+        figures += startup.cold_start(folder / "start", slow if quick else 11)
     if wanted("score"):
         figures += data.score(runs)
     if wanted("import"):

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.aboutToQuit.connect(release_icons)
     app.aboutToQuit.connect(_release_clipboard)
     paths = [a for a in args if not a.startswith("-")]
-    window = MainWindow(paths[0] if paths else None)
+    window = MainWindow(paths[0] if paths else None, panels_after_first_paint=True)
     window.show()
     _quit_after_smoke_test(app)
     _quit_after_first_paint(app, window)
@@ -55,28 +55,44 @@ def _quit_after_smoke_test(app: QCoreApplication) -> None:
 
 
 def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
-    """DISTARCH_BENCH_FIRST_PAINT=1 prints `first-paint` once the canvas has painted, then quits (`make bench`)."""
+    """DISTARCH_BENCH_FIRST_PAINT=1 (`make bench`): print `first-paint` once the canvas has painted,
+    `panels-painted` once the filled coherence panel has, then quit."""
     import os
 
     if not os.environ.get("DISTARCH_BENCH_FIRST_PAINT"):
         return
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
-    def done() -> None:
-        print("first-paint", flush=True)
-        QTimer.singleShot(0, app.quit)  # once this paint cycle has reached the screen
+    class Painted(QObject):
+        def __init__(self, widget, marker: str, then) -> None:
+            super().__init__(widget)
+            self.marker, self.then = marker, then
+            widget.installEventFilter(self)
 
-    class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() != QEvent.Type.Paint:
                 return False
             watched.removeEventFilter(self)
             QCoreApplication.sendEvent(watched, event)  # paint now, then say so
-            done()
+            print(self.marker, flush=True)
+            self.then()
             return True
 
-    viewport = window.view.viewport()
-    viewport.installEventFilter(FirstPaint(viewport))
+    def quit_soon() -> None:
+        QTimer.singleShot(0, app.quit)  # once this paint cycle has reached the screen
+
+    def watch_panels() -> None:
+        Painted(window.coherence.score, "panels-painted", quit_soon)
+
+    if window.coherence.built:
+        Painted(
+            window.view.viewport(),
+            "first-paint",
+            lambda: Painted(window.coherence.score, "panels-painted", quit_soon),
+        )
+    else:
+        window.panels_ready.connect(watch_panels)
+        Painted(window.view.viewport(), "first-paint", lambda: None)
 
 
 def _release_clipboard() -> None:

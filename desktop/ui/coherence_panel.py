@@ -34,12 +34,11 @@ from PySide6.QtWidgets import (
 
 from desktop.commands.session import Change, MapSession
 from desktop.domain.coherence import CoherenceReport, tenths
-from desktop.ui.economics_table import EconomicsTable
-from desktop.ui.findings_list import MINUS, FindingsList
 
 if TYPE_CHECKING:
     from desktop.ui.score_charts import ComponentChart, HistoryChart
 
+MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
 COMPONENTS_HEIGHT = 23 * 6 + 8
@@ -156,7 +155,7 @@ class CoherencePanel(QDockWidget):
 
     finding_activated = Signal(list)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, build: bool = True) -> None:
         super().__init__("Coherence", parent)
         self.setObjectName("coherencePanel")
         self.setMinimumWidth(340)
@@ -173,11 +172,28 @@ class CoherencePanel(QDockWidget):
         self._charted: tuple | None = None  # the component values and drag the bars show
         self._version_marks: list[tuple[float, str]] = []
         self._mark_lines: list = []
+        self.built = False
+        self._pending_bind: tuple | None = None
+        if build:
+            self.build()
+
+    def build(self) -> None:
+        """Fill the panel (the window may do it just after its first frame, when it starts)."""
+        if self.built:
+            return
+        self.built = True
         self._build()
         self._apply_colours()
+        if self._pending_bind is not None:
+            session, scene, view = self._pending_bind
+            self._pending_bind = None
+            self.bind(session, scene, view)
 
     # --- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
+        from desktop.ui.economics_table import EconomicsTable
+        from desktop.ui.findings_list import FindingsList
+
         body = QWidget()
         body.setObjectName("coherenceBody")
         layout = QVBoxLayout(body)
@@ -256,6 +272,9 @@ class CoherencePanel(QDockWidget):
     # --- binding ------------------------------------------------------------------------------
     def bind(self, session: MapSession, scene=None, view=None) -> None:
         """Follow this session (a newly opened map); the previous one is let go."""
+        if not self.built:
+            self._pending_bind = (session, scene, view)
+            return
         if self.session is not None:
             try:
                 self.session.changed.disconnect(self._on_changed)
@@ -418,11 +437,11 @@ class CoherencePanel(QDockWidget):
         super().paintEvent(event)
         # Built just after the first paint, not before: pyqtgraph takes a second to import, and
         # the window with its map should be on screen first (`make bench`, cold start).
-        if self.component_chart is None and not self._charts_scheduled:
+        if self.built and self.component_chart is None and not self._charts_scheduled:
             self._charts_scheduled = True
             QTimer.singleShot(0, self.ensure_charts)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if self.built and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._apply_colours()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
 
@@ -46,9 +46,18 @@ def sample_document_path() -> Path:
 
 
 class MainWindow(QMainWindow):
-    """The editor window for one map file (None: the last map, else the sample)."""
+    """The editor window for one map file (None: the last map, else the sample).
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    `panels_after_first_paint` (what `desktop.app.main` asks for) paints the
+    window with its map first and fills the palette and the coherence panel
+    in the next turn of the event loop, about a twentieth of a second later:
+    the window is on screen sooner. Built any other way, it is complete when
+    the constructor returns. Signal `panels_ready` when both are filled.
+    """
+
+    panels_ready = Signal()
+
+    def __init__(self, path: str | Path | None = None, *, panels_after_first_paint: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -61,9 +70,10 @@ class MainWindow(QMainWindow):
         self._pending_message = ""
         self.view = MapView(None)
         self.setCentralWidget(self.view)
-        self.palette_dock = PaletteDock(default_catalog(), self)
+        later = panels_after_first_paint
+        self.palette_dock = PaletteDock(default_catalog(), self, build=not later)
         self.inspector = InspectorDock(self)
-        self.coherence = CoherencePanel(self)
+        self.coherence = CoherencePanel(self, build=not later)
         self.history = QDockWidget("History", self)
         self.history.setObjectName("historyDock")
         self.history_view = QUndoView(self.undo_group)
@@ -87,6 +97,18 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(self._zoom_changed)
         self._open_initial(path)
         self.apply_theme(self.theme_name, remember=False)
+        self._first_frame: _FirstFrame | None = None
+        if later:
+            self._first_frame = _FirstFrame(self.view.viewport(), self.finish_panels)
+
+    def finish_panels(self) -> None:
+        """Fill the palette and the coherence panel, if they are not filled yet."""
+        if self.palette_dock.built and self.coherence.built:
+            return
+        self.palette_dock.build()
+        self.coherence.build()
+        self._refresh_palette_read_only()
+        self.panels_ready.emit()
 
     # --- opening maps ---------------------------------------------------------------
     def _open_initial(self, path: str | Path | None) -> None:
@@ -292,12 +314,16 @@ class MainWindow(QMainWindow):
             action = self.actions_by_name.get(name)
             if action is not None:
                 action.setEnabled(not read_only)
-        self.palette_dock.quick.setEnabled(not read_only)
+        self._refresh_palette_read_only()
         if read_only and self.session is not None:
             # No timeout: the reason stays in view, since every edit would be refused for it.
             self.statusBar().showMessage(self.session.document.read_only_reason)
         else:
             self.statusBar().clearMessage()
+
+    def _refresh_palette_read_only(self) -> None:
+        if self.palette_dock.built:
+            self.palette_dock.quick.setEnabled(not (self.session is not None and self.session.read_only))
 
     def _zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")
@@ -311,6 +337,21 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         super().closeEvent(event)
+
+
+class _FirstFrame(QObject):
+    """Calls back once, in the event-loop turn after `widget` first paints."""
+
+    def __init__(self, widget, callback) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
 
 
 LAYER_SHORTCUTS = {layer: QKeySequence(f"Ctrl+{i + 1}") for i, layer in enumerate(LAYERS)}

@@ -423,6 +423,7 @@ def rename_map(w: MainWindow) -> None:
 
 
 def focus_quick_add(w: MainWindow) -> None:
+    w.palette_dock.build()
     w.palette_dock.show()
     w.palette_dock.quick.setFocus()
     w.palette_dock.quick.selectAll()

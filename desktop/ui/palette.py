@@ -82,10 +82,21 @@ class PaletteDock(QDockWidget):
 
     quick_add = Signal(str, object)
 
-    def __init__(self, catalog: Catalog, parent=None) -> None:
+    def __init__(self, catalog: Catalog, parent=None, build: bool = True) -> None:
         super().__init__("Channels", parent)
         self.setObjectName("paletteDock")
         self.catalog = catalog
+        self.built = False
+        self._lane = Layer.CAPTURE  # the quick-add lane, until the lane box exists
+        if build:
+            self.build()
+
+    def build(self) -> None:
+        """Fill the dock: quick-add box, catalog search and tree (the window may do it after its first frame)."""
+        if self.built:
+            return
+        self.built = True
+        catalog = self.catalog
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -150,12 +161,17 @@ class PaletteDock(QDockWidget):
         hint.setObjectName("hint")
         layout.addWidget(hint)
         self.setWidget(body)
+        self.set_lane(self._lane)
 
     def current_lane(self) -> Layer:
+        if not self.built:
+            return self._lane
         return Layer(self.lane.currentData())  # Qt hands back the enum as a plain str
 
     def set_lane(self, layer: Layer) -> None:
-        self.lane.setCurrentIndex(LAYERS.index(layer))
+        self._lane = layer
+        if self.built:
+            self.lane.setCurrentIndex(LAYERS.index(layer))
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

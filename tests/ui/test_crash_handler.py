@@ -109,7 +109,7 @@ def test_the_app_installs_the_handler(qapp, monkeypatch):
     import desktop.app
 
     class FakeWindow(QWidget):
-        def __init__(self, path=None) -> None:
+        def __init__(self, path=None, **options) -> None:
             super().__init__()
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)

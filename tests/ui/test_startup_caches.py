@@ -54,3 +54,25 @@ def test_the_inspector_forms_and_the_spend_table_are_built_when_first_needed(qtb
     window.scene.select_channels([cid])
     assert window.inspector.stack.currentWidget() is window.inspector.channel_page
     assert window.inspector.name.text() == window.session.map.channel(cid).name
+
+
+def test_the_window_paints_its_map_first_and_fills_the_panels_right_after(qtbot, tmp_path):
+    from desktop.app import MainWindow
+    from desktop.domain.layers import Layer
+    from tests.ui.helpers import new_map_file
+
+    window = MainWindow(new_map_file(tmp_path, sample=True), panels_after_first_paint=True)
+    qtbot.addWidget(window)
+    assert not window.palette_dock.built and not window.coherence.built
+    routing = next(c.id for c in window.session.map.iter_channels() if c.layer is Layer.ROUTING)
+    window.scene.select_channels([routing])  # before the panels exist: remembered, not lost
+    window.resize(1600, 960)
+    with qtbot.waitSignal(window.panels_ready, timeout=5000):
+        window.show()
+    assert window.palette_dock.proxy.rowCount() == 4  # the four layer groups of the catalog
+    assert window.palette_dock.current_lane() is Layer.ROUTING
+    assert window.coherence.score.text() == window.session.report.score_text
+    assert window.coherence.findings.count() == len(window.session.report.findings)
+    window.palette_dock.quick.setText("Podcast ads")
+    window.palette_dock.quick.returnPressed.emit()
+    assert window.session.map.channel_by_name("Podcast ads").layer is Layer.ROUTING
