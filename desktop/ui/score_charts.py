@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
 from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
 
@@ -179,7 +180,13 @@ class HistoryChart:
         for guide in self.guides:
             plot.addItem(guide)
         self.line = pg.PlotDataItem([], [], fillLevel=0.0)
-        self.last = pg.ScatterPlotItem(size=8)
+        # The newest score as a dot 8 px wide at any zoom. A plain ellipse item, moved with setPos:
+        # a ScatterPlotItem rebuilds its symbol atlas on every setData, a fifth of an edit's time.
+        self.last = QGraphicsEllipseItem(-4.0, -4.0, 8.0, 8.0)
+        self.last.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.last.setZValue(10)
+        self.last.hide()
+        self._x_range: tuple[float, float] | None = None
         plot.addItem(self.line)
         plot.addItem(self.last)
         plot.setYRange(-7, 107, padding=0)
@@ -195,8 +202,8 @@ class HistoryChart:
             guide.setPen(pg.mkPen(_alpha(colours.muted, 0.45), width=1, style=Qt.PenStyle.DashLine))
         self.line.setPen(pg.mkPen(colours.accent, width=2))
         self.line.setFillBrush(pg.mkBrush(_alpha(colours.accent, 0.14)))
-        self.last.setBrush(pg.mkBrush(colours.accent))
-        self.last.setPen(pg.mkPen(colours.background, width=2))
+        self.last.setBrush(QBrush(QColor(colours.accent)))
+        self.last.setPen(QPen(QColor(colours.background), 2))
 
     def set_points(self, xs: Sequence[float], ys: Sequence[float]) -> None:
         """Show these points (x: the edit's number in the file's history)."""
@@ -204,14 +211,18 @@ class HistoryChart:
         y = np.asarray(ys, dtype=float)
         self.line.setData(x, y)
         if len(x):
-            self.last.setData([x[-1]], [y[-1]])
+            self.last.setPos(float(x[-1]), float(y[-1]))
+            self.last.show()
             low, high = float(x[0]), float(x[-1])
             if high - low < 4:
                 high = low + 4
             span = high - low
-            self.widget.getPlotItem().setXRange(low - span * 0.02, high + span * 0.05, padding=0)
+            x_range = (low - span * 0.02, high + span * 0.05)
+            if x_range != self._x_range:  # an axis relayout: only when the range moves
+                self._x_range = x_range
+                self.widget.getPlotItem().setXRange(*x_range, padding=0)
         else:
-            self.last.setData([], [])
+            self.last.hide()
         described = f"{len(x)} points, last {y[-1]:.1f}" if len(x) else "no edits yet"
         self.widget.setAccessibleDescription(f"Score after each edit: {described}")
 
