@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.ui.style import apply_app_style
 
     args = list(sys.argv[1:] if argv is None else argv)
-    app = QApplication.instance() or QApplication([sys.argv[0], *[a for a in args if a.startswith("-")]])
+    app = QApplication.instance() or _application([sys.argv[0], *[a for a in args if a.startswith("-")]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Distribution Architect")
     app.setWindowIcon(app_icon())
@@ -37,10 +37,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.aboutToQuit.connect(_release_clipboard)
     paths = [a for a in args if not a.startswith("-")]
     window = MainWindow(paths[0] if paths else None, panels_after_first_paint=True)
+    _WINDOWS.append(window)
     window.show()
     _quit_after_smoke_test(app)
     _quit_after_first_paint(app, window)
     return app.exec()
+
+
+_WINDOWS: list[MainWindow] = []  # the window the system's file-open requests go to
+
+
+def _application(argv: list[str]):
+    """The QApplication, with macOS's "open this file" requests (Finder, the Dock) sent to the window."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    class DesktopApplication(QApplication):
+        def event(self, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.FileOpen and _WINDOWS:
+                return open_requested_file(_WINDOWS[-1], event)
+            return super().event(event)
+
+    return DesktopApplication(argv)
+
+
+def open_requested_file(window: MainWindow, event) -> bool:
+    """A QFileOpenEvent (a map double-clicked in Finder while the app runs): open it in the window."""
+    path = event.file()
+    if not path:
+        return False
+    window.open_path(path)  # a refused file gets its dialog, and the open map stays
+    window.raise_()
+    window.activateWindow()
+    return True
 
 
 def _quit_after_smoke_test(app: QCoreApplication) -> None:

@@ -183,7 +183,10 @@ class FileLock:
         if key in _held:
             return None
         lock_path = path.with_name(path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
+        try:  # a folder that refuses the sidecar file: no lock, so the window opens the map read-only
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
+        except OSError:
+            return None
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
