@@ -57,7 +57,7 @@ from desktop.domain.layout import LANE_WIDTH, slot_y
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.io.atomic import write_bytes
 from desktop.io.embedded import EMBED_KEY, PNG_SIGNATURE, SVG_NAMESPACE
-from desktop.io.png import StripEncoder, chunk
+from desktop.io.png import FAST_LEVEL, StripEncoder, chunk
 
 FORMATS: dict[str, str] = {".png": "PNG image", ".svg": "SVG drawing", ".pdf": "PDF document"}
 MIN_WIDTH = 1200.0
@@ -197,7 +197,7 @@ class Sheet:
             )
         alpha = self.options.transparent
         strip = max(16, min(height, STRIP_PIXELS // width))
-        level = 6 if width * height <= FAST_PIXELS else 3
+        level = 6 if width * height <= FAST_PIXELS else FAST_LEVEL
         background = Qt.GlobalColor.transparent if alpha else QColor(self.theme.background)
         total = 2 * height  # painting, then compressing (which overlaps the painting)
         with StripEncoder(width, height, strip, alpha, level) as encoder:

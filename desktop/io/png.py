@@ -7,6 +7,8 @@ turn strip N into PNG scanlines and deflate it, as pigz does: each strip is an
 independent raw deflate stream ended by a sync flush, so the streams simply
 concatenate, and their Adler-32 checksums combine into the zlib trailer.
 zlib, `zlib.adler32` and QPainter all release the GIL, so two cores are used.
+Deflate is zlib-ng's when it is installed (it is pinned in requirements.lock):
+the same streams, about three times faster than the standard zlib.
 
 Scanlines are made by drawing the painted ARGB32 strip into an RGB888 (or
 RGBA8888) QImage laid over a reused buffer one byte to the right, row stride
@@ -30,7 +32,14 @@ from types import TracebackType
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
 
+try:
+    from zlib_ng import zlib_ng as deflate
+except ImportError:  # pragma: no cover - the standard zlib writes the same PNG, slower
+    deflate = zlib
+
 ADLER_BASE = 65521
+# The level for very large images: zlib-ng's 2 is as small as zlib's 1 to 3 and three times faster.
+FAST_LEVEL = 2 if deflate is not zlib else 3
 
 
 def chunk(kind: bytes, *parts: bytes) -> bytes:
@@ -163,11 +172,12 @@ class StripEncoder:
             finally:
                 self._canvases.put(image)
             raw = memoryview(buffer)[: rows * self.stride]
-            compressor = zlib.compressobj(
-                self.level, zlib.DEFLATED, -15
-            )  # raw deflate: no header, no trailer
-            body = compressor.compress(raw), compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+            compressor = deflate.compressobj(self.level, deflate.DEFLATED, -15)  # raw: no header or trailer
+            body = (
+                compressor.compress(raw),
+                compressor.flush(deflate.Z_FINISH if last else deflate.Z_SYNC_FLUSH),
+            )
             head = zlib_header(self.level) if first else b""
-            return chunk(b"IDAT", head, *body), zlib.adler32(raw), len(raw)
+            return chunk(b"IDAT", head, *body), deflate.adler32(raw), len(raw)
         finally:
             self._buffers.put(buffer)

@@ -213,3 +213,15 @@ def test_export_in_many_strips_holds_exactly_the_painted_strips(qapp, tmp_path, 
     assert set(kinds[4:-1]) == {b"IDAT"} and len(kinds) - 5 > height // strip
     fmt = QImage.Format.Format_RGBA8888
     assert QImage(str(out)).convertToFormat(fmt) == stitched.convertToFormat(fmt)
+
+
+@pytest.mark.parametrize("alpha", [False, True])
+def test_zlib_ng_and_the_standard_zlib_write_the_same_pixels(monkeypatch, qapp, alpha):
+    """zlib-ng is only faster: with or without it, the stream decodes to the same scanlines."""
+    from desktop.io import png
+
+    image = noisy_image(97, 61, alpha)
+    fast = encode(image, strip=13, alpha=alpha, level=png.FAST_LEVEL)
+    monkeypatch.setattr(png, "deflate", zlib)
+    plain = encode(image, strip=13, alpha=alpha, level=3)
+    assert zlib.decompress(fast) == zlib.decompress(plain) == scanlines(image, alpha)
