@@ -6,75 +6,11 @@ what the canvas accepts on drop (desktop.canvas.mime).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QCompleter,
-    QDockWidget,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDockWidget
 
-from desktop.canvas import mime
 from desktop.domain.catalog import Catalog, CatalogEntry
 from desktop.domain.layers import LAYERS, Layer
-from desktop.ui.icons import channel_icon
-
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-LANE_NAMES = {
-    Layer.CAPTURE: "Capture",
-    Layer.ROUTING: "Routing",
-    Layer.EXECUTION: "Execution",
-    Layer.FEEDBACK: "Feedback",
-}
-
-
-class CatalogModel(QStandardItemModel):
-    """Layers as groups, catalog entries as draggable children."""
-
-    def __init__(self, catalog: Catalog, parent=None) -> None:
-        super().__init__(parent)
-        self.catalog = catalog
-        for layer in LAYERS:
-            group = QStandardItem(layer.title)
-            group.setEditable(False)
-            group.setDragEnabled(False)
-            group.setSelectable(False)
-            font = group.font()
-            font.setBold(True)
-            group.setFont(font)
-            for entry in catalog.entries:
-                if entry.layer is not layer:
-                    continue
-                item = QStandardItem(channel_icon(entry.icon, entry.colour, 28, entry.name), entry.name)
-                item.setEditable(False)
-                item.setData(entry, ENTRY_ROLE)
-                item.setToolTip(f"{entry.name}: usually {layer.title.lower()} · drag onto a lane")
-                group.appendRow(item)
-            self.appendRow(group)
-
-    def mimeTypes(self) -> list[str]:
-        return [mime.CHANNEL_TYPES_MIME]
-
-    def mimeData(self, indexes) -> QMimeData:
-        entries = []
-        for index in indexes:
-            entry = index.data(ENTRY_ROLE)
-            if isinstance(entry, CatalogEntry):
-                entries.append({"name": entry.name, "layer": entry.layer.value, "function": entry.function})
-        data = QMimeData()
-        data.setData(mime.CHANNEL_TYPES_MIME, mime.encode(entries))
-        data.setText("\n".join(e["name"] for e in entries))
-        return data
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.CopyAction
 
 
 class PaletteDock(QDockWidget):
@@ -96,6 +32,22 @@ class PaletteDock(QDockWidget):
         if self.built:
             return
         self.built = True
+        # Imported here: the window paints its first frame before the palette is filled.
+        from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt
+        from PySide6.QtWidgets import (
+            QAbstractItemView,
+            QComboBox,
+            QCompleter,
+            QHBoxLayout,
+            QLabel,
+            QLineEdit,
+            QTreeView,
+            QVBoxLayout,
+            QWidget,
+        )
+
+        from desktop.ui.catalog_model import CatalogModel
+
         catalog = self.catalog
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -151,7 +103,7 @@ class PaletteDock(QDockWidget):
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setIconSize(self.view.iconSize().expandedTo(self.view.iconSize().__class__(24, 24)))
+        self.view.setIconSize(self.view.iconSize().expandedTo(QSize(24, 24)))
         self.view.setUniformRowHeights(True)
         self.view.expandAll()
         self.view.doubleClicked.connect(self._activate)
@@ -186,6 +138,8 @@ class PaletteDock(QDockWidget):
         self.quick.setFocus()
 
     def _activate(self, index) -> None:
+        from desktop.ui.catalog_model import ENTRY_ROLE
+
         entry = index.data(ENTRY_ROLE)
         if isinstance(entry, CatalogEntry):
             self.quick_add.emit(entry.name, self.current_lane())
