@@ -113,15 +113,11 @@ def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
     def watch_panels() -> None:
         Painted(window.coherence.score, "panels-painted", quit_soon)
 
-    if window.coherence.built:
-        Painted(
-            window.view.viewport(),
-            "first-paint",
-            lambda: Painted(window.coherence.score, "panels-painted", quit_soon),
-        )
+    if window.coherence.built:  # filled with the window: watch it once the canvas has painted
+        Painted(window.view.viewport(), "first-paint", watch_panels)
     else:
-        window.panels_ready.connect(watch_panels)
         Painted(window.view.viewport(), "first-paint", lambda: None)
+        window.panels_ready.connect(watch_panels)
 
 
 def _release_clipboard() -> None:

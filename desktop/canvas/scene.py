@@ -135,10 +135,6 @@ class MapScene(QGraphicsScene):
         self.channel_items[channel.id] = item
         return item
 
-    def _place(self, item: ChannelItem, channel: Channel) -> None:
-        x, y = _position(channel)
-        self.move_cards({item: QPointF(x, y)})
-
     def move_cards(self, moves: dict[ChannelItem, QPointF]) -> None:
         """Move cards (a drag step, or the map changed) and lay out each of their arrows once."""
         arrows: set[FlowItem] = set()
@@ -179,6 +175,7 @@ class MapScene(QGraphicsScene):
             if arch.flow(*pair) is None:
                 self._remove_flow_item(pair)
         lanes_changed = False  # a card added, removed, or moved to another lane or row
+        moves: dict[ChannelItem, QPointF] = {}  # moved together, so an arrow between two is laid out once
         for cid in change.channels:
             item = self.channel_items.get(cid)
             if not arch.has_channel(cid):
@@ -199,7 +196,8 @@ class MapScene(QGraphicsScene):
                 before = item.channel
                 lanes_changed = lanes_changed or (before.layer, before.y) != (channel.layer, channel.y)
                 item.set_channel(channel)
-                self._place(item, channel)  # moves the card and its arrows (MapScene.move_cards)
+                moves[item] = QPointF(*_position(channel))
+        self.move_cards(moves)
         for pair in change.flows:
             flow = arch.flow(*pair)
             if flow is None:
@@ -329,13 +327,11 @@ class MapScene(QGraphicsScene):
             text = f"Move {arch.channel(next(iter(positions))).name}"
         else:
             text = f"Move {len(positions)} channels"
+        # Done, the cards show what the map holds (clamped into their lanes) through `changed`;
+        # refused, they go back to where the map has them.
         if not edits or not self.session.perform(text, edits):
-            for cid in positions:  # snap the cards back to what the map holds
-                if cid in self.channel_items:
-                    self._place(self.channel_items[cid], arch.channel(cid))
-        else:  # positions were clamped into lanes: show exactly what the map holds
-            for cid in positions:
-                self._place(self.channel_items[cid], self.session.map.channel(cid))
+            back = {self.channel_items[cid]: QPointF(*_position(arch.channel(cid))) for cid in positions}
+            self.move_cards(back)
 
     def add_channel_at(self, name: str, scene_pos: QPointF, function: str = "", tool: str = "") -> str | None:
         layer = lane_of_x(scene_pos.x())
