@@ -5,7 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint bench bundle bundle-test clean
+.PHONY: run test lint bench bundle bundle-test clean system-packages
+
+# Debian packages beyond Python (Qt's xcb libraries; for tests Xvfb, poppler, PostgreSQL, Chromium).
+system-packages:
+	@.ci/system-packages --install test
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@.ci/system-packages --check run
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -22,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check desktop tests bench main.py
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint system-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -36,7 +41,7 @@ bundle: $(VENV)/.bundle-installed
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build build_spec/distribution_architect.spec
 	@du -sh dist/distribution-architect
 
-bundle-test: bundle
+bundle-test: bundle system-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bundle
 
 clean:
