@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 from bench import bare_qt
 from bench.maps import make_map
 from bench.report import Figure, samples
+from desktop.app import MainWindow
 from desktop.domain import operations as ops
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap
 from desktop.store.document import write_new_file
-from desktop.ui.main_window import MainWindow
 
 DRAG_STEPS = 40
 

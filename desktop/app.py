@@ -1,17 +1,30 @@
-"""Application start-up: `main(argv)` (what main.py runs) and the `MainWindow` entry point."""
+"""Application start-up (the composition root): `main(argv)` (what main.py runs) and `MainWindow`.
+
+Here the window meets the store: `MainWindow(path)` is the window of `desktop.ui`
+given the file store's `FileMaps`, so `desktop.ui` never imports `desktop.store`.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.ui.main_window import MainWindow
+from desktop.store.opening import FileMaps
+from desktop.ui.main_window import MainWindow as EditorWindow
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
 __all__ = ["MainWindow", "main"]
+
+
+class MainWindow(EditorWindow):
+    """The editor window on `.distarch` files: `MainWindow(path)` (None: the last map, else the sample)."""
+
+    def __init__(self, path: str | Path | None = None, *, panels_after_first_paint: bool = False) -> None:
+        super().__init__(path, maps=FileMaps(), panels_after_first_paint=panels_after_first_paint)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

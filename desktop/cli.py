@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop.domain.errors import MapError
+
+if TYPE_CHECKING:
+    from desktop.document.editor import MapEditor
 
 COMMANDS = ("new", "import", "score", "export", "version", "compare")
 MAP_SUFFIXES = (".distarch",)
@@ -125,10 +129,13 @@ def read_map(path_text: str):
             return interchange.loads(path.read_bytes())
         except MapError as exc:
             raise MapError(exc.message, f"{path.name}: {exc.where}" if exc.where else path.name) from None
-    from desktop.store.document import MapDocument
+    from desktop.store.opening import open_map
 
-    with MapDocument.open(path, read_only=True) as doc:
-        return doc.load()
+    repository = open_map(str(path), read_only=True)
+    try:
+        return repository.load()
+    finally:
+        repository.close()
 
 
 def read_source(source: Path, flows: str = ""):
@@ -179,15 +186,44 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.store.merge import import_into
+    from desktop.document.importing import import_map
+    from desktop.store.document import write_new_file
 
     target = Path(args.into)
     _need(target, MAP_SUFFIXES, "--into")
-    arch = read_source(Path(args.source), args.flows)
-    added, created = import_into(target.absolute(), arch)
+    source = Path(args.source)
+    arch = read_source(source, args.flows)
+    created = not target.exists()
+    if created:
+        if not arch.info.name or arch.info.name == "Untitled map":
+            arch.info.name = target.stem
+        write_new_file(target.absolute(), arch)
+    with _editing(target) as editor:  # opening a new map records its first score-history row
+        if not created:
+            done = import_map(editor, arch, source.name)
+            if not done:
+                raise MapError(done.reason)
     verb = "created" if created else "imported into"
-    print(f"{verb} {target}: {added} channels, {len(arch.flows)} flows")
+    print(f"{verb} {target}: {len(arch)} channels, {len(arch.flows)} flows")
     return 0
+
+
+@contextmanager
+def _editing(path: Path) -> Iterator[MapEditor]:
+    """The map at `path` open for writing through the editor (a read-only map is refused)."""
+    from desktop.document.editor import MapEditor
+    from desktop.store.opening import open_map
+
+    repository = open_map(str(path.absolute()))
+    if repository.read_only:
+        reason = repository.read_only_reason
+        repository.close()
+        raise MapError(reason)
+    editor = MapEditor(repository)
+    try:
+        yield editor
+    finally:
+        editor.close()
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -234,15 +270,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_version(args: argparse.Namespace) -> int:
-    from desktop.domain.coherence import assess
-    from desktop.store import versions
-    from desktop.store.document import MapDocument
+    from desktop.store.opening import open_map
 
     path = Path(args.map)
     _need(path, MAP_SUFFIXES, "versions live in a map file, which")
     if args.list:
-        with MapDocument.open(path, read_only=True) as doc:
-            found = versions.list_versions(doc)
+        repository = open_map(str(path), read_only=True)
+        try:
+            found = repository.list_versions()
+        finally:
+            repository.close()
         if args.json:
             rows = [
                 {"name": v.name, "note": v.note, "created": v.created, "score": round(v.score, 1)}
@@ -256,11 +293,12 @@ def cmd_version(args: argparse.Namespace) -> int:
                 note = f"  {v.note}" if v.note else ""
                 print(f"{v.name:<24} {v.score:5.1f}  {v.created}{note}")
         return 0
-    with MapDocument.open(path) as doc:
-        if doc.read_only:
-            raise MapError(doc.read_only_reason)
-        arch = doc.load()
-        saved = versions.save_version(doc, args.save, args.note, arch, assess(arch).score)
+    with _editing(path) as editor:
+        done = editor.save_version(args.save, args.note)
+        if not done:
+            raise MapError(done.reason)
+        saved = editor.find_version(args.save)
+    assert saved is not None
     print(f"saved version {saved.name!r} of {path.name} (score {saved.score:.1f})")
     return 0
 
@@ -269,16 +307,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from desktop.domain.compare import compare, comparison_text
 
     if len(args.maps) == 1:
-        from desktop.store import versions
-        from desktop.store.document import MapDocument
+        from desktop.store.opening import open_map
 
         if not args.from_version:
             raise MapError("compare MAP needs --from NAME (or give two map files)")
         path = Path(args.maps[0])
         _need(path, MAP_SUFFIXES, "a map with versions")
-        with MapDocument.open(path, read_only=True) as doc:
-            before = versions.load_version(doc, args.from_version)
-            after = versions.load_version(doc, args.to_version) if args.to_version else doc.load()
+        repository = open_map(str(path), read_only=True)
+        try:
+            before = repository.load_version(args.from_version)
+            after = repository.load_version(args.to_version) if args.to_version else repository.load()
+        finally:
+            repository.close()
     elif len(args.maps) == 2:
         if args.from_version or args.to_version:
             raise MapError("--from/--to go with one map file, not two")

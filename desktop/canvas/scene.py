@@ -29,8 +29,9 @@ from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.lane_item import LaneItem
+from desktop.canvas.source import EditableSource, MapSource
 from desktop.canvas.theme import LIGHT, Theme
-from desktop.commands.session import Change, MapSession
+from desktop.document.editor import Change
 from desktop.domain import operations as ops
 from desktop.domain.catalog import default_catalog
 from desktop.domain.coherence import CoherenceReport, assess
@@ -67,7 +68,7 @@ class MapScene(QGraphicsScene):
     rename_requested = Signal(str)
     message = Signal(str)
 
-    def __init__(self, session: MapSession | MapSnapshot, theme: Theme = LIGHT, parent=None) -> None:
+    def __init__(self, session: EditableSource | MapSource, theme: Theme = LIGHT, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.theme = theme

@@ -1,10 +1,10 @@
-"""`MapEdit`: the one QUndoCommand type, a list of primitive edits with their inverses.
+"""`MapEdit`: the one QUndoCommand type, a mirror of one step of the editor's history.
 
-Why one generic command: the primitive edits (desktop.domain.edits) already
-know their exact inverse, so "Delete 3 channels", "Paste", "Move" and
-"Rename" differ only in their edit list and their text. Merging (typing in the
-inspector, arrow-key nudges) is by a merge key: consecutive commands with the
-same key fold into one undo step.
+The editor (desktop.document.editor) keeps the steps and their inverses; this
+command only calls its `undo`/`redo`, so the Edit menu and the History dock
+show the same steps. The editor merges consecutive steps with the same merge
+key (typing a name is one step); `merged` says the pushed command folds into
+the one before it, so the QUndoStack keeps the same count.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop.domain.edits import Edit
-
 if TYPE_CHECKING:
     from desktop.commands.session import MapSession
 
@@ -22,33 +20,25 @@ MERGE_ID = 4242
 
 
 class MapEdit(QUndoCommand):
-    """A user's edit: `edits` forward, `inverses` back (computed when first applied)."""
+    """One history step of a session's editor (already done when pushed)."""
 
-    def __init__(
-        self, session: MapSession, text: str, edits: list[Edit], inverses: list[Edit], merge_key: str = ""
-    ) -> None:
+    def __init__(self, session: MapSession, text: str, merged: bool = False) -> None:
         super().__init__(text)
         self._session = session
-        self.edits = edits
-        self.inverses = inverses
-        self.merge_key = merge_key
-        self._done = True  # perform() applied it before pushing; the first redo() is a no-op
+        self.merged = merged
+        self._done = True  # the editor did it before the push; the first redo() is a no-op
 
     def redo(self) -> None:
         if self._done:
             self._done = False
             return
-        self._session._replay(self.edits)
+        self._session.replay(forward=True)
 
     def undo(self) -> None:
-        self._session._replay(self.inverses)
+        self._session.replay(forward=False)
 
     def id(self) -> int:
-        return MERGE_ID if self.merge_key else -1
+        return MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, MapEdit) or other.merge_key != self.merge_key or not self.merge_key:
-            return False
-        self.edits = self.edits + other.edits
-        self.inverses = other.inverses + self.inverses
-        return True
+        return isinstance(other, MapEdit) and other.merged

@@ -51,7 +51,11 @@ class ScorePoint:
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """A named version of a map (a snapshot the user saved)."""
+    """A named version of a map (a snapshot the user saved).
+
+    `history_index`: how many score-history rows there were when it was saved
+    (where the score chart marks it).
+    """
 
     name: str
     note: str
@@ -59,6 +63,7 @@ class VersionInfo:
     score: float
     channels: int
     flows: int
+    history_index: int = 0
 
 
 @runtime_checkable

@@ -80,9 +80,9 @@ def update_channel(arch: ArchitectureMap, cid: str, **changes: Any) -> list[Edit
     channel = arch.channel(cid)
     if "layer" in changes:
         layer = changes.pop("layer")
-        edits = set_layer(arch, cid, layer)
-        if edits:
-            channel = edits[0].channel  # type: ignore[union-attr]
+        for edit in set_layer(arch, cid, layer):
+            if isinstance(edit, UpdateChannel):
+                channel = edit.channel
     if "name" in changes:
         name = str(changes["name"]).strip()
         if not name:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.document.repository import ScorePoint, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain.edits import (
     AddChannel,
     AddFlow,
@@ -60,15 +60,8 @@ from desktop.store.schema import APPLICATION_ID, CHANNEL, FLOW, MAP, SCHEMA_VERS
 EXTENSION = ".distarch"
 
 
-class StoreWriteError(MapError):
+class StoreWriteError(WriteRefused):
     """A write failed (disk full, I/O error, read-only); nothing of the edit was kept."""
-
-
-@dataclass(frozen=True)
-class ScorePoint:
-    timestamp: str
-    score: float
-    components: dict[str, float]
 
 
 def now() -> str:
@@ -115,7 +108,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 class MapDocument:
-    """An open map file. Use `open`, `create` or `open_or_create`; call `close` when done."""
+    """An open map file, the file's `MapRepository`. Use `open` or `create`; call `close` when done."""
 
     def __init__(
         self,
@@ -133,6 +126,15 @@ class MapDocument:
         self._lock = lock
         self._key: locking.FileKey | None = locking.connection_opened(path)
         self._checked: ArchitectureMap | None = None
+        self._revision = 0  # one writer per file (the lock): a count of this document's writes
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def revision(self) -> int:
+        return self._revision
 
     # --- opening -------------------------------------------------------------
     @classmethod
@@ -243,20 +245,23 @@ class MapDocument:
         except Exception as exc:
             raise StoreWriteError(human_sqlite_error(exc, self.path.name, self.path.parent)) from exc
 
-    def write(
-        self, edits: list[Edit], score: float | None = None, components: dict[str, float] | None = None
-    ) -> None:
-        """Write edits (already applied to the domain map), and the score after them, in one transaction."""
+    def write(self, edits: Sequence[Edit], score: ScoreStamp | None = None, base_revision: int = 0) -> int:
+        """Write edits (already applied to the domain map), and the score after them, in one transaction.
+
+        `base_revision` is ignored: the lock makes this document the file's only writer.
+        """
         with self.transaction() as c:
             _write_edits(c, edits)
             stamp = now()
             c.execute(_TOUCH_MAP, (stamp,))
             if score is not None:
-                c.execute(_INSERT_SCORE, (stamp, score, json.dumps(components or {})))
+                c.execute(_INSERT_SCORE, (stamp, score.score, json.dumps(score.components)))
+        self._revision += 1
+        return self._revision
 
-    def append_score(self, score: float, components: dict[str, float]) -> None:
+    def append_score(self, score: ScoreStamp) -> None:
         with self.transaction() as c:
-            c.execute(_INSERT_SCORE, (now(), score, json.dumps(components)))
+            c.execute(_INSERT_SCORE, (now(), score.score, json.dumps(score.components)))
 
     def score_history(self, limit: int | None = None) -> list[ScorePoint]:
         """The score after each edit, oldest first (only the newest `limit` when given)."""
@@ -274,6 +279,32 @@ class MapDocument:
         with self.transaction() as c:
             c.execute(_DELETE_SETTING, (key,))
             c.execute(_INSERT_SETTING, (key, value))
+
+    # --- versions (versions.py) ------------------------------------------------------------
+    def list_versions(self) -> list[VersionInfo]:
+        from desktop.store import versions
+
+        return versions.list_versions(self)
+
+    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+        from desktop.store import versions
+
+        return versions.save_version(self, name, note, arch, score)
+
+    def load_version(self, name: str) -> ArchitectureMap:
+        from desktop.store import versions
+
+        return versions.load_version(self, name)
+
+    def rename_version(self, old: str, new: str) -> None:
+        from desktop.store import versions
+
+        versions.rename_version(self, old, new)
+
+    def delete_version(self, name: str) -> None:
+        from desktop.store import versions
+
+        versions.delete_version(self, name)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -356,7 +387,7 @@ _DELETE_SETTING = f'DELETE FROM {SETTING.name} WHERE "key" = ?'
 _INSERT_SETTING = f'INSERT INTO {SETTING.name} ("key", value) VALUES (?, ?)'
 
 
-def _write_edits(c: sqlite3.Connection, edits: list[Edit]) -> None:
+def _write_edits(c: sqlite3.Connection, edits: Sequence[Edit]) -> None:
     """Write edits in order; a run of added channels or flows goes in one executemany."""
     index = 0
     while index < len(edits):
@@ -365,10 +396,13 @@ def _write_edits(c: sqlite3.Connection, edits: list[Edit]) -> None:
             end = index
             while end < len(edits) and type(edits[end]) is kind:
                 end += 1
+            run = edits[index:end]
             if kind is AddChannel:
-                c.executemany(_INSERT_CHANNEL, [_channel_values(e.channel) for e in edits[index:end]])  # type: ignore[union-attr]
+                c.executemany(
+                    _INSERT_CHANNEL, [_channel_values(e.channel) for e in run if isinstance(e, AddChannel)]
+                )
             else:
-                c.executemany(_INSERT_FLOW, [_flow_values(e.flow) for e in edits[index:end]])  # type: ignore[union-attr]
+                c.executemany(_INSERT_FLOW, [_flow_values(e.flow) for e in run if isinstance(e, AddFlow)])
             index = end
             continue
         _write_edit(c, edits[index])

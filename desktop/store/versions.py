@@ -7,15 +7,23 @@ SQLAlchemy (see schema.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from desktop.document.repository import VersionInfo
 from desktop.domain import interchange
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 from desktop.store.document import MapDocument, now
 from desktop.store.schema import SCORES, VERSION
 
-_LIST = f"SELECT name, note, created, score, history_index FROM {VERSION.name} ORDER BY id"
+
+def _count(key: str) -> str:
+    """How many channels or flows a snapshot holds (None for a snapshot that is not JSON)."""
+    return f"CASE WHEN json_valid(snapshot) THEN json_array_length(snapshot, '$.{key}') END"
+
+
+_LIST = (
+    f"SELECT name, note, created, score, {_count('channels')}, {_count('flows')}, "
+    f"history_index FROM {VERSION.name} ORDER BY id"
+)
 _SNAPSHOT = f"SELECT snapshot FROM {VERSION.name} WHERE name = ?"
 _COUNT_SCORES = f"SELECT count(*) FROM {SCORES.name}"
 _INSERT = f"INSERT INTO {VERSION.name} (name, note, created, score, snapshot, history_index) VALUES (?, ?, ?, ?, ?, ?)"
@@ -23,17 +31,11 @@ _RENAME = f"UPDATE {VERSION.name} SET name = ? WHERE name = ?"
 _DELETE = f"DELETE FROM {VERSION.name} WHERE name = ?"
 
 
-@dataclass(frozen=True)
-class VersionInfo:
-    name: str
-    note: str
-    created: str
-    score: float
-    history_index: int
-
-
 def _rows(doc: MapDocument) -> list[VersionInfo]:
-    return [VersionInfo(*row) for row in doc.connection.execute(_LIST).fetchall()]
+    return [
+        VersionInfo(name, note, created, score, channels or 0, flows or 0, index)
+        for name, note, created, score, channels, flows, index in doc.connection.execute(_LIST).fetchall()
+    ]
 
 
 def list_versions(doc: MapDocument) -> list[VersionInfo]:

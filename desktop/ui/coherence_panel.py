@@ -290,7 +290,7 @@ class CoherencePanel(QDockWidget):
     def _load_history(self) -> None:
         """Read the file's score history (its first point is the score the map was created or first opened with)."""
         assert self.session is not None
-        points = self.session.document.score_history()
+        points = self.session.repository.score_history()
         self._edits = max(0, len(points) - 1)
         first = max(0, len(points) - HISTORY_WINDOW)
         self._history.clear()
@@ -306,6 +306,8 @@ class CoherencePanel(QDockWidget):
     def _on_changed(self, change: Change) -> None:
         if self.session is None:
             return
+        if change.versions and not (change.channels or change.flows or change.info or change.reset):
+            return  # a version saved, renamed or deleted: the map and its score did not change
         report = self.session.report
         if change.reset:
             self._load_history()

@@ -41,7 +41,7 @@ def ask_export_path(window: MainWindow) -> Path | None:
     session = window.session
     assert session is not None
     stem = re.sub(r'[\\/:*?"<>|]+', " ", session.map.info.name).strip() or "map"
-    folder = Path(settings.get(FOLDER_KEY, str(session.document.path.parent)))
+    folder = Path(settings.get(FOLDER_KEY, str(Path(session.repository.location).parent)))
     chosen = settings.get(FOLDER_KEY + "_filter", FILTERS[".xlsx"])
     name, selected = QFileDialog.getSaveFileName(
         window, "Export Data", str(folder / f"{stem}.xlsx"), ";;".join(FILTERS.values()), chosen

@@ -33,12 +33,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.document.importing import import_text, merge_edits
 from desktop.domain.edits import AddChannel, Edit
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap
 from desktop.io.tables import FLOW_COLUMNS
-from desktop.store.document import write_new_file
-from desktop.store.merge import merge_edits
 from desktop.ui import settings
 from desktop.ui.import_preview import (
     ImportSource,
@@ -208,7 +207,7 @@ class ImportDialog(QDialog):
 
     def _map_folder(self) -> Path:
         session = self.window_.session
-        return session.document.path.parent if session is not None else settings.data_dir()
+        return Path(session.repository.location).parent if session is not None else settings.data_dir()
 
     def reload(self) -> None:
         if self.path is not None:
@@ -220,7 +219,7 @@ class ImportDialog(QDialog):
         settings.put(FOLDER_KEY, str(self.path.parent))
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
         try:
-            self.source = read_source(self.path, self.flows)
+            self.source = read_source(self.path, self.flows, self.window_.maps.read)
             self._edits_state = None
         finally:
             QApplication.restoreOverrideCursor()
@@ -373,7 +372,7 @@ class ImportDialog(QDialog):
             return
         ids = [edit.channel.id for edit in edits if isinstance(edit, AddChannel)]
         noun = f"{len(ids)} channel{'s' if len(ids) != 1 else ''}"
-        if not session.perform(f"Import {noun} from {self.path.name}", edits):
+        if not session.perform(import_text(edits, self.path.name), edits):
             return
         self.accept()
         frame_imported(window, ids)
@@ -397,7 +396,7 @@ class ImportDialog(QDialog):
         if self.source is not None and self.source.is_table or arch.info.name in ("", "Untitled map"):
             arch.info.name = path.stem
         try:
-            write_new_file(path, arch, overwrite=path.exists())
+            self.window_.maps.create(path, arch, overwrite=path.exists())
         except MapError as exc:
             self.window_.show_problem("The new map could not be created", str(exc))
             return

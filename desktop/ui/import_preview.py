@@ -10,6 +10,7 @@ cheap to show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,6 @@ from desktop.domain.errors import MapError
 from desktop.domain.model import NUMBER_FIELDS, ArchitectureMap
 from desktop.io.cells import unneutralise
 from desktop.io.tables import CHANNEL_COLUMNS, RowProblem, preview_inventory
-from desktop.store.document import MapDocument
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 MAP_SUFFIXES = (".json", ".png", ".svg", ".distarch")
@@ -57,15 +57,20 @@ class ImportSource:
         return self.path.suffix.lower() in TABLE_SUFFIXES
 
 
-def read_source(path: Path, flows: Path | None = None) -> ImportSource:
-    """Read any importable file without raising; problems are collected for the preview."""
+def read_source(
+    path: Path, flows: Path | None = None, read_map: Callable[[str], ArchitectureMap] | None = None
+) -> ImportSource:
+    """Read any importable file without raising; problems are collected for the preview.
+
+    `read_map` reads a `.distarch` map (the window's `MapFiles.read`); without it such files are refused.
+    """
     source = ImportSource(path)
     suffix = path.suffix.lower()
     try:
         if suffix in TABLE_SUFFIXES:
             _read_table(source, flows)
         elif suffix in MAP_SUFFIXES:
-            _read_map(source)
+            _read_map(source, read_map)
         else:
             source.problems.append(
                 Problem("", 0, f"{path.name}: import reads .csv, .xlsx, .json, .png, .svg or .distarch files")
@@ -99,13 +104,14 @@ def _table_problem(problem: RowProblem, path: Path) -> Problem:
     return Problem("flows", problem.row, f"{place}, row {problem.row}: {problem.message}")
 
 
-def _read_map(source: ImportSource) -> None:
+def _read_map(source: ImportSource, read_map: Callable[[str], ArchitectureMap] | None) -> None:
     path, suffix = source.path, source.path.suffix.lower()
     if suffix == ".json":
         arch = interchange.loads(path.read_bytes())
     elif suffix == ".distarch":
-        with MapDocument.open(path, read_only=True) as doc:
-            arch = doc.load()
+        if read_map is None:
+            raise MapError("map files cannot be imported here")
+        arch = read_map(str(path))
     else:
         from desktop.io.embedded import read_embedded_map
 

@@ -17,13 +17,15 @@ from desktop.canvas.scene import MapScene, collector_paused
 from desktop.canvas.theme import theme_named
 from desktop.canvas.view import MapView
 from desktop.commands.session import Change, MapSession
+from desktop.document.maps import MapFiles
+from desktop.document.repository import MapRepository
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.catalog import default_catalog
+from desktop.domain.edits import AddChannel
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
 from desktop.resources import sample_map_path
-from desktop.store.document import MapDocument, write_new_file
 from desktop.ui import settings
 from desktop.ui.coherence_panel import CoherencePanel
 from desktop.ui.icons import app_icon
@@ -34,19 +36,19 @@ from desktop.ui.style import apply_app_style, system_prefers_dark
 from desktop.ui.versions_dock import install as install_scenarios
 
 
-def sample_document_path() -> Path:
+def sample_document_path(maps: MapFiles) -> Path:
     """The user's own copy of the sample map (made on first launch), so edits to it are kept."""
     folder = settings.data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "Sample - Acme GTM audit.distarch"
     if not path.exists():
         arch = interchange.loads(sample_map_path().read_bytes())
-        write_new_file(path, arch)
+        maps.create(path, arch)
     return path
 
 
 class MainWindow(QMainWindow):
-    """The editor window for one map file (None: the last map, else the sample).
+    """The editor window for one map file (None: the last map, else the sample), opened through `maps`.
 
     `panels_after_first_paint` (what `desktop.app.main` asks for) paints the
     window with its map first and fills the palette and the coherence panel
@@ -57,8 +59,11 @@ class MainWindow(QMainWindow):
 
     panels_ready = Signal()
 
-    def __init__(self, path: str | Path | None = None, *, panels_after_first_paint: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, maps: MapFiles, panels_after_first_paint: bool = False
+    ) -> None:
         super().__init__()
+        self.maps = maps
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -121,18 +126,18 @@ class MainWindow(QMainWindow):
                 candidates.append(last)
         for candidate in candidates:
             try:
-                self.open_document(MapDocument.open(candidate))
+                self.open_document(self.maps.open(str(candidate)))
                 return
             except MapError as exc:
                 self._pending_message = str(exc)
         try:
-            self.open_document(MapDocument.open(sample_document_path()))
+            self.open_document(self.maps.open(str(sample_document_path(self.maps))))
         except MapError as exc:  # the user's sample copy is damaged: start from a fresh one
             self._pending_message = str(exc)
             fresh = settings.data_dir() / "Sample (fresh copy).distarch"
             if not fresh.exists():
-                write_new_file(fresh, interchange.loads(sample_map_path().read_bytes()))
-            self.open_document(MapDocument.open(fresh))
+                self.maps.create(fresh, interchange.loads(sample_map_path().read_bytes()))
+            self.open_document(self.maps.open(str(fresh)))
         if self._pending_message:
             QTimer.singleShot(0, self._show_pending)
 
@@ -145,18 +150,18 @@ class MainWindow(QMainWindow):
         """Open a map chosen by the user; a refused file gets a dialog and changes nothing."""
         try:
             with collector_paused():
-                document = MapDocument.open(Path(path))
+                document = self.maps.open(str(path))
         except MapError as exc:
             self.show_problem("This map cannot be opened", str(exc))
             return False
         self.open_document(document)
         return True
 
-    def open_document(self, document: MapDocument) -> None:
+    def open_document(self, document: MapRepository) -> None:
         with collector_paused():  # reading, scoring and drawing a big map: see collector_paused
             self._open_document(document)
 
-    def _open_document(self, document: MapDocument) -> None:
+    def _open_document(self, document: MapRepository) -> None:
         old = self.session
         session = MapSession(document, self)
         self.session = session
@@ -179,7 +184,7 @@ class MainWindow(QMainWindow):
             self.undo_group.removeStack(old.undo_stack)
             old.close()
             old.deleteLater()
-        settings.remember_map(document.path)
+        settings.remember_map(Path(document.location))
         self._refresh_title()
         self._refresh_status()
         self._refresh_read_only()
@@ -215,8 +220,10 @@ class MainWindow(QMainWindow):
             return
         entry = default_catalog().by_name(name)
         edits = ops.add_channel(self.session.map, name, layer, function=entry.function if entry else "")
-        channel = edits[0].channel  # type: ignore[union-attr]
-        if self.session.perform(f"Add {channel.name} to {layer.title}", edits):
+        added = edits[0]
+        assert isinstance(added, AddChannel)
+        if self.session.perform(f"Add {added.channel.name} to {layer.title}", edits):
+            channel = added.channel
             self.scene.select_channels([channel.id])
             item = self.scene.channel_items.get(channel.id)
             if item is not None:
@@ -294,7 +301,7 @@ class MainWindow(QMainWindow):
             return
         suffix = " [read-only]" if self.session.read_only else ""
         self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {APP_NAME}")
-        self.setWindowFilePath(str(self.session.document.path))
+        self.setWindowFilePath(self.session.repository.location)
 
     def _refresh_status(self) -> None:
         if self.session is None:
@@ -303,10 +310,10 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(f"{len(arch)} channels · {len(arch.flows)} flows")
         if self.session.read_only:
             self.saved_label.setText("Read-only")
-            self.saved_label.setToolTip(self.session.document.read_only_reason)
+            self.saved_label.setToolTip(self.session.editor.read_only_reason)
         else:
             self.saved_label.setText("Saved")
-            self.saved_label.setToolTip(f"Every edit is saved to {self.session.document.path}")
+            self.saved_label.setToolTip(f"Every edit is saved to {self.session.repository.location}")
 
     def _refresh_read_only(self) -> None:
         read_only = self.session is not None and self.session.read_only
@@ -317,7 +324,7 @@ class MainWindow(QMainWindow):
         self._refresh_palette_read_only()
         if read_only and self.session is not None:
             # No timeout: the reason stays in view, since every edit would be refused for it.
-            self.statusBar().showMessage(self.session.document.read_only_reason)
+            self.statusBar().showMessage(self.session.editor.read_only_reason)
         else:
             self.statusBar().clearMessage()
 

@@ -19,7 +19,6 @@ from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.resources import template_names, template_path
-from desktop.store.document import write_new_file
 from desktop.ui import settings
 
 if TYPE_CHECKING:
@@ -264,7 +263,7 @@ def new_map(w: MainWindow, template: str = "") -> None:
     if arch.info.name in ("New map", "Workshop"):
         arch.info.name = path.stem
     try:
-        write_new_file(path, arch, overwrite=path.exists())
+        w.maps.create(path, arch, overwrite=path.exists())
     except MapError as exc:
         w.show_problem("The map could not be created", str(exc))
         return
@@ -272,7 +271,7 @@ def new_map(w: MainWindow, template: str = "") -> None:
 
 
 def open_map(w: MainWindow) -> None:
-    start = str(w.session.document.path.parent) if w.session else str(settings.data_dir())
+    start = str(Path(w.session.repository.location).parent) if w.session else str(settings.data_dir())
     name, _ = QFileDialog.getOpenFileName(w, "Open Map", start, f"{MAP_FILTER};;All files (*)")
     if name:
         w.open_path(name)
@@ -284,11 +283,11 @@ def save_as(w: MainWindow) -> None:
     path = _ask_new_path(w, "Save Map As", w.session.map.info.name)
     if path is None:
         return
-    if path.absolute() == w.session.document.path:
+    if path.absolute() == Path(w.session.repository.location):
         w.flash("The map is already saved there: every edit is saved as you make it")
         return
     try:
-        w.session.document.save_copy(path)
+        w.maps.save_copy(w.session.repository, path)
     except (MapError, OSError) as exc:
         w.show_problem("The copy could not be saved", str(exc))
         return

@@ -2,12 +2,12 @@
 
 A lead's real question is "what if we consolidate?". They save the map as it
 is ("As-is"), change it, and compare. `Scenarios` is the window's controller
-for that: it is the only place that writes versions to the file (through
-`desktop.store.versions`, called by the window's actions and the dock's
-buttons), and restoring a version is a map edit like any other, one undoable
-step through `session.perform`, so the file follows and Ctrl+Z brings the
-consolidated map back. The dock only shows the versions and asks the
-controller; it never touches the store.
+for that: saving, renaming and deleting a version are document operations
+of the session's editor (one undoable step each, in History, announced by
+`changed` with `Change.versions`), and restoring a version is a map edit like
+any other, one undoable step through `session.perform`, so the file follows
+and Ctrl+Z brings the consolidated map back. The dock only shows the versions
+and asks the controller; neither touches the store.
 """
 
 from __future__ import annotations
@@ -36,15 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.canvas.theme import DARK, LIGHT
-from desktop.commands.session import MapSession
+from desktop.commands.session import Change, MapSession
+from desktop.document.repository import VersionInfo
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.coherence import tenths
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
-from desktop.store import versions as store
-from desktop.store.document import MapDocument
-from desktop.store.versions import VersionInfo
 
 if TYPE_CHECKING:
     from desktop.canvas.compare_overlay import CompareOverlay
@@ -82,7 +80,6 @@ class Scenarios(QObject):
         self.dialog: CompareDialog | None = None
         self.overlay: CompareOverlay | None = None
         self.actions: dict[str, QAction] = {}
-        self._listed: tuple[MapSession, list[VersionInfo]] | None = None
 
     @property
     def session(self) -> MapSession | None:
@@ -100,10 +97,15 @@ class Scenarios(QObject):
             self.dialog = None
         if "save-version" in self.actions:
             self.actions["save-version"].setEnabled(not session.read_only)
+        session.changed.connect(self._map_changed)
         self._changed()
 
+    def _map_changed(self, change: Change) -> None:
+        if change.versions:
+            self._changed()
+
     def _changed(self) -> None:
-        self._listed = None  # versions were saved, renamed or deleted, or another map opened
+        """Versions were saved, renamed or deleted (or undone), or another map opened."""
         marks = getattr(self.window.coherence, "set_version_marks", None)
         if marks is not None:
             marks([(v.history_index, v.name) for v in self.versions()])
@@ -113,15 +115,11 @@ class Scenarios(QObject):
     def versions(self) -> list[VersionInfo]:
         """The open map's versions, read from the file only when they changed (not on every edit)."""
         session = self.session
-        if session is None:
-            return []
-        if self._listed is None or self._listed[0] is not session:
-            self._listed = (session, store.list_versions(session.document))
-        return self._listed[1]
+        return [] if session is None else session.editor.versions()
 
     def load(self, name: str) -> ArchitectureMap:
         assert self.session is not None
-        return store.load_version(self.session.document, name)
+        return self.session.editor.load_version(name)
 
     def current(self) -> ArchitectureMap:
         assert self.session is not None
@@ -132,8 +130,7 @@ class Scenarios(QObject):
         path = Path(path)
         if path.suffix.lower() == ".json":
             return interchange.loads(path.read_bytes())
-        with MapDocument.open(path, read_only=True) as doc:
-            return doc.load()
+        return self.window.maps.read(str(path))
 
     def suggested_name(self) -> str:
         taken = {fold(v.name) for v in self.versions()}
@@ -150,14 +147,10 @@ class Scenarios(QObject):
         if self.session is None or not self.writable:
             self.window.flash("This map is read-only: versions cannot be saved")
             return None
-        try:
-            info = store.save_version(
-                self.session.document, name, note, self.session.map, self.session.report.score
-            )
-        except MapError as exc:
-            self.window.show_problem("The version could not be saved", str(exc))
+        done = self.session.save_version(name, note)
+        info = self.session.editor.find_version(name)
+        if not self._shown(done, "The version could not be saved") or info is None:
             return None
-        self._changed()
         self.window.flash(f"Saved version {info.name} (score {tenths(info.score)})")
         return info
 
@@ -174,30 +167,26 @@ class Scenarios(QObject):
         if not edits:
             self.window.flash(f"The map already is version {name}")
             return True
-        shown = store.find(self.session.document, name)
+        shown = self.session.editor.find_version(name)
         if not self.session.perform(f"Restore version {shown.name if shown else name}", edits):
             return False
         self.window.flash(f"Restored version {name}; Undo (Ctrl+Z) brings the previous map back")
         return True
 
     def rename(self, old: str, new: str) -> bool:
-        return self._write(
-            lambda doc: store.rename_version(doc, old, new), "The version could not be renamed"
-        )
-
-    def delete(self, name: str) -> bool:
-        return self._write(lambda doc: store.delete_version(doc, name), "The version could not be deleted")
-
-    def _write(self, change, title: str) -> bool:
         if self.session is None or not self.writable:
             return False
-        try:
-            change(self.session.document)
-        except MapError as exc:
-            self.window.show_problem(title, str(exc))
+        return self._shown(self.session.rename_version(old, new), "The version could not be renamed")
+
+    def delete(self, name: str) -> bool:
+        if self.session is None or not self.writable:
             return False
-        self._changed()
-        return True
+        return self._shown(self.session.delete_version(name), "The version could not be deleted")
+
+    def _shown(self, done, title: str) -> bool:
+        if not done and not done.write_failed:  # a failed write gets the window's own dialog
+            self.window.show_problem(title, done.reason)
+        return bool(done)
 
     # --- asking the user ----------------------------------------------------------------------
     def ask_save(self) -> SaveVersionDialog | None:

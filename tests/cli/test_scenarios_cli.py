@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from desktop.document.repository import ScoreStamp
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.coherence import assess
@@ -50,7 +51,7 @@ def consolidate(path) -> None:
         ):
             apply_all(arch, edits)
             report = assess(arch)
-            doc.write(edits, report.score, report.components)
+            doc.write(edits, ScoreStamp(report.score, report.components))
 
 
 def test_save_list_and_compare_a_consolidation(tmp_path):

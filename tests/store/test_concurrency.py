@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from desktop.app import MainWindow
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.layers import Layer
 from desktop.store import locking
 from desktop.store.document import MapDocument
-from desktop.ui.main_window import MainWindow
-from tests.store.crash_worker import REPO
+from tests.document.crash_worker import REPO
 from tests.ui.helpers import file_map, new_map_file
 
-WORKER = Path(__file__).with_name("crash_worker.py")
+WORKER = Path(__file__).parents[1] / "document" / "crash_worker.py"
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
 
@@ -50,7 +50,7 @@ def assert_read_only_view(w: MainWindow) -> None:
     before = w.session.map.copy()
     refused = []
     w.session.failed.connect(refused.append)
-    assert w.session.perform("Add", ops.add_channel(w.session.map, "Not allowed", Layer.CAPTURE)) is False
+    assert not w.session.perform("Add", ops.add_channel(w.session.map, "Not allowed", Layer.CAPTURE))
     assert refused and "read-only" in refused[0]
     assert w.session.map.same_content(before)
 
@@ -65,7 +65,7 @@ def test_a_second_window_in_this_process_is_read_only(qtbot, tmp_path):
     second = window(qtbot, path)
     assert not first.session.read_only
     assert_read_only_view(second)
-    assert "already open in another window" in second.session.document.read_only_reason
+    assert "already open in another window" in second.session.repository.read_only_reason
     assert first.session.perform("Add", ops.add_channel(first.session.map, "From the first", Layer.ROUTING))
     assert file_map(path).channel_by_name("From the first") is not None
 
@@ -118,7 +118,7 @@ def test_a_window_here_is_read_only_while_another_process_edits(qtbot, tmp_path)
         assert holder.stdout.readline().strip() == "held"
         w = window(qtbot, path)
         assert_read_only_view(w)
-        assert "open in another window" in w.session.document.read_only_reason
+        assert "open in another window" in w.session.repository.read_only_reason
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)

@@ -1,6 +1,6 @@
 """Nothing lost: a process editing a map is killed (SIGKILL) at random moments.
 
-Each trial forks a child (tests/store/crash_worker.py) that edits the map the
+Each trial forks a child (tests/document/crash_worker.py) that edits the map the
 way the window does and acknowledges every edit perform() saved; the test
 kills it at a random moment, then opens the file: it must open, pass
 `PRAGMA integrity_check`, and hold every acknowledged edit, with at most the
@@ -10,7 +10,6 @@ target is either absent (or as it was) or whole, never half.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import time
@@ -22,7 +21,7 @@ from desktop.domain import interchange
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.store.document import MapDocument, write_new_file
 from desktop.store.migrations import SCHEMA_VERSION
-from tests.store.crash_worker import ForkServer, big_map
+from tests.document.crash_worker import ForkServer, big_map
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the crash trials fork (POSIX only)")
 
@@ -30,7 +29,7 @@ EDIT_TRIALS = 50
 CREATE_TRIALS = 12
 IMPORT_TRIALS = 12
 MIGRATE_TRIALS = 6
-STATS: dict[str, float] = {}
+STATS: dict[str, float] = {}  # the README's Reliability figures, printed after the run (conftest.py)
 
 
 @pytest.fixture
@@ -57,29 +56,27 @@ def test_killed_while_editing_loses_no_acknowledged_edit(server, tmp_path):
     started = time.monotonic()
     acknowledged_total = 0
     in_flight_kept = 0
-    killed_mid_open = 0
     known: set[int] = set()
     trials_with_acks = 0
-    calibration = tmp_path / "calibration.distarch"
-    write_new_file(calibration, ArchitectureMap())
-    began = time.monotonic()
-    first = server.run({"task": "edits", "path": str(calibration)}, kill_on="ack")
-    startup = time.monotonic() - began  # fork, open, first edit: kills spread around and after it
-    assert first.numbers("ack") == [1], first.lines
     for trial_number in range(EDIT_TRIALS):
         if trial_number % 10 == 0:  # a fresh map every ten trials keeps each edit fast
             for leftover in path.parent.glob(path.name + "*"):
                 leftover.unlink()
             write_new_file(path, ArchitectureMap(info=MapInfo(name="Crash trials")))
             known = set()
+        # A handshake, not a race with start-up: the kill is armed by the child's own line (its
+        # first edit under way, or its n-th acknowledged edit) and lands a few milliseconds later,
+        # inside an edit or between two, however loaded the machine.
+        during_first = trial_number % 5 == 0
         trial = server.run(
             {"task": "edits", "path": str(path)},
-            kill_after=rng.uniform(0.3, 1.0) * startup + rng.uniform(0, 0.3),
+            kill_on="start" if during_first else "ack",
+            kill_count=1 if during_first else rng.randint(1, 4),
+            kill_after=rng.uniform(0.0, 0.02),
         )
         assert trial.killed and trial.status != 0, trial.lines
         assert not trial.errors, trial.errors
         acked = set(trial.numbers("ack"))
-        killed_mid_open += not trial.numbers("start")
         trials_with_acks += bool(acked)
         arch = check_open(path, read_only=trial_number % 2 == 1)
         found = e_numbers(arch)
@@ -96,9 +93,8 @@ def test_killed_while_editing_loses_no_acknowledged_edit(server, tmp_path):
     STATS["edit_trials"] = EDIT_TRIALS
     STATS["edits_acknowledged"] = acknowledged_total
     STATS["in_flight_kept"] = in_flight_kept
-    STATS["killed_while_opening"] = killed_mid_open
     STATS["edit_seconds"] = time.monotonic() - started
-    assert trials_with_acks >= EDIT_TRIALS // 4  # the kills did land between edits, not only at start-up
+    assert trials_with_acks >= EDIT_TRIALS * 4 // 5  # every kill armed by an acknowledgement came after one
 
 
 def _timed(server: ForkServer, command: dict) -> float:
@@ -224,10 +220,3 @@ def test_other_descriptors_of_the_map_do_not_drop_sqlites_locks(server, tmp_path
     assert Path(f"{path}.bak-v1").exists()
     with MapDocument.open(path, read_only=True) as doc:
         assert doc.schema_version == SCHEMA_VERSION
-
-
-def test_report_reliability_figures(capsys):
-    """Prints the figures for the README's Reliability section (run with -s to see them)."""
-    if STATS:
-        with capsys.disabled():
-            print("\nreliability:", json.dumps({k: round(v, 2) for k, v in STATS.items()}))

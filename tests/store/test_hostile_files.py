@@ -32,7 +32,7 @@ from desktop.resources import sample_map_path
 from desktop.store.document import MapDocument, write_new_file
 from desktop.store.safety import FileRefused
 from desktop.store.tables import APPLICATION_ID
-from tests.store.crash_worker import big_map
+from tests.document.crash_worker import big_map
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -294,7 +294,7 @@ def test_the_store_refuses_without_writing(corpus, name):
 
 @pytest.fixture(scope="module")
 def window(qapp, tmp_path_factory):
-    from desktop.ui.main_window import MainWindow
+    from desktop.app import MainWindow
 
     folder = tmp_path_factory.mktemp("window-home")
     previous = _ours(folder / "previous.distarch")
@@ -330,7 +330,7 @@ def test_the_window_shows_a_dialog_and_keeps_its_map(corpus, clean_window, name)
     boxes = _problem_boxes(w)
     assert len(boxes) == 1
     assert path.name in boxes[0].text() and "\n" not in boxes[0].text()
-    assert w.session.document.path == previous.absolute()
+    assert w.session.repository.path == previous.absolute()
     assert w.session.map.same_content(before)
     assert not w.session.read_only
     assert digest(path) == corpus["hashes"][name]
@@ -344,7 +344,7 @@ def test_the_window_opens_what_is_safe(corpus, clean_window, name):
     started = time.monotonic()
     assert w.open_path(path) is True
     assert time.monotonic() - started < 20
-    assert w.session.document.path == path.absolute()
+    assert w.session.repository.path == path.absolute()
     assert len(w.session.map) > 0
     assert w.open_path(previous) is True
 
@@ -444,7 +444,9 @@ def test_pathological_json_is_refused_with_a_map_error():
         b"\xff\xfe{\x00}\x00",
         "",
     ):
-        _accepts_or_refuses(text)
+        with pytest.raises(MapError) as refused:
+            interchange.loads(text)
+        assert refused.value.message and "\n" not in str(refused.value), text[:40]
 
 
 BAD_JSON = {

@@ -16,7 +16,7 @@ import pytest
 
 from desktop.store.document import MapDocument, write_new_file
 from desktop.store.schema import SCHEMA_VERSION
-from tests.store.crash_worker import REPO, big_map
+from tests.document.crash_worker import REPO, big_map
 
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "pydantic_core")
 
@@ -45,6 +45,7 @@ def test_opening_loading_writing_and_listing_versions_import_no_sqlalchemy(tmp_p
         f"""
         from pathlib import Path
 
+        from desktop.document.repository import ScoreStamp
         from desktop.domain import operations as ops
         from desktop.domain.edits import apply_all
         from desktop.domain.layers import Layer
@@ -59,8 +60,8 @@ def test_opening_loading_writing_and_listing_versions_import_no_sqlalchemy(tmp_p
             assert len(arch) == 40
             edits = ops.add_channel(arch, "Added without SQLAlchemy", Layer.ROUTING)
             apply_all(arch, edits)
-            doc.write(edits, score=61.5, components={{"coverage": 0.5}})
-            doc.append_score(62.0, {{}})
+            doc.write(edits, ScoreStamp(61.5, {{"coverage": 0.5}}))
+            doc.append_score(ScoreStamp(62.0, {{}}))
             assert [p.score for p in doc.score_history()] == [61.5, 62.0]
             assert doc.score_history(limit=1)[0].score == 62.0
             doc.set_setting("theme", "dark")
@@ -97,7 +98,7 @@ def test_the_window_opening_a_map_imports_no_sqlalchemy(tmp_path):
         os.environ["DISTARCH_CONFIG_HOME"] = {str(tmp_path / "config")!r}
         from PySide6.QtWidgets import QApplication
 
-        from desktop.ui.main_window import MainWindow
+        from desktop.app import MainWindow
 
         app = QApplication([])
         window = MainWindow({str(path)!r})

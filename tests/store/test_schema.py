@@ -18,7 +18,7 @@ from desktop.store import schema, tables
 from desktop.store.document import MapDocument, write_new_file
 from desktop.store.migrations import _statements
 from desktop.store.safety import CHANNEL_COLUMNS, FLOW_COLUMNS, MAP_COLUMNS
-from tests.store.crash_worker import big_map
+from tests.document.crash_worker import big_map
 
 VERSIONS = range(1, schema.SCHEMA_VERSION + 1)
 

@@ -24,7 +24,7 @@ from desktop.store.document import MapDocument, StoreWriteError, write_new_file
 from desktop.store.files import remove_stale_temps
 from desktop.store.safety import FileRefused, inspect
 from desktop.store.tables import SCHEMA_VERSION
-from tests.store.crash_worker import big_map
+from tests.document.crash_worker import big_map
 
 
 def sample() -> ArchitectureMap:

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from desktop.document.repository import ScoreStamp
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.coherence import assess
@@ -33,7 +34,7 @@ def edit(doc: MapDocument, arch, edits) -> None:
     """An edit as the session makes it: applied to the map, written with its score in one transaction."""
     apply_all(arch, edits)
     report = assess(arch)
-    doc.write(edits, report.score, report.components)
+    doc.write(edits, ScoreStamp(report.score, report.components))
 
 
 def consolidate(doc: MapDocument, arch) -> None:

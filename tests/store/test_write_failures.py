@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.app import MainWindow
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.store.document import MapDocument, StoreWriteError, human_sqlite_error, write_new_file
-from desktop.ui.main_window import MainWindow
-from tests.store.crash_worker import REPO, big_map
+from tests.document.crash_worker import REPO, big_map
 from tests.ui.helpers import file_map, new_map_file
 
 NOTES = "a long note about this channel " * 300
@@ -57,7 +57,7 @@ def test_a_full_database_is_reported_and_rolled_back(qtbot, tmp_path):
     path = new_map_file(tmp_path, sample=True)
     w = MainWindow(path)
     qtbot.addWidget(w)
-    raw = w.session.document._conn  # the document's own connection, as the brief of this test says
+    raw = w.session.repository._conn  # the document's own connection, as the brief of this test says
     pages = raw.execute("PRAGMA page_count").fetchone()[0]
     raw.execute(f"PRAGMA max_page_count={pages + 2}")
     saved = add_until_refused(w)
@@ -159,7 +159,7 @@ def test_a_full_disk_is_reported_and_nothing_is_corrupted(qtbot, small_disk):
     with pytest.raises(StoreWriteError, match="disk is full|No space"):
         write_new_file(small_disk / "new.distarch", big_map(200))
     with pytest.raises(StoreWriteError):
-        w.session.document.save_copy(small_disk / "copy.distarch")
+        w.session.repository.save_copy(small_disk / "copy.distarch")
     leftovers = sorted(p.name for p in small_disk.iterdir())
     assert leftovers == ["filler.bin", "map.distarch", "map.distarch-shm", "map.distarch-wal"]
 

@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from desktop import cli
+from desktop.app import MainWindow
+from desktop.document.repository import ScoreStamp
 from desktop.domain import operations as ops
 from desktop.domain.coherence import WEIGHTS
 from desktop.store.document import MapDocument
 from desktop.ui.coherence_panel import CoherencePanel, contrast, tint
-from desktop.ui.main_window import MainWindow
 from tests.ui.helpers import new_map_file
 
 
@@ -91,7 +92,7 @@ def test_an_edit_updates_score_bars_history_and_findings_and_undo_puts_them_back
     assert "unruled-routing" not in finding_rules(window)
     assert not any("Lead scoring sends" in text for text in listed(window))
     assert len(listed(window)) == len(window.session.report.findings)
-    assert len(window.session.document.score_history()) == 2  # the opening score, then the edit
+    assert len(window.session.repository.score_history()) == 2  # the opening score, then the edit
     xs, ys = history.points()
     assert ys[-1] == pytest.approx(window.session.report.score)
     assert len(xs) == 2  # the opening score, then the edit
@@ -102,7 +103,7 @@ def test_an_edit_updates_score_bars_history_and_findings_and_undo_puts_them_back
     assert chart.values() == pytest.approx(before_values)
     assert "unruled-routing" in finding_rules(window)
     assert any("Lead scoring sends" in text for text in listed(window))
-    assert len(window.session.document.score_history()) == 3
+    assert len(window.session.repository.score_history()) == 3
     assert len(history.points()[0]) == 3
 
     window.session.undo_stack.redo()
@@ -164,7 +165,7 @@ def test_history_survives_closing_and_reopening(qtbot, sample_path):
     add_rule(window)
     cid = channel_id(window, "Partner referrals")
     window.session.perform("Segment", ops.update_channel(window.session.map, cid, segment="SMB"))
-    scores = [p.score for p in window.session.document.score_history()]
+    scores = [p.score for p in window.session.repository.score_history()]
     assert len(scores) == 3  # opening score and two edits
     window.close()
 
@@ -179,7 +180,7 @@ def test_history_survives_closing_and_reopening(qtbot, sample_path):
 def test_long_histories_show_the_last_200_points(qtbot, sample_path):
     with MapDocument.open(sample_path) as document:
         for i in range(260):
-            document.append_score(float(i % 100), {})
+            document.append_score(ScoreStamp(float(i % 100), {}))
     window = open_window(qtbot, sample_path)
     xs, ys = window.coherence.history_chart.points()
     assert len(xs) == 200 and xs[-1] == 259 and ys[-1] == 59.0  # x counts edits after the opening score

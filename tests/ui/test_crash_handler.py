@@ -8,11 +8,11 @@ import threading
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.app import MainWindow
 from desktop.domain import operations as ops
 from desktop.domain.layers import Layer
 from desktop.store.document import MapDocument
 from desktop.ui import crash, settings
-from desktop.ui.main_window import MainWindow
 from tests.ui.helpers import new_map_file
 
 

@@ -191,7 +191,7 @@ def test_into_a_new_map_creates_the_file_and_opens_it(qtbot, empty_map, tmp_path
     click(qtbot, dialog.import_button)
 
     assert target.exists()
-    assert window.session.document.path == target.absolute()
+    assert window.session.repository.path == target.absolute()
     created = file_map(target)
     assert created.info.name == "Inventory audit"
     assert len(created) == 40 and len(created.flows) == 36

@@ -150,7 +150,7 @@ def test_quick_add_bar_adds_to_the_chosen_lane_and_the_score_follows(qtbot, tmp_
     QTest.keyClick(mode.quick.edit, Qt.Key.Key_Return)
     added = window.session.map.channel_by_name("Churn survey")
     assert added is not None and added.layer is Layer.FEEDBACK
-    assert file_map(window.session.document.path).channel_by_name("Churn survey") is not None
+    assert file_map(window.session.repository.path).channel_by_name("Churn survey") is not None
     assert window.scene.revealed == 4  # adding to a hidden lane reveals it
     assert window.scene.channel_items[added.id].isVisible()
     assert mode.bar.score.text() == window.session.report.score_text

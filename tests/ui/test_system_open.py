@@ -14,6 +14,6 @@ def test_a_file_open_request_opens_the_map_in_the_window(qtbot, tmp_path):
     window = MainWindow(first)
     qtbot.addWidget(window)
     assert open_requested_file(window, QFileOpenEvent(str(second)))
-    assert window.session.document.path == second.absolute()
+    assert window.session.repository.path == second.absolute()
     assert not open_requested_file(window, QFileOpenEvent(""))
-    assert window.session.document.path == second.absolute()
+    assert window.session.repository.path == second.absolute()

@@ -75,7 +75,7 @@ def test_save_version_through_the_dialog_lists_it_in_the_dock(qtbot, tmp_path):
     assert stored_versions(path) == ["As-is"]
     assert dock.names() == ["As-is"] and dock.empty.isHidden()
     window.coherence.ensure_charts()
-    opened_rows = len(window.session.document.score_history())
+    opened_rows = len(window.session.repository.score_history())
     assert window.coherence.version_mark_positions() == [opened_rows - 1.0]  # on the line's last point
 
     again = window.scenarios.ask_save()

@@ -1,14 +1,18 @@
-"""Importing into a map file: create it, or add the imported channels to it in one transaction."""
+"""Importing into an open map: the one pipeline of the window's Import dialog and `cli import`.
+
+`merge_edits` turns an imported map into the edits that add its channels and
+flows (fresh ids, laid out in their lanes); `import_map` performs them as one
+history step through the editor, so the file holds them in one write with a
+score-history row, and Undo takes the whole import back.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from desktop.document.editor import MapEditor, Result
 from desktop.domain.edits import AddChannel, AddFlow, Edit, apply_all
 from desktop.domain.errors import MapError
 from desktop.domain.layout import place_positions
 from desktop.domain.model import ArchitectureMap
-from desktop.store.document import MapDocument, write_new_file
 
 
 def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions: bool = False) -> list[Edit]:
@@ -39,18 +43,16 @@ def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions
     return edits
 
 
-def import_into(target: Path, incoming: ArchitectureMap) -> tuple[int, bool]:
-    """Create `target` from the map, or merge into the existing file. Returns (channels added, created)."""
-    if not target.exists():
-        if not incoming.info.name or incoming.info.name == "Untitled map":
-            incoming.info.name = target.stem
-        write_new_file(target, incoming)
-        return len(incoming), True
-    with MapDocument.open(target) as doc:
-        if doc.read_only:
-            raise MapError(doc.read_only_reason)
-        current = doc.load()
-        edits = merge_edits(current, incoming, keep_positions=len(current) == 0)
-        apply_all(current, edits)
-        doc.write(edits)
-    return len(incoming), False
+def import_text(edits: list[Edit], source_name: str) -> str:
+    """The history text of an import: "Import 3 channels from inventory.csv"."""
+    count = sum(isinstance(edit, AddChannel) for edit in edits)
+    return f"Import {count} channel{'s' if count != 1 else ''} from {source_name}"
+
+
+def import_map(editor: MapEditor, incoming: ArchitectureMap, source_name: str) -> Result:
+    """Add every channel and flow of `incoming` to the editor's map as one step (all or nothing)."""
+    try:
+        edits = merge_edits(editor.map, incoming, keep_positions=len(editor.map) == 0)
+    except MapError as exc:
+        return Result(False, exc.message)
+    return editor.perform(import_text(edits, source_name), edits)

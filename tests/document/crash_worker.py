@@ -3,9 +3,9 @@
 `serve`: a fork server. Importing Qt, SQLAlchemy and the app takes about a
 second; fifty crash trials that each paid it would take a minute. The server
 imports once, then forks one child per trial; the child works the way the
-window does (MapSession.perform with domain operations, under a
-QCoreApplication) and prints an acknowledgement line after each edit that
-perform() reported saved. The test kills the child with SIGKILL. Messages on
+window does (`MapEditor.perform` with domain operations: the one door the
+window's session, the command line and remote edits share) and prints an
+acknowledgement line after each edit that perform() reported saved. The test kills the child with SIGKILL. Messages on
 stdout, one line each: `pid N` (the server), `start N` / `ack N` / `done` (the
 child), `exit STATUS` (the server, once the child is gone).
 
@@ -63,19 +63,16 @@ def big_map(count: int, prefix: str = "Channel"):
 # --- tasks run in a forked child ---------------------------------------------------------------
 def task_edits(path: str) -> int:
     """Edit the map for ever: each edit adds channel E<n> and renames the map "rev <n>" in one perform."""
-    from PySide6.QtCore import QCoreApplication
-
-    from desktop.commands.session import MapSession
+    from desktop.document.editor import MapEditor
     from desktop.domain import operations as ops
     from desktop.domain.layers import Layer
     from desktop.store.document import MapDocument
 
-    app = QCoreApplication.instance() or QCoreApplication([])
     document = MapDocument.open(path)
     if document.read_only:
         _say(f"readonly {document.read_only_reason}")
         return 3
-    session = MapSession(document, app)
+    session = MapEditor(document)
     numbers = [int(c.name[1:]) for c in session.map.channels if c.name.startswith("E")]
     n = max(numbers, default=0) + 1
     _say(f"start {n}")
@@ -83,10 +80,11 @@ def task_edits(path: str) -> int:
     while True:
         arch = session.map
         edits = ops.add_channel(arch, f"E{n}", Layer(LAYER_NAMES[n % 4])) + ops.rename_map(arch, f"rev {n}")
-        added = edits[0].channel.id  # type: ignore[union-attr]
-        if not session.perform(f"Add E{n}", edits):
+        done = session.perform(f"Add E{n}", edits)
+        if not done:
             _say("failed")
             return 4
+        added = done.new_ids[0]
         _say(f"ack {n}")
         extra: list = []
         if n % 3 == 0:
@@ -98,8 +96,8 @@ def task_edits(path: str) -> int:
             extra = ops.connect(arch, previous, added, rule=f"rule {n}")
         saved = bool(extra) and session.perform("Extra", extra, merge_key="nudge" if n % 3 == 0 else "")
         if saved and n % 7 == 0:
-            session.undo_stack.undo()
-            session.undo_stack.redo()
+            session.undo()
+            session.redo()
         previous = added
         n += 1
 
@@ -161,17 +159,14 @@ def task_lock_drop(path: str) -> int:
     SHARED lock; another program closing the file then deleted the live WAL,
     and the crash lost edits the window had confirmed.
     """
-    from PySide6.QtCore import QCoreApplication
-
-    from desktop.commands.session import MapSession
+    from desktop.document.editor import MapEditor
     from desktop.domain import operations as ops
     from desktop.domain.layers import Layer
     from desktop.store.document import MapDocument
     from desktop.store.safety import inspect
 
-    app = QCoreApplication.instance() or QCoreApplication([])
     document = MapDocument.open(path)  # a schema-1 file: migrated, with a backup copy
-    session = MapSession(document, app)
+    session = MapEditor(document)
     link = Path(f"{path}.link.distarch")
     link.unlink(missing_ok=True)
     os.link(path, link)
@@ -203,10 +198,10 @@ def serve() -> None:
     import PySide6.QtGui  # noqa: F401
 
     import desktop.cli  # noqa: F401
-    import desktop.commands.session  # noqa: F401
+    import desktop.document.editor  # noqa: F401
+    import desktop.document.importing  # noqa: F401
     import desktop.domain.interchange  # noqa: F401
     import desktop.domain.operations  # noqa: F401
-    import desktop.store.merge  # noqa: F401
     from desktop.store.migrations import _statements
     from desktop.store.schema import SCHEMA_VERSION
 
@@ -263,9 +258,9 @@ def hold(path: str) -> None:
 def window(path: str) -> None:
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import MainWindow
     from desktop.domain import operations as ops
     from desktop.domain.layers import Layer
-    from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     w = MainWindow(path)
@@ -278,7 +273,7 @@ def window(path: str) -> None:
         "status": w.saved_label.text(),
         "message": w.statusBar().currentMessage(),
         "read_only": session.read_only,
-        "accepted": accepted,
+        "accepted": bool(accepted),
         "channels": len(session.map),
     }
     _say(json.dumps(result))
@@ -340,16 +335,24 @@ class ForkServer:
         return line.decode()
 
     def run(
-        self, command: dict, kill_after: float | None = None, limit: float = 120.0, kill_on: str = ""
+        self,
+        command: dict,
+        kill_after: float | None = None,
+        limit: float = 120.0,
+        kill_on: str = "",
+        kill_count: int = 1,
     ) -> Trial:
-        """Run one task; SIGKILL its child `kill_after` seconds after sending it (None: let it finish),
-        or as soon as it says a line starting with `kill_on`."""
+        """Run one task; SIGKILL its child `kill_after` seconds after sending it (None: let it finish).
+
+        With `kill_on`, the handshake: the delay starts when the child has said its `kill_count`-th
+        line starting with `kill_on` (no delay given: kill at once)."""
         trial = Trial()
         self._stdin.write((json.dumps(command) + "\n").encode())
         self._stdin.flush()
         start = time.monotonic()
         pid = None
-        kill_at = start + kill_after if kill_after is not None else None
+        kill_at = start + kill_after if kill_after is not None and not kill_on else None
+        seen = 0
         while True:
             waiting_to_kill = kill_at is not None and not trial.killed
             line = self._next_line(kill_at if waiting_to_kill and kill_at else start + limit)
@@ -371,8 +374,12 @@ class ForkServer:
             else:
                 trial.lines.append(line)
                 if kill_on and line.startswith(kill_on) and pid is not None and not trial.killed:
-                    os.kill(pid, signal.SIGKILL)
-                    trial.killed = True
+                    seen += 1
+                    if seen == kill_count and not kill_after:
+                        os.kill(pid, signal.SIGKILL)
+                        trial.killed = True
+                    elif seen == kill_count:
+                        kill_at = time.monotonic() + kill_after
 
     def cli(self, args: list[str], stem: Path) -> subprocess.CompletedProcess:
         """`main.py ARGS` in a forked child: exit code, stdout and stderr as `subprocess.run` gives them."""

@@ -1,7 +1,8 @@
-"""Random command sequences through the session (the window's command layer).
+"""Random edit sequences through the editor (the one door of the window, the CLI and remote edits).
 
 Undo-all restores the initial map, redo-all the final one, and reopening the
-file always equals the map in memory.
+file always equals the map in memory; versions saved along the way come and
+go with undo and redo.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from desktop.commands.session import MapSession
+from desktop.document.editor import MapEditor
 from desktop.domain import operations as ops
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, MapInfo
@@ -24,14 +25,14 @@ TEXT = st.sampled_from(["", "Mid-market", "sales-led", "score >= 70", "Consolida
 
 
 class SessionMachine(RuleBasedStateMachine):
-    """Edits the session can refuse are fine: a refusal must change nothing."""
+    """Edits the editor can refuse are fine: a refusal must change nothing."""
 
     @initialize()
     def open_map(self) -> None:
         self.folder = Path(tempfile.mkdtemp())
         self.path = self.folder / "m.distarch"
         write_new_file(self.path, ArchitectureMap(info=MapInfo("Stateful")))
-        self.session = MapSession(MapDocument.open(self.path))
+        self.session = MapEditor(MapDocument.open(self.path))
         self.initial = self.session.map.copy()
 
     def teardown(self) -> None:
@@ -93,13 +94,17 @@ class SessionMachine(RuleBasedStateMachine):
         ids = data.draw(st.lists(st.sampled_from(self._ids()), min_size=1, max_size=3, unique=True))
         self.session.perform("Duplicate", ops.duplicate(self.session.map, ids))
 
+    @rule(name=NAMES)
+    def save_version(self, name) -> None:
+        self.session.save_version(name)
+
     @rule()
     def undo(self) -> None:
-        self.session.undo_stack.undo()
+        self.session.undo()
 
     @rule()
     def redo(self) -> None:
-        self.session.undo_stack.redo()
+        self.session.redo()
 
     @invariant()
     def file_equals_memory(self) -> None:
@@ -107,24 +112,27 @@ class SessionMachine(RuleBasedStateMachine):
             return
         with MapDocument.open(self.path, read_only=True) as doc:
             assert doc.load().same_content(self.session.map)
+            assert doc.list_versions() == self.session.versions()
 
     @invariant()
     def undo_all_then_redo_all(self) -> None:
         if not hasattr(self, "session"):
             return
-        stack = self.session.undo_stack
-        final = self.session.map.copy()
-        index = stack.index()
-        stack.setIndex(0)
-        assert self.session.map.same_content(self.initial)
-        stack.setIndex(stack.count())
-        end = self.session.map.copy()
-        stack.setIndex(index)
-        assert self.session.map.same_content(final)
-        assert end is not None
+        editor = self.session
+        final = editor.map.copy()
+        done = editor.undo_count
+        while editor.undo_count:
+            assert editor.undo()
+        assert editor.map.same_content(self.initial) and editor.versions() == []
+        while editor.redo():
+            pass
+        assert editor.undo_count == len(editor.history)
+        while editor.undo_count > done:
+            assert editor.undo()
+        assert editor.map.same_content(final)
 
 
-TestSessionCommands = SessionMachine.TestCase
-TestSessionCommands.settings = settings(
+TestEditorHistory = SessionMachine.TestCase
+TestEditorHistory.settings = settings(
     max_examples=40, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
