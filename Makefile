@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check desktop tests bench main.py
 	$(VENV)/bin/ruff format --check desktop tests bench main.py
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test: lint system-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

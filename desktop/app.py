@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or _application([sys.argv[0], *[a for a in args if a.startswith("-")]])
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Distribution Architect")
     app.setWindowIcon(app_icon())

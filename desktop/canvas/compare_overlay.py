@@ -257,7 +257,7 @@ class CompareOverlay(QObject):
             if not shiboken6.isValid(item):
                 continue
             if item.parentItem() is not None:
-                item.setParentItem(None)
+                item.setParentItem(None)  # type: ignore[arg-type]  # Qt takes None: no parent
             if item.scene() is self.scene:
                 self.scene.removeItem(item)
         self._items.clear()

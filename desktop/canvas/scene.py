@@ -9,7 +9,7 @@ the items themselves never change the model.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
@@ -29,12 +29,13 @@ from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.lane_item import LaneItem
-from desktop.canvas.source import EditableSource, MapSource
+from desktop.canvas.source import EditableSource
 from desktop.canvas.theme import LIGHT, Theme
 from desktop.document.editor import Change
 from desktop.domain import operations as ops
 from desktop.domain.catalog import default_catalog
 from desktop.domain.coherence import CoherenceReport, assess
+from desktop.domain.edits import Edit
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import (
     CHANNEL_HEIGHT,
@@ -61,6 +62,10 @@ class MapSnapshot(QObject):
         self.map = arch
         self.report = report if report is not None else assess(arch)
 
+    def perform(self, text: str, edits: Sequence[Edit], merge_key: str = "") -> bool:
+        """Refused: a snapshot is drawn, never edited (its scene is read-only, so gestures stop first)."""
+        return False
+
 
 class MapScene(QGraphicsScene):
     """The canvas scene of one session. Signals: `rename_requested(id)`, `message(str)`."""
@@ -68,7 +73,7 @@ class MapScene(QGraphicsScene):
     rename_requested = Signal(str)
     message = Signal(str)
 
-    def __init__(self, session: EditableSource | MapSource, theme: Theme = LIGHT, parent=None) -> None:
+    def __init__(self, session: EditableSource, theme: Theme = LIGHT, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.theme = theme
@@ -203,11 +208,11 @@ class MapScene(QGraphicsScene):
             flow = arch.flow(*pair)
             if flow is None:
                 continue
-            item = self.flow_items.get(pair)
-            if item is None:
+            arrow = self.flow_items.get(pair)
+            if arrow is None:
                 self._add_flow_item(*pair)
             else:
-                item.set_flow(flow)
+                arrow.set_flow(flow)
         if lanes_changed:  # the lanes' counts and height: not after a rename or a new flow
             self._refresh_lanes()
         if self.session.report is not self._badged:  # a move keeps the report, and every badge
@@ -361,7 +366,7 @@ class MapScene(QGraphicsScene):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        entries = mime.decode(event.mimeData().data(mime.CHANNEL_TYPES_MIME).data())
+        entries = mime.decode(bytes(event.mimeData().data(mime.CHANNEL_TYPES_MIME).data()))
         if not entries or self.read_only:
             event.ignore()
             return

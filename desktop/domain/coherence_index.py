@@ -72,12 +72,12 @@ class FlowGraph:
         routing_out: dict[str, list[Flow]] = {}
         upstream_in: dict[str, list[str]] = {}  # channel → its capture/routing sources, in flow order
         touch = touched.add
-        layer = layer_of.get
+        layer_at = layer_of.get
         for flow in flows:
             source = flow.source
             target = flow.target
-            source_layer = layer(source)
-            target_layer = layer(target)
+            source_layer = layer_at(source)
+            target_layer = layer_at(target)
             if source_layer is None or target_layer is None or source == target:
                 continue
             touch(source)

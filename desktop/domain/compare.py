@@ -106,12 +106,12 @@ def compare(before: ArchitectureMap, after: ArchitectureMap) -> Comparison:
     old_flows = _flows_by_names(before)
     new_flows = _flows_by_names(after)
     flows_changed = []
-    for key, (names, flow) in new_flows.items():
-        if key in old_flows:
-            previous = old_flows[key][1]
-            fields = tuple(name for name in FLOW_FIELDS if getattr(previous, name) != getattr(flow, name))
-            if fields:
-                flows_changed.append(FlowChange(names[0], names[1], fields))
+    for pair, (names, flow) in new_flows.items():
+        if pair in old_flows:
+            old_flow = old_flows[pair][1]
+            differ = tuple(name for name in FLOW_FIELDS if getattr(old_flow, name) != getattr(flow, name))
+            if differ:
+                flows_changed.append(FlowChange(names[0], names[1], differ))
     before_report, after_report = assess(before), assess(after)
     return Comparison(
         before=before_report,

@@ -14,11 +14,11 @@ class Layer(StrEnum):
     FEEDBACK = "feedback"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title, shadowed on purpose
         return LAYER_TITLES[self]
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # str.index, shadowed on purpose
         return LAYERS.index(self)
 
     @classmethod

@@ -7,7 +7,7 @@ the command line as in the window.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel
@@ -143,11 +143,10 @@ def flow_order(arch: ArchitectureMap, sweeps: int = 2) -> list[Channel]:
         return total / count if count else rank[c.id]
 
     order = list(LAYERS)
+    before: Callable[[int], range] = lambda i: range(0, i)  # noqa: E731
+    after: Callable[[int], range] = lambda i: range(i + 1, 4)  # noqa: E731
     for _ in range(sweeps):
-        for layers, towards in (
-            (order[1:], lambda i: range(0, i)),
-            (order[-2::-1], lambda i: range(i + 1, 4)),
-        ):
+        for layers, towards in ((order[1:], before), (order[-2::-1], after)):
             for layer in layers:
                 lane = lanes[layer]
                 if not any(c.id not in fixed for c in lane):

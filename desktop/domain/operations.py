@@ -209,7 +209,8 @@ def restore(arch: ArchitectureMap, target: ArchitectureMap) -> list[Edit]:
     try:
         apply_all(arch.copy(), edits)
     except (MapError, KeyError, ValueError):
-        edits = [RemoveFlow(*f.pair) for f in arch.flows] + [RemoveChannel(c.id) for c in arch.channels]
+        edits = [RemoveFlow(*f.pair) for f in arch.flows]
+        edits += [RemoveChannel(c.id) for c in arch.channels]
         edits += [AddChannel(c) for c in target.channels] + [AddFlow(f) for f in target.flows]
         edits.append(SetInfo(target.info.name, target.info.description))
     return edits

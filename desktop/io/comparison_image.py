@@ -341,20 +341,22 @@ class ComparisonSlide:
             )
             fill = band_colour(t, 100 * new / weight) if weight else t.band_poor
             painter.setPen(Qt.PenStyle.NoPen)
-            for colour, bar in (
+            for brush, bar in (
                 (track, QRectF(bar_left, middle - 10, weight * unit, 20)),
                 (QColor(t.channel_border), QRectF(bar_left, middle - 10, old * unit, 8)),
                 (QColor(fill), QRectF(bar_left, middle - 0.5, new * unit, 10.5)),
             ):
-                painter.setBrush(colour)
+                painter.setBrush(brush)
                 painter.drawRoundedRect(bar, 3, 3)
             gained = (tenths(new) - tenths(old)) * (1 if weight else -1)
-            colour = t.band_good if gained > 0 else t.band_poor if gained < 0 else t.lane_subtitle
+            text_colour = t.band_good if gained > 0 else t.band_poor if gained < 0 else t.lane_subtitle
             if weight:
                 value = f"{tenths(old)} → {tenths(new)} / {weight:g}"
             else:
                 value = f"{MINUS}{tenths(old)} → {MINUS}{tenths(new)}"
-            self._write(QRectF(bar_left + bar_w + 12, y, value_w, row_h), value, 15, colour, bold=gained != 0)
+            self._write(
+                QRectF(bar_left + bar_w + 12, y, value_w, row_h), value, 15, text_colour, bold=gained != 0
+            )
 
     def _paint_findings(self, rect: QRectF) -> None:
         t = self.theme

@@ -27,11 +27,12 @@ import struct
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from types import TracebackType
+from types import ModuleType, TracebackType
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
 
+deflate: ModuleType
 try:
     from zlib_ng import zlib_ng as deflate
 except ImportError:  # pragma: no cover - the standard zlib writes the same PNG, slower

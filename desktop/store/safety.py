@@ -163,8 +163,8 @@ def _quoted(identifier: str) -> str:
 
 
 def _text(value: object, field: str, limit: int = MAX_TEXT) -> str:
-    if value.__class__ is str and len(value) <= limit and value.isascii() and "\x00" not in value:  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]  # what clean_text returns for it, without the call
+    if value.__class__ is str and len(value) <= limit and value.isascii() and "\x00" not in value:
+        return value  # what clean_text returns for it, without the call
     if not isinstance(value, str):
         raise MapError(f"{field} is not text")
     return clean_text(value, field, limit)

@@ -8,7 +8,7 @@ tests/store/test_schema.py keeps equal to what SQLAlchemy generates from here.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, Float, Integer, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -101,7 +101,7 @@ class VersionRow(SQLModel, table=True):
     history_index: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
 
 
-TABLES_BY_VERSION: dict[int, list] = {
-    1: [MapRow.__table__, ChannelRow.__table__, FlowRow.__table__, ScoreRow.__table__, SettingRow.__table__],
-    2: [VersionRow.__table__],
+TABLES_BY_VERSION: dict[int, list[Table]] = {  # SQLModel adds `__table__` to a table class at run time
+    1: [getattr(row, "__table__") for row in (MapRow, ChannelRow, FlowRow, ScoreRow, SettingRow)],  # noqa: B009
+    2: [getattr(VersionRow, "__table__")],  # noqa: B009
 }

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.commands.session import Change, MapSession
 from desktop.domain.coherence import CoherenceReport, tenths
+from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
     from desktop.ui.score_charts import ComponentChart, HistoryChart
@@ -67,7 +68,7 @@ def contrast(foreground: str, background: str) -> float:
 def mix(colour: str, other: str, amount: float) -> str:
     """`colour` moved `amount` (0..1) of the way to `other`, as #rrggbb."""
     a, b = QColor(colour), QColor(other)
-    channels = [round(x + (y - x) * amount) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    channels = [round(x + (y - x) * amount) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]  # type: ignore[index]
     return QColor(*channels).name()
 
 
@@ -174,6 +175,7 @@ class CoherencePanel(QDockWidget):
         self._mark_lines: list = []
         self.built = False
         self._pending_bind: tuple | None = None
+        self._links = Links()
         if build:
             self.build()
 
@@ -275,14 +277,9 @@ class CoherencePanel(QDockWidget):
         if not self.built:
             self._pending_bind = (session, scene, view)
             return
-        if self.session is not None:
-            try:
-                self.session.changed.disconnect(self._on_changed)
-            except (RuntimeError, TypeError):  # the old session is already gone
-                pass
         self.session = session
         self._shown = None
-        session.changed.connect(self._on_changed)
+        self._links.rebind((session.changed, self._on_changed))
         self._load_history()
         self._show(session.report)
         self.economics.show_map(session.map)
@@ -399,9 +396,14 @@ class CoherencePanel(QDockWidget):
         from desktop.ui.score_charts import ComponentChart, HistoryChart
 
         self.history_chart = HistoryChart(self.colours, HISTORY_HEIGHT)
-        self.history_slot.layout().addWidget(self.history_chart.widget)
         self.component_chart = ComponentChart(self.colours, COMPONENTS_HEIGHT)
-        self.components_slot.layout().addWidget(self.component_chart.widget)
+        for slot, widget in (
+            (self.history_slot, self.history_chart.widget),
+            (self.components_slot, self.component_chart.widget),
+        ):
+            layout = slot.layout()
+            assert layout is not None
+            layout.addWidget(widget)
         if self._shown is not None:
             self._show(self._shown)
         self._draw_version_marks()

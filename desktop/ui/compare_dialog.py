@@ -173,7 +173,7 @@ class CompareDialog(QDialog):
         self.resize(1240, 800)
         self.scenarios = scenarios
         self.colours = Colours(self.palette())
-        self.result: Comparison | None = None
+        self.result: Comparison | None = None  # type: ignore[assignment]  # in place of QDialog.result()
         self.sides: tuple[SlideSide, SlideSide] | None = None
         self._session = scenarios.session
         self._build()
@@ -188,10 +188,10 @@ class CompareDialog(QDialog):
         self.from_box, self.to_box = self._picker("compareFrom"), self._picker("compareTo")
         swap = QToolButton(text="⇄", toolTip="Swap before and after")
         swap.clicked.connect(self.swap)
-        for text, widget in (("Before:", self.from_box), (None, swap), ("After:", self.to_box)):
+        for text, picker in (("Before:", self.from_box), (None, swap), ("After:", self.to_box)):
             if text:
                 pick.addWidget(QLabel(text, styleSheet="font-weight: 600;"))
-            pick.addWidget(widget, 1 if text else 0)
+            pick.addWidget(picker, 1 if text else 0)
         layout.addLayout(pick)
 
         scores = QFrame(objectName="compareScores", frameShape=QFrame.Shape.StyledPanel)
@@ -360,7 +360,7 @@ class CompareDialog(QDialog):
     def _fill_changes(self, result: Comparison) -> None:
         c = self.colours
         self.changes.clear()
-        rows = {
+        rows: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {
             "Findings resolved": [
                 (headline(f.message), f"+{tenths(f.points)}", c.good, f.channels)
                 for f in result.findings_resolved
@@ -417,8 +417,9 @@ class CompareDialog(QDialog):
         result: dict[str, list[str]] = {}
         for i in range(self.changes.topLevelItemCount()):
             head = self.changes.topLevelItem(i)
+            assert head is not None
             title = head.text(0).rsplit(" (", 1)[0]
-            result[title] = [head.child(j).text(0) for j in range(head.childCount())]
+            result[title] = [child.text(0) for j in range(head.childCount()) if (child := head.child(j))]
         return result
 
     def _frame(self, item: QTreeWidgetItem) -> None:

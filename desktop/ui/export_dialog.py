@@ -84,6 +84,8 @@ DEFAULTS: dict[str, object] = {
 class ExportDialog(QDialog):
     """Choose format, scale, theme, background, header, whole map or selection; then a file; then export."""
 
+    window: MainWindow  # type: ignore[assignment]  # the editor window, in place of QWidget.window()
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -159,7 +161,7 @@ class ExportDialog(QDialog):
     def load(self, values: dict[str, object]) -> None:
         index = self.format.findData(values.get("format", ".png"))
         self.format.setCurrentIndex(max(0, index))
-        self.scale.setValue(int(values.get("scale", 2)))  # type: ignore[call-overload]
+        self.scale.setValue(int(values.get("scale", 2)))
         self.theme.setCurrentIndex(max(0, self.theme.findData(values.get("theme", "light"))))
         self.transparent.setChecked(bool(values.get("transparent", False)))
         self.title.setChecked(bool(values.get("title", True)))

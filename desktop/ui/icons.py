@@ -33,7 +33,7 @@ def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QI
     key = hashlib.sha1(svg + f"|{colour}|{size}|{letter}|{RENDER_VERSION}".encode()).hexdigest()[:20]
     cached = cache_dir() / "icons" / f"{icon}-{key}.png"
     pixmap = QPixmap()
-    if cached.is_file() and pixmap.load(str(cached), "PNG") and pixmap.width() == size:
+    if cached.is_file() and pixmap.load(str(cached), "PNG") and pixmap.width() == size:  # type: ignore[arg-type]
         return QIcon(pixmap)
     pixmap = _render(svg, colour, size, letter)
     _store(pixmap, cached)

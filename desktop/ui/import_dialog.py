@@ -293,6 +293,7 @@ class ImportDialog(QDialog):
         for view in (self.channel_table, self.flow_table):
             view.resizeColumnsToContents()
             model = view.model()
+            assert isinstance(model, RowsModel)
             for column, key in enumerate(model.columns):
                 least = 160 if key in ("name", "source", "target") else 70
                 view.setColumnWidth(column, min(max(view.columnWidth(column), least), 320))

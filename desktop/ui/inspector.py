@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.canvas.scene import MapScene
 from desktop.commands.session import Change, MapSession
 from desktop.domain import operations as ops
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.validation import parse_number
+from desktop.ui.binding import Links
 
 TEXT_FIELDS = (
     ("function", "Function"),
@@ -53,7 +55,8 @@ class InspectorDock(QDockWidget):
         super().__init__("Inspector", parent)
         self.setObjectName("inspector")
         self.session: MapSession | None = None
-        self.scene = None
+        self.scene: MapScene | None = None
+        self._links = Links()
         self.channel_id: str | None = None
         self.flow_pair: tuple[str, str] | None = None
         self.fields: dict[str, QLineEdit] = {}
@@ -87,13 +90,15 @@ class InspectorDock(QDockWidget):
             self.flow_page = self._flow_page()
             self.stack.addWidget(self.channel_page)
             self.stack.addWidget(self.flow_page)
-        page = {
+        page: dict[str, QWidget | None] = {
             "empty": self.empty,
             "multi": self.multi,
             "channel": self.channel_page,
             "flow": self.flow_page,
         }
-        self.stack.setCurrentWidget(page[kind])
+        shown = page[kind]
+        if shown is not None:
+            self.stack.setCurrentWidget(shown)
 
     def _channel_page(self) -> QWidget:
         page = QWidget()
@@ -161,19 +166,16 @@ class InspectorDock(QDockWidget):
         return page
 
     # --- binding ----------------------------------------------------------------------------
-    def bind(self, session: MapSession, scene) -> None:
-        """Follow another map (the previous one's signals are let go)."""
+    def bind(self, session: MapSession, scene: MapScene) -> None:
+        """Follow another map (the previous one's signals are let go): `MainWindow.session_opened`."""
         self.unbind()
         self.session = session
         self.scene = scene
-        session.changed.connect(self._on_changed)
-        scene.selectionChanged.connect(self._on_selection)
+        self._links.rebind((session.changed, self._on_changed), (scene.selectionChanged, self._on_selection))
         self._on_selection()
 
     def unbind(self) -> None:
-        if self.session is not None and self.scene is not None:
-            self.session.changed.disconnect(self._on_changed)
-            self.scene.selectionChanged.disconnect(self._on_selection)
+        self._links.release()
         self.session = None
         self.scene = None
         self.channel_id = None
@@ -299,14 +301,9 @@ class InspectorDock(QDockWidget):
         title = dict((*TEXT_FIELDS, *NUMBER_FIELDS, ("name", "name"))).get(key, key).lower()
         if not edits:
             return
-        failures: list[str] = []
-        self.session.failed.connect(failures.append)
-        try:
-            self.session.perform(f"Edit {title} of {name}", edits, merge_key=f"channel:{cid}:{key}")
-        finally:
-            self.session.failed.disconnect(failures.append)
-        if failures:
-            self._show_error(key, failures[0])
+        done = self.session.perform(f"Edit {title} of {name}", edits, merge_key=f"channel:{cid}:{key}")
+        if not done and not done.write_failed:
+            self._show_error(key, done.reason)
 
     def _notes_changed(self) -> None:
         if self.session is None or self.channel_id is None:

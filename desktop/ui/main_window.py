@@ -7,14 +7,23 @@ to the sample, and the reason is shown once the window is up.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QUndoView,
+)
 
 from desktop import APP_NAME
 from desktop.canvas.scene import MapScene, collector_paused
-from desktop.canvas.theme import theme_named
+from desktop.canvas.theme import Theme, theme_named
 from desktop.canvas.view import MapView
 from desktop.commands.session import Change, MapSession
 from desktop.document.maps import MapFiles
@@ -34,6 +43,9 @@ from desktop.ui.menus import build_menus
 from desktop.ui.palette import PaletteDock
 from desktop.ui.style import apply_app_style, system_prefers_dark
 from desktop.ui.versions_dock import install as install_scenarios
+
+if TYPE_CHECKING:
+    from desktop.ui.present import PresentMode
 
 
 def sample_document_path(maps: MapFiles) -> Path:
@@ -58,6 +70,14 @@ class MainWindow(QMainWindow):
     """
 
     panels_ready = Signal()
+    session_opened = Signal(object)  # the MapSession of a map just opened, its scene in `scene`
+
+    # Parts that menus.py, versions_dock.py and present.py build for the window:
+    file_menu: QMenu
+    recent_menu: QMenu
+    import_menu_anchor: QAction
+    view_menu: QMenu
+    help_menu: QMenu
 
     def __init__(
         self, path: str | Path | None = None, *, maps: MapFiles, panels_after_first_paint: bool = False
@@ -93,8 +113,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
         build_menus(self)
-        self.open_hooks: list = []
-        install_scenarios(self)
+        self.scenarios, self.versions_dock = install_scenarios(self)
+        self.present_mode: PresentMode | None = None  # built the first time F5 is pressed
+        self.session_opened.connect(self._panels_follow)
         self._build_status()
         self.palette_dock.quick_add.connect(self.quick_add)
         self.coherence.finding_activated.connect(self.frame_channels)
@@ -178,8 +199,6 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._map_changed)
         session.failed.connect(self.flash)
         session.write_failed.connect(self._write_failed)
-        self.inspector.bind(session, scene)
-        self.coherence.bind(session, scene, self.view)
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.close()
@@ -188,11 +207,15 @@ class MainWindow(QMainWindow):
         self._refresh_title()
         self._refresh_status()
         self._refresh_read_only()
-        for hook in getattr(self, "open_hooks", []):
-            hook(session)
+        self.session_opened.emit(session)
         self.view.fit()  # now, so the first paint is already fitted; resizes refit while auto_fit holds
 
-    def canvas_theme(self):
+    def _panels_follow(self, session: MapSession) -> None:
+        assert self.scene is not None
+        self.inspector.bind(session, self.scene)
+        self.coherence.bind(session, self.scene, self.view)
+
+    def canvas_theme(self) -> Theme:
         return theme_named(self.resolved_theme())
 
     def resolved_theme(self) -> str:

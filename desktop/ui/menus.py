@@ -217,10 +217,9 @@ def toggle_present(w: MainWindow) -> None:
     """F5: enter present mode, or leave it (Esc also leaves)."""
     from desktop.ui.present import PresentMode
 
-    present = getattr(w, "present_mode", None)
-    if present is None:
-        present = w.present_mode = PresentMode(w)
-    present.toggle()
+    if w.present_mode is None:
+        w.present_mode = PresentMode(w)
+    w.present_mode.toggle()
 
 
 def _snap(w: MainWindow, checked: bool) -> None:
@@ -354,14 +353,14 @@ def _add_and_select(w: MainWindow, edits, verb: str) -> None:
 def delete(w: MainWindow, verb: str = "Delete") -> None:
     if w.session is None or w.scene is None:
         return
-    if w.view.hasFocus() is False and not w.view.isAncestorOf(
-        QGuiApplication.focusObject() if hasattr(QGuiApplication, "focusObject") else None
-    ):
-        focus = QGuiApplication.focusObject()
-        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+    focus = QGuiApplication.focusObject()
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-        if isinstance(focus, QLineEdit | QPlainTextEdit):  # Delete in a text field edits the text
-            return
+    in_canvas = w.view.hasFocus() or (isinstance(focus, QWidget) and w.view.isAncestorOf(focus))
+    if not in_canvas and isinstance(
+        focus, QLineEdit | QPlainTextEdit
+    ):  # Delete in a text field edits the text
+        return
     ids = w.scene.selected_channel_ids()
     flows = w.scene.selected_flow_pairs()
     if not ids and not flows:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from desktop.canvas.theme import PROJECTOR, band_colour, score_band
 from desktop.domain.layers import LAYERS, Layer
 from desktop.ui import settings
+from desktop.ui.binding import Links
 from desktop.ui.workshop_timer import TIMER_KEY, WorkshopTimer, remembered_minutes
 
 if TYPE_CHECKING:
@@ -233,10 +234,8 @@ class PresentMode(QObject):
             strip.setStyleSheet(BAR_QSS)
             strip.hide()
         self.quick.add.connect(self._quick_add)
-        hooks = getattr(window, "open_hooks", None)
-        if hooks is None:
-            hooks = window.open_hooks = []
-        hooks.append(self._map_opened)
+        self._links = Links()
+        window.session_opened.connect(self._map_opened)
 
     # --- entering and leaving -----------------------------------------------------------------
     def toggle(self) -> None:
@@ -398,14 +397,10 @@ class PresentMode(QObject):
 
     # --- the session shown -----------------------------------------------------------------------
     def _bind(self, session: MapSession | None) -> None:
-        if self._session is not None:
-            try:
-                self._session.changed.disconnect(self._map_changed)
-            except (RuntimeError, TypeError):
-                pass
+        self._links.release()
         self._session = session
         if session is not None:
-            session.changed.connect(self._map_changed)
+            self._links.rebind((session.changed, self._map_changed))
             self.bar.show_session(session)
 
     def _map_changed(self, _change) -> None:
@@ -448,7 +443,8 @@ class PresentMode(QObject):
         if override:
             return False
         if key == Qt.Key.Key_Escape:
-            if focus is self.quick.edit and self.quick.edit.text():
+            edit = self.quick.edit
+            if edit.text() and focus is edit:
                 self.quick.edit.clear()
                 return True
             if focus.objectName() == "renameEditor":

@@ -60,7 +60,7 @@ def recent_maps() -> list[str]:
     value = app_settings().value("recent", [])
     if isinstance(value, str):
         value = [value]
-    return [str(v) for v in (value or []) if v]
+    return [str(v) for v in value if v] if isinstance(value, list | tuple) else []
 
 
 def remember_map(path: Path) -> None:

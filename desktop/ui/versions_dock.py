@@ -43,6 +43,7 @@ from desktop.domain import operations as ops
 from desktop.domain.coherence import tenths
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
+from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
     from desktop.canvas.compare_overlay import CompareOverlay
@@ -80,6 +81,7 @@ class Scenarios(QObject):
         self.dialog: CompareDialog | None = None
         self.overlay: CompareOverlay | None = None
         self.actions: dict[str, QAction] = {}
+        self._links = Links()
 
     @property
     def session(self) -> MapSession | None:
@@ -97,12 +99,14 @@ class Scenarios(QObject):
             self.dialog = None
         if "save-version" in self.actions:
             self.actions["save-version"].setEnabled(not session.read_only)
-        session.changed.connect(self._map_changed)
+        self._links.rebind((session.changed, self._map_changed))
         self._changed()
 
     def _map_changed(self, change: Change) -> None:
         if change.versions:
             self._changed()
+        else:
+            self.versions_changed.emit()  # the rows show the change of score since each version
 
     def _changed(self) -> None:
         """Versions were saved, renamed or deleted (or undone), or another map opened."""
@@ -455,12 +459,10 @@ class VersionsDock(QDockWidget):
         menu.popup(self.list.viewport().mapToGlobal(pos))
 
 
-def install(window: MainWindow) -> Scenarios:
-    """Add the Versions dock (tabbed with History), the Scenarios menu and the open hook to the window."""
+def install(window: MainWindow) -> tuple[Scenarios, VersionsDock]:
+    """Build the Versions dock (tabbed with History) and the Scenarios menu; they follow `session_opened`."""
     scenarios = Scenarios(window)
     dock = VersionsDock(scenarios, window)
-    window.scenarios = scenarios
-    window.versions_dock = dock
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.tabifyDockWidget(window.history, dock)
     window.inspector.raise_()
@@ -481,9 +483,5 @@ def install(window: MainWindow) -> Scenarios:
         menu.addAction(action)
     menu.addSeparator()
     menu.addAction(dock.toggleViewAction())
-    hooks = getattr(window, "open_hooks", None)
-    if hooks is None:
-        hooks = window.open_hooks = []
-    hooks.append(scenarios.bind)
-    hooks.append(lambda session: session.changed.connect(dock.refresh))
-    return scenarios
+    window.session_opened.connect(scenarios.bind)
+    return scenarios, dock
