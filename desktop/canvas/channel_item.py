@@ -111,9 +111,6 @@ class ChannelItem(QGraphicsObject):
         d = pos - self.handle_center()
         return (d.x() * d.x() + d.y() * d.y()) <= (HANDLE_RADIUS + 4) ** 2
 
-    def scene_center(self) -> QPointF:
-        return self.scenePos() + QPointF(CHANNEL_WIDTH / 2, CHANNEL_HEIGHT / 2)
-
     # --- painting (paint only paints) ---------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         t = self.theme

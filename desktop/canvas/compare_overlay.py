@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
@@ -248,9 +248,6 @@ class CompareOverlay(QObject):
             elif isinstance(item, _GhostItem):
                 result[f"removed:{item.channel.name}"] = REMOVED
         return result
-
-    def ghost_positions(self) -> list[QPointF]:
-        return [i.pos() for i in self._items if isinstance(i, _GhostItem) and shiboken6.isValid(i)]
 
     def _clear(self) -> None:
         for item in self._items:

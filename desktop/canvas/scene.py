@@ -339,17 +339,6 @@ class MapScene(QGraphicsScene):
             back = {self.channel_items[cid]: QPointF(*_position(arch.channel(cid))) for cid in positions}
             self.move_cards(back)
 
-    def add_channel_at(self, name: str, scene_pos: QPointF, function: str = "", tool: str = "") -> str | None:
-        layer = lane_of_x(scene_pos.x())
-        x = snap(scene_pos.x() - CHANNEL_WIDTH / 2)
-        y = snap(max(0.0, scene_pos.y() - CHANNEL_HEIGHT / 2))
-        arch = self.session.map
-        edits = ops.add_channel(arch, name, layer, x, y, function=function, tool=tool)
-        new_id = edits[0].channel.id  # type: ignore[union-attr]
-        if self.session.perform(f"Add {edits[0].channel.name} to {layer.title}", edits):  # type: ignore[union-attr]
-            return new_id
-        return None
-
     def connect(self, source: str, target: str) -> bool:
         arch = self.session.map
         a, b = arch.channel(source).name, arch.channel(target).name

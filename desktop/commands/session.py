@@ -9,7 +9,8 @@ the repository refused is `write_failed(reason)` (the window then reloads).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -22,6 +23,18 @@ from desktop.domain.edits import Edit
 from desktop.domain.model import ArchitectureMap
 
 __all__ = ["Change", "MapSession", "Result"]
+
+T = TypeVar("T")
+
+
+class _Editors(Generic[T]):
+    """A read-only attribute of the session that is its editor's (`session.map` is `session.editor.map`)."""
+
+    def __init__(self, read: Callable[[MapEditor], T]) -> None:
+        self._read = read
+
+    def __get__(self, session: MapSession, owner: type | None = None) -> T:
+        return self._read(session.editor)
 
 
 class MapSession(QObject):
@@ -39,21 +52,12 @@ class MapSession(QObject):
         self._replaying = False
         self._unsubscribe = self.editor.subscribe(self.changed.emit)
 
-    @property
-    def repository(self) -> MapRepository:
-        return self.editor.repository
-
-    @property
-    def map(self) -> ArchitectureMap:
-        return self.editor.map
-
-    @property
-    def report(self) -> CoherenceReport:
-        return self.editor.report
-
-    @property
-    def read_only(self) -> bool:
-        return self.editor.read_only
+    # What views read, always the editor's own (the map changes only through perform, undo, redo
+    # and remote edits; a move keeps the report it had; read-only: every edit is refused).
+    repository: _Editors[MapRepository] = _Editors(lambda editor: editor.repository)
+    map: _Editors[ArchitectureMap] = _Editors(lambda editor: editor.map)
+    report: _Editors[CoherenceReport] = _Editors(lambda editor: editor.report)
+    read_only: _Editors[bool] = _Editors(lambda editor: editor.read_only)
 
     def perform(self, text: str, edits: Sequence[Edit], merge_key: str = "") -> Result:
         """Apply a user's edit as one undo step. A falsy result (with its reason) if refused."""

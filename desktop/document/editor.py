@@ -23,18 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from desktop.document.repository import MapRepository, RepositoryError, ScoreStamp, VersionInfo, WriteRefused
+from desktop.domain import edits as kinds
 from desktop.domain.coherence import CoherenceReport, assess
-from desktop.domain.edits import (
-    AddChannel,
-    AddFlow,
-    Edit,
-    RemoveChannel,
-    RemoveFlow,
-    SetInfo,
-    UpdateChannel,
-    UpdateFlow,
-    apply_all,
-)
+from desktop.domain.edits import Edit, apply_all
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 
@@ -54,15 +45,15 @@ class Change:
         change = cls()
         for edit in edits:
             match edit:
-                case AddChannel(channel) | UpdateChannel(channel):
+                case kinds.AddChannel(channel) | kinds.UpdateChannel(channel):
                     change.channels.add(channel.id)
-                case RemoveChannel(channel_id):
+                case kinds.RemoveChannel(channel_id):
                     change.channels.add(channel_id)
-                case AddFlow(flow) | UpdateFlow(flow):
+                case kinds.AddFlow(flow) | kinds.UpdateFlow(flow):
                     change.flows.add(flow.pair)
-                case RemoveFlow(source, target):
+                case kinds.RemoveFlow(source, target):
                     change.flows.add((source, target))
-                case SetInfo():
+                case kinds.SetInfo():
                     change.info = True
         return change
 
@@ -181,7 +172,7 @@ class MapEditor:
             return written
         merged = self._record(Step(text, edits, inverses, merge_key))
         self._announce(Change.of(edits))
-        new_ids = tuple(e.channel.id for e in edits if isinstance(e, AddChannel))
+        new_ids = tuple(e.channel.id for e in edits if isinstance(e, kinds.AddChannel))
         return Result(True, new_ids=new_ids, merged=merged)
 
     def apply_remote(self, edits: Sequence[Edit], revision: int | None = None) -> Change:
@@ -352,9 +343,9 @@ def _stamp(report: CoherenceReport) -> ScoreStamp:
 
 def _moves_only(edits: list[Edit], inverses: list[Edit]) -> bool:
     """Whether the edits only move channels within their lanes (the most frequent edit, a drag)."""
-    before = {e.channel.id: e.channel for e in inverses if isinstance(e, UpdateChannel)}
+    before = {e.channel.id: e.channel for e in inverses if isinstance(e, kinds.UpdateChannel)}
     for edit in edits:
-        if not isinstance(edit, UpdateChannel):
+        if not isinstance(edit, kinds.UpdateChannel):
             return False
         old = before.get(edit.channel.id)
         if old is None or edit.channel.with_changes(x=old.x, y=old.y) != old:

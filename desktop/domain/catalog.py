@@ -70,10 +70,6 @@ class Catalog:
         digest = hashlib.sha1(fold(function or name).encode()).digest()
         return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
 
-    def icon_for(self, function: str, name: str = "") -> str:
-        entry = self.by_function(function) or self.by_name(name)
-        return entry.icon if entry else "dot"
-
 
 def load_catalog(path: Path) -> Catalog:
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel
 
 LANE_WIDTH = 380.0
-LANE_TOP = 0.0
 LANE_HEADER = 100.0
 CHANNEL_WIDTH = 300.0
 CHANNEL_HEIGHT = 72.0

@@ -8,7 +8,7 @@ edit stays linear in the size of what it touches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 from desktop.domain.layers import Layer
 
@@ -236,7 +236,3 @@ class ArchitectureMap:
         self._out.get(source, {}).pop(target, None)
         self._in.get(target, {}).pop(source, None)
         return flow
-
-
-def channel_field_names() -> list[str]:
-    return [f.name for f in fields(Channel)]

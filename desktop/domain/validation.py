@@ -11,7 +11,7 @@ import re
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
-from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, fold
+from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
@@ -139,10 +139,6 @@ def check_flow(arch: ArchitectureMap, flow: Flow, replacing: bool = False) -> No
         raise MapError(f"there is already a flow from {a!r} to {b!r}")
     clean_text(flow.rule, "rule")
     clean_text(flow.label, "label")
-
-
-def names_equal(a: str, b: str) -> bool:
-    return fold(a) == fold(b)
 
 
 def _show(number: float) -> str:

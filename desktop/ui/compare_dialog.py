@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from desktop.ui.versions_dock import Scenarios
 
 Choice = tuple[str, str]
-CHOICE_ROLE = Qt.ItemDataRole.UserRole
 NAMES_ROLE = Qt.ItemDataRole.UserRole + 1
 OPEN_FILE = "open:"
 CURRENT_KEY = "current:"

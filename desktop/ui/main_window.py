@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -33,7 +33,7 @@ from desktop.domain import operations as ops
 from desktop.domain.catalog import default_catalog
 from desktop.domain.edits import AddChannel
 from desktop.domain.errors import MapError
-from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.layers import Layer
 from desktop.resources import sample_map_path
 from desktop.ui import settings
 from desktop.ui.coherence_panel import CoherencePanel
@@ -382,6 +382,3 @@ class _FirstFrame(QObject):
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._callback)
         return False
-
-
-LAYER_SHORTCUTS = {layer: QKeySequence(f"Ctrl+{i + 1}") for i, layer in enumerate(LAYERS)}

@@ -23,19 +23,15 @@ class MemoryRepository:
         self.settings: dict[str, str] = {}
         self.snapshots: dict[str, tuple[VersionInfo, ArchitectureMap]] = {}
         self.read_only_reason = read_only_reason
+        self.read_only = bool(read_only_reason)
         self.refuse_writes = False
         self._revision = 0
 
-    @property
-    def location(self) -> str:
-        return "memory:"
-
-    @property
-    def read_only(self) -> bool:
-        return bool(self.read_only_reason)
+    location = "memory:"
 
     @property
     def revision(self) -> int:
+        """How many writes it kept."""
         return self._revision
 
     def load(self) -> ArchitectureMap:

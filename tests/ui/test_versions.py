@@ -216,3 +216,41 @@ def test_slide_of_a_large_difference_still_fits(qtbot, tmp_path):
     image = QImage(str(out))
     assert image.size().toTuple() == (1920, 1080)
     assert export_comparison(SlideSide(blank, "A"), SlideSide(blank, "B"), tmp_path / "same.pdf").exists()
+
+
+def test_saving_renaming_and_deleting_versions_are_steps_in_history_and_undo(qtbot, tmp_path):
+    path = new_map_file(tmp_path, sample=True)
+    window = make_window(qtbot, path)
+    stack = window.session.undo_stack
+    assert window.scenarios.save("As-is", "before the workshop") is not None
+    assert window.scenarios.rename("As-is", "Baseline")
+    assert window.scenarios.delete("Baseline")
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Save version As-is",
+        "Rename version As-is to Baseline",
+        "Delete version Baseline",
+    ]
+    assert window.history_view.model().rowCount() == 4  # "Opened map", then the three steps
+    assert stored_versions(path) == [] and window.versions_dock.names() == []
+
+    window.actions_by_name["undo"].trigger()
+    assert stored_versions(path) == ["Baseline"] and window.versions_dock.names() == ["Baseline"]
+    window.actions_by_name["undo"].trigger()
+    assert stored_versions(path) == ["As-is"] and window.versions_dock.names() == ["As-is"]
+    window.actions_by_name["undo"].trigger()
+    assert stored_versions(path) == [] and window.versions_dock.names() == []
+    for _ in range(3):
+        window.actions_by_name["redo"].trigger()
+    assert stored_versions(path) == [] and stack.index() == 3
+
+
+def test_the_undo_stack_mirrors_the_editor_also_when_typing_merges(qtbot, tmp_path):
+    window = make_window(qtbot, new_map_file(tmp_path, sample=True))
+    s = window.session
+    lead = cid(window, "Lead scoring")
+    for text in ("N", "No", "Not"):
+        assert s.perform("Edit notes", ops.update_channel(s.map, lead, notes=text), merge_key="notes")
+    assert s.undo_stack.count() == len(s.editor.history) == 1
+    s.undo_stack.undo()
+    assert s.map.channel(lead).notes == file_map(window.session.repository.path).channel(lead).notes == ""
+    assert s.editor.undo_count == s.undo_stack.index() == 0
