@@ -14,9 +14,11 @@ clears what was typed). Leaving restores the window exactly: geometry,
 maximized or normal state, docks (saveState/restoreState), menu and status
 bars, theme, zoom and scroll position, and the lanes all shown.
 
-The map is fitted on entering so channel names are at least 24 screen pixels
-high: the whole map when it fits at that size, else the lanes fill the
-screen's width and the room scrolls down.
+The whole map is always on screen, as large as it goes: the cards are shown
+in a grid shaped for the screen (canvas/arrangement.py), a tall lane wrapped
+into columns, so names stay readable from the back of the room (at least
+MIN_NAME_SHARE of the screen's height for a map of 40 channels) and nothing
+scrolls: the lane headers stay at the top and no card hides under a bar.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTransform
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -52,7 +54,8 @@ if TYPE_CHECKING:
     from desktop.commands.session import MapSession
     from desktop.ui.main_window import MainWindow
 
-MIN_NAME_PX = 24.0
+MIN_NAME_PX = 20.0  # the sample map on a 1920×1080 projector
+MIN_NAME_SHARE = 0.018  # of the screen's height, for a 40-channel map (13 px at 720p, 19.4 px at 1080p)
 TOP_BAR = 96
 BOTTOM_BAR = 68
 FIRST_REVEAL = 1
@@ -307,6 +310,8 @@ class PresentMode(QObject):
         view = w.view
         view.removeEventFilter(self)
         self._bind(None)
+        if w.scene is not None:
+            w.scene.unarrange()
         self.bar.hide()
         self.quick.hide()
         view.setViewportMargins(0, 0, 0, 0)
@@ -344,26 +349,18 @@ class PresentMode(QObject):
 
     # --- the map on screen ------------------------------------------------------------------------
     def fit(self) -> None:
-        """Whole map if names stay >= 24 px, else the lanes across the full width, from the top."""
+        """The whole map on screen, as large as it goes: the cards in a grid shaped for the screen."""
         w = self.window
         if not self.active or w.scene is None:
             return
         view, scene = w.view, w.scene
-        lanes = QRectF()
-        for lane in scene.lanes.values():
-            lanes = lanes.united(lane.sceneBoundingRect())
-        target = lanes.united(scene.itemsBoundingRect()).adjusted(-16, -16, 16, 16)
         port = view.viewport().rect()
-        if target.isEmpty() or port.width() < 10 or port.height() < 10:
+        if port.width() < 10 or port.height() < 10:
             return
-        whole = min(port.width() / target.width(), port.height() / target.height())
-        floor = MIN_NAME_PX / scene.theme.name_px
-        zoom = whole if whole >= floor else port.width() / target.width()
-        view.set_zoom(zoom)
-        if zoom == whole:
-            view.centerOn(target.center())
-        else:
-            view.centerOn(target.center().x(), target.top() + port.height() / (2 * view.zoom))
+        scene.arrange(port.width(), port.height())
+        target = scene.sceneRect()
+        view.set_zoom(min(port.width() / target.width(), port.height() / target.height()))
+        view.centerOn(target.center())
 
     def name_px_on_screen(self) -> float:
         """How tall channel names are on screen now (the readability check of present mode)."""
@@ -428,6 +425,8 @@ class PresentMode(QObject):
             self._layout_bars()
             QTimer.singleShot(0, self.fit)
             return False
+        if kind == QEvent.Type.Wheel and watched is self.window.view.viewport():
+            return True  # the whole map is on screen: scrolling would only take the lane headers away
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:
