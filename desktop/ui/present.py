@@ -61,6 +61,7 @@ BOTTOM_BAR = 68
 FIRST_REVEAL = 1
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
+LANE_KEYS = {getattr(Qt.Key, f"Key_{layer.index + 1}"): layer for layer in LAYERS}
 TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
 BAR_QSS = f"""
@@ -165,6 +166,7 @@ class QuickAddBar(QFrame):
     """The bottom strip: type a channel's name, pick its lane, press Enter. Signal `add(name, layer)`."""
 
     add = Signal(str, object)
+    done = Signal()  # a channel was added: the room's keys go back to the lanes
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -197,6 +199,7 @@ class QuickAddBar(QFrame):
         if name:
             self.add.emit(name, self.current_lane())
             self.edit.clear()
+            self.done.emit()
 
 
 @dataclass
@@ -236,6 +239,7 @@ class PresentMode(QObject):
             strip.setStyleSheet(BAR_QSS)
             strip.hide()
         self.quick.add.connect(self._quick_add)
+        self.quick.done.connect(lambda: self.window.view.setFocus())
         hooks = getattr(window, "open_hooks", None)
         if hooks is None:
             hooks = window.open_hooks = []
@@ -443,6 +447,13 @@ class PresentMode(QObject):
             else:
                 self.quick.edit.setFocus()
                 self.quick.edit.selectAll()
+            return True
+        lane = LANE_KEYS.get(key)
+        if lane is not None and mods & control:  # Ctrl+1…4: the lane of the next quick add
+            if override:
+                event.accept()
+            else:
+                self.quick.set_lane(lane)
             return True
         if override:
             return False

@@ -211,3 +211,32 @@ def test_editing_still_works_while_presenting(qtbot, tmp_path):
     assert present(window).bar.score.text() == window.session.report.score_text
     window.actions_by_name["undo"].trigger()
     assert len(window.session.map) == before
+
+
+def test_after_quick_add_the_arrow_keys_reveal_lanes_again(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.actions_by_name["present"].trigger()
+    mode = present(window)
+    assert window.scene.revealed == 1
+    QTest.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is mode.quick.edit
+    QTest.keyClicks(mode.quick.edit, "Podcast ads")
+    QTest.keyClick(mode.quick.edit, Qt.Key.Key_Return)
+    assert window.session.map.channel_by_name("Podcast ads").layer is Layer.CAPTURE
+    focus = QApplication.focusWidget()
+    QTest.keyClick(focus, Qt.Key.Key_Right)
+    assert window.scene.revealed == 2 and layer_visible(window, Layer.ROUTING)
+
+
+def test_ctrl_digits_pick_the_quick_add_lane_while_presenting(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.actions_by_name["present"].trigger()
+    mode = present(window)
+    QTest.keyClick(window.view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert mode.quick.current_lane() is Layer.EXECUTION
+    QTest.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(mode.quick.edit, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert mode.quick.current_lane() is Layer.CAPTURE
+    QTest.keyClicks(mode.quick.edit, "Podcast ads")
+    QTest.keyClick(mode.quick.edit, Qt.Key.Key_Return)
+    assert window.session.map.channel_by_name("Podcast ads").layer is Layer.CAPTURE
