@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
         self._refresh_read_only()
         for hook in getattr(self, "open_hooks", []):
             hook(session)
-        self.view.fit()  # now, so the first paint is already fitted; resizes refit while auto_fit holds
+        self.view.fit(
+            readable=True
+        )  # now, so the first paint is already fitted; resizes refit while auto_fit holds
 
     def canvas_theme(self):
         return theme_named(self.resolved_theme())
@@ -300,7 +302,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         arch = self.session.map
-        self.counts_label.setText(f"{len(arch)} channels · {len(arch.flows)} flows")
+        self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
         if self.session.read_only:
             self.saved_label.setText("Read-only")
             self.saved_label.setToolTip(self.session.document.read_only_reason)
@@ -337,6 +339,10 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         super().closeEvent(event)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 class _FirstFrame(QObject):
