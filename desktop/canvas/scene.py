@@ -282,6 +282,7 @@ class MapScene(QGraphicsScene):
         painter.save()
         for item in near:
             if isinstance(item, FlowItem) and item.has_label() and item.isVisible():
+                painter.setOpacity(item.opacity())  # dimmed with its arrow (present mode's spotlight)
                 item.paint_label(painter)
         painter.restore()
 

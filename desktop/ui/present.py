@@ -9,6 +9,8 @@ Reveal: entering shows only the Capture lane; Right, Space or PageDown reveal
 the next lane, Left or PageUp hide the last one (down to none). Adding a
 channel to a hidden lane reveals up to that lane. Keys (when not typing):
 T starts or pauses the timer, R resets it, + and - change its minutes,
+F shows the top findings and ↑/↓ spotlight one (present_findings.py),
+Ctrl+1…4 pick the quick-add lane,
 Ctrl+K jumps to the quick-add box, Esc leaves (in the quick-add box, Esc first
 clears what was typed). Leaving restores the window exactly: geometry,
 maximized or normal state, docks (saveState/restoreState), menu and status
@@ -46,8 +48,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.canvas.theme import PROJECTOR, band_colour, score_band
+from desktop.domain.coherence import Finding, tenths
 from desktop.domain.layers import LAYERS, Layer
 from desktop.ui import settings
+from desktop.ui.present_findings import FindingsSpotlight
 from desktop.ui.workshop_timer import TIMER_KEY, WorkshopTimer, remembered_minutes
 
 if TYPE_CHECKING:
@@ -62,6 +66,10 @@ FIRST_REVEAL = 1
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 LANE_KEYS = {getattr(Qt.Key, f"Key_{layer.index + 1}"): layer for layer in LAYERS}
+HELP_KEYS = (
+    "→ Space next lane · ← back · F findings · ↑↓ spotlight · T timer · R reset · + − minutes"
+    " · Ctrl+K add · Ctrl+1–4 lane · Esc leave"
+)
 TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
 BAR_QSS = f"""
@@ -70,7 +78,8 @@ QFrame#presentBar {{ border-bottom: 2px solid {PROJECTOR.lane_border}; }}
 QFrame#presentQuickBar {{ border-top: 2px solid {PROJECTOR.lane_border}; }}
 QLabel {{ color: {PROJECTOR.title_text}; background: transparent; }}
 QLabel#presentTitle {{ font-size: 30px; font-weight: 700; }}
-QLabel#presentCaption, QLabel#presentHint {{ font-size: 20px; color: {PROJECTOR.lane_subtitle}; }}
+QLabel#presentCaption {{ font-size: 20px; color: {PROJECTOR.lane_subtitle}; }}
+QLabel#presentHint {{ font-size: 15px; color: {PROJECTOR.lane_subtitle}; }}
 QLabel#presentTimer {{ font-size: 52px; font-weight: 700; padding: 0 14px; border-radius: 10px; }}
 QToolButton {{ font-size: 22px; min-width: 40px; min-height: 40px; color: {PROJECTOR.title_text};
     border: 2px solid {PROJECTOR.lane_border}; border-radius: 8px; background: {PROJECTOR.background}; }}
@@ -136,7 +145,15 @@ class PresentBar(QFrame):
         self.score.setText(report.score_text)
         self.score.setStyleSheet(f"font-size: 60px; font-weight: 800; color: {colour};")
         self.score.setAccessibleName(f"Coherence score {report.score_text} out of 100")
-        self.caption.setText(f"{score_band(report.score)} · coherence score")
+        self._band = f"{score_band(report.score)} · coherence score"
+        self.caption.setText(self._band)
+
+    def show_spotlight(self, finding: Finding | None) -> None:
+        """The score line under the score: what the finding in the spotlight costs, else the band."""
+        if finding is None:
+            self.caption.setText(getattr(self, "_band", ""))
+        else:
+            self.caption.setText(f"this finding costs {tenths(finding.points)} points")
 
     def show_timer(self) -> None:
         self.clock.setText(self.timer.text)
@@ -182,11 +199,12 @@ class QuickAddBar(QFrame):
         self.lane.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         for layer in LAYERS:
             self.lane.addItem(f"{layer.index + 1}  {layer.title}", layer.value)
-        hint = QLabel("→ next lane   ← back   T timer   Esc leave", objectName="presentHint")
+        hint = QLabel(HELP_KEYS, objectName="presentHint")
+        hint.setWordWrap(True)
         layout.addWidget(self.edit, 3)
         layout.addWidget(self.lane, 1)
         layout.addSpacing(24)
-        layout.addWidget(hint)
+        layout.addWidget(hint, 4)
 
     def current_lane(self) -> Layer:
         return Layer(self.lane.currentData())
@@ -239,6 +257,7 @@ class PresentMode(QObject):
             strip.setStyleSheet(BAR_QSS)
             strip.hide()
         self.quick.add.connect(self._quick_add)
+        self.spotlight = FindingsSpotlight(self)
         self.quick.done.connect(lambda: self.window.view.setFocus())
         hooks = getattr(window, "open_hooks", None)
         if hooks is None:
@@ -313,6 +332,7 @@ class PresentMode(QObject):
             app.removeEventFilter(self)
         view = w.view
         view.removeEventFilter(self)
+        self.spotlight.close()
         self._bind(None)
         if w.scene is not None:
             w.scene.unarrange()
@@ -389,11 +409,24 @@ class PresentMode(QObject):
             scene.set_revealed(layer.index + 1)
         self.window.quick_add(name, layer)
 
+    def relayout(self) -> None:
+        """Lay the strips out again and fit the whole map into what they leave (the findings strip came or went)."""
+        self._layout_bars()
+        self.fit()
+
     def _layout_bars(self) -> None:
         view = self.window.view
         width, height = view.width(), view.height()
         self.bar.setGeometry(QRect(0, 0, width, TOP_BAR))
         self.quick.setGeometry(QRect(0, height - BOTTOM_BAR, width, BOTTOM_BAR))
+        strip = self.spotlight.strip
+        below = BOTTOM_BAR
+        if strip.isVisible():
+            strip_height = strip.height_for(width)
+            below += strip_height
+            strip.setGeometry(QRect(0, height - below, width, strip_height))
+            strip.raise_()
+        view.setViewportMargins(0, TOP_BAR, 0, below)
         self.bar.raise_()
         self.quick.raise_()
 
@@ -412,6 +445,7 @@ class PresentMode(QObject):
     def _map_changed(self, _change) -> None:
         if self._session is not None:
             self.bar.show_session(self._session)
+            self.spotlight.refresh()
 
     def _map_opened(self, session: MapSession) -> None:
         if self.active and self.window.scene is not None:
@@ -457,6 +491,9 @@ class PresentMode(QObject):
             return True
         if override:
             return False
+        typing = isinstance(focus, TEXT_INPUTS)
+        if not typing and not mods & (control | Qt.KeyboardModifier.AltModifier) and self.spotlight.key(key):
+            return True
         if key == Qt.Key.Key_Escape:
             if focus is self.quick.edit and self.quick.edit.text():
                 self.quick.edit.clear()

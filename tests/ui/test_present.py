@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 
 from desktop.app import MainWindow
 from desktop.domain.layers import Layer
@@ -240,3 +240,43 @@ def test_ctrl_digits_pick_the_quick_add_lane_while_presenting(qtbot, tmp_path):
     QTest.keyClicks(mode.quick.edit, "Podcast ads")
     QTest.keyClick(mode.quick.edit, Qt.Key.Key_Return)
     assert window.session.map.channel_by_name("Podcast ads").layer is Layer.CAPTURE
+
+
+def test_f_shows_the_findings_and_arrows_spotlight_one_and_esc_returns(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.actions_by_name["present"].trigger()
+    mode = present(window)
+    view, scene = window.view, window.scene
+    band = mode.bar.caption.text()
+    QTest.keyClick(view, Qt.Key.Key_F)
+    strip = mode.spotlight.strip
+    assert strip.isVisible() and scene.revealed == 4
+    report = window.session.report
+    assert [r.text() for r in strip.rows[:3]][0].startswith("\u2212")
+    assert report.findings[0].message[:20] in strip.rows[0].text()
+    # the whole map still fits above the strip
+    port = view.viewport().geometry()
+    assert port.bottom() < strip.geometry().top() + 1
+    for item in scene.channel_items.values():
+        rect = view.mapFromScene(item.mapRectToScene(item.card_rect())).boundingRect()
+        assert view.viewport().rect().contains(rect)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    first = report.findings[0]
+    assert strip.spotlit == 0
+    lit = {cid for cid, item in scene.channel_items.items() if item.opacity() == 1.0}
+    assert lit == set(first.channel_ids)
+    assert f"{first.points:.1f}" in mode.bar.caption.text()
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    assert strip.spotlit == 1
+    assert {c for c, i in scene.channel_items.items() if i.opacity() == 1.0} == set(
+        report.findings[1].channel_ids
+    )
+    QTest.keyClick(view, Qt.Key.Key_Up)
+    assert strip.spotlit == 0
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert mode.active and not strip.isVisible()
+    assert all(i.opacity() == 1.0 for i in scene.channel_items.values())
+    assert mode.bar.caption.text() == band
+    assert "F findings" in mode.quick.findChild(QLabel, "presentHint").text()
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not mode.active
