@@ -67,8 +67,8 @@ NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 LANE_KEYS = {getattr(Qt.Key, f"Key_{layer.index + 1}"): layer for layer in LAYERS}
 HELP_KEYS = (
-    "→ Space next lane · ← back · F findings · ↑↓ spotlight · T timer · R reset · + − minutes"
-    " · Ctrl+K add · Ctrl+1–4 lane · Esc leave"
+    "→ Space next lane · ← back · F findings · ↑↓ spotlight · Esc leave\n"
+    "T timer · R reset · + − minutes · Ctrl+K add · Ctrl+1–4 lane"
 )
 TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
@@ -79,7 +79,7 @@ QFrame#presentQuickBar {{ border-top: 2px solid {PROJECTOR.lane_border}; }}
 QLabel {{ color: {PROJECTOR.title_text}; background: transparent; }}
 QLabel#presentTitle {{ font-size: 30px; font-weight: 700; }}
 QLabel#presentCaption {{ font-size: 20px; color: {PROJECTOR.lane_subtitle}; }}
-QLabel#presentHint {{ font-size: 15px; color: {PROJECTOR.lane_subtitle}; }}
+QLabel#presentHint {{ font-size: 16px; color: {PROJECTOR.lane_subtitle}; }}
 QLabel#presentTimer {{ font-size: 52px; font-weight: 700; padding: 0 14px; border-radius: 10px; }}
 QToolButton {{ font-size: 22px; min-width: 40px; min-height: 40px; color: {PROJECTOR.title_text};
     border: 2px solid {PROJECTOR.lane_border}; border-radius: 8px; background: {PROJECTOR.background}; }}
