@@ -227,7 +227,7 @@ class FlowItem(QGraphicsItem):
         return QRectF(x - half_w, y - half_h, width, height)
 
     def _hides_an_arrow(self, rect: QRectF) -> bool:
-        """Whether a rule box here would cover another arrow's line, or any arrow's head (its own too)."""
+        """Whether a rule box here would cover another arrow's line or box, or any arrow's head (its own too)."""
         scene = self.scene()
         if scene is None:
             return False
@@ -239,6 +239,8 @@ class FlowItem(QGraphicsItem):
                 return True
             if item is not self and item.passes_through(grown):
                 return True
+            if item is not self and item.has_label() and item.label_rect().intersects(grown):
+                return True  # another rule box, placed before this one
         return False
 
     def passes_through(self, rect: QRectF) -> bool:

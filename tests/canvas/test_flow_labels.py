@@ -37,3 +37,10 @@ def test_a_flows_label_shows_on_the_canvas(qapp):
     scene = sample_scene(qapp, "light")
     texts = {f.label_text() for f in scene.flow_items.values() if f.has_label()}
     assert {"score >= 70", "direct to ABM", "meeting booked", "conversion data"} <= texts
+
+
+def test_no_two_labels_overlap(qapp):
+    scene = sample_scene(qapp, "light")
+    boxes = [f.label_rect() for f in scene.flow_items.values() if f.has_label()]
+    for i, a in enumerate(boxes):
+        assert not any(a.intersects(b) for b in boxes[i + 1 :])
