@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: lint system-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s '-screen 0 1920x1080x24' $(PY) -m pytest -q tests/xcb
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.canvas.theme import Theme
 from desktop.domain.catalog import default_catalog
 from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
-from desktop.domain.model import Channel
+from desktop.domain.model import Channel, fold
 
 if TYPE_CHECKING:
     from desktop.canvas.flow_item import FlowItem
@@ -130,9 +130,7 @@ class ChannelItem(QGraphicsObject):
         sub_font = _font(t.sub_px)
         text_left = STRIP + 12
         text_width = CHANNEL_WIDTH - text_left - 14
-        subtitle = (
-            " · ".join(v for v in (self.channel.tool, self.channel.segment) if v) or self.channel.function
-        )
+        subtitle = card_subtitle(self.channel)
         name_metrics = QFontMetricsF(name_font)
         name = name_metrics.elidedText(self.channel.name, Qt.TextElideMode.ElideRight, text_width)
         painter.setPen(QColor(t.channel_text))
@@ -301,6 +299,18 @@ def _font(px: int, bold: bool = False) -> QFont:
         font.setBold(bold)
         _FONTS[key] = font
     return font
+
+
+def card_subtitle(channel: Channel) -> str:
+    """A card's second line: its tool (and segment), else the catalog's name for its function, never an
+    internal id such as "paid-search"; nothing when that would only repeat the card's name."""
+    shown = " · ".join(v for v in (channel.tool, channel.segment) if v)
+    if shown:
+        return shown
+    entry = default_catalog().by_function(channel.function)
+    if entry is not None:
+        return "" if fold(entry.name) == fold(channel.name) else entry.name
+    return channel.function
 
 
 def _esc(text: str) -> str:

@@ -90,7 +90,8 @@ class FlowItem(QGraphicsItem):
         self.target.flows.discard(self)
 
     def label_text(self) -> str:
-        return self.flow.rule.strip() or self.flow.label.strip()
+        """What the box on the arrow says: the rule, the label, or both."""
+        return " · ".join(v for v in (self.flow.rule.strip(), self.flow.label.strip()) if v)
 
     def tooltip_text(self) -> str:
         """The arrow's tooltip, written when hovered (MapScene.helpEvent), with the cards' current names."""
@@ -192,14 +193,62 @@ class FlowItem(QGraphicsItem):
             if bottom - top <= NEAR
             else None
         )
-        for step in LABEL_STEPS:
-            x, y = self._point(step)
-            x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
-            cards = near if near is not None else index.boxes_near(x0, y0, x1, y1)
-            if not any(x0 < cx1 and cx0 < x1 and y0 < cy1 and cy0 < y1 for cx0, cy0, cx1, cy1 in cards):
-                return QRectF(x0, y0, width, height)
+        fallback: QRectF | None = None
+        clear = CHANNEL_HEIGHT / 2 + half_h + 4  # from a card's middle row into the gap above or below it
+        for offset in (0.0, -(half_h + 8), half_h + 8, -clear, clear):  # on the path, else beside it
+            for step in LABEL_STEPS:
+                x, y = self._point(step)
+                y += offset
+                x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
+                cards = near if near is not None else index.boxes_near(x0, y0, x1, y1)
+                if any(x0 < cx1 and cx0 < x1 and y0 < cy1 and cy0 < y1 for cx0, cy0, cx1, cy1 in cards):
+                    continue
+                rect = QRectF(x0, y0, width, height)
+                if not self._hides_an_arrow(rect):
+                    return rect
+                fallback = fallback or rect
+        for step in (0.5, 0.35, 0.65, 0.2, 0.8):  # crowded: near the path, shifted sideways too
+            px, py = self._point(step)
+            for dy in range(-int(clear + 20), int(clear + 21), 10):
+                for dx in (-half_w - 4, half_w + 4, -2 * half_w, 2 * half_w):
+                    x0, y0 = px + dx - half_w, py + dy - half_h
+                    cards = index.boxes_near(x0, y0, x0 + width, y0 + height)
+                    if any(
+                        x0 < cx1 and cx0 < x0 + width and y0 < cy1 and cy0 < y0 + height
+                        for cx0, cy0, cx1, cy1 in cards
+                    ):
+                        continue
+                    rect = QRectF(x0, y0, width, height)
+                    if not self._hides_an_arrow(rect):
+                        return rect
+        if fallback is not None:
+            return fallback
         x, y = self._point(0.5)
         return QRectF(x - half_w, y - half_h, width, height)
+
+    def _hides_an_arrow(self, rect: QRectF) -> bool:
+        """Whether a rule box here would cover another arrow's line or box, or any arrow's head (its own too)."""
+        scene = self.scene()
+        if scene is None:
+            return False
+        grown = rect.adjusted(-3, -3, 3, 3)
+        for item in scene.items(grown, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if not isinstance(item, FlowItem):
+                continue
+            if item.arrow_polygon().boundingRect().intersects(grown):
+                return True
+            if item is not self and item.passes_through(grown):
+                return True
+            if item is not self and item.has_label() and item.label_rect().intersects(grown):
+                return True  # another rule box, placed before this one
+        return False
+
+    def passes_through(self, rect: QRectF) -> bool:
+        """Whether the arrow's line crosses `rect` (sampled along the curve, finer than a box's size)."""
+        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
+        span = math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x1, y2 - y1) + math.hypot(x3 - x2, y3 - y2)
+        steps = max(16, int(span / 6))
+        return any(rect.contains(*self._point(i / steps)) for i in range(steps + 1))
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -227,6 +276,10 @@ class FlowItem(QGraphicsItem):
         painter.setPen(NO_PEN)
         painter.setBrush(brush)
         painter.drawPolygon(self._arrow)
+
+    def arrow_polygon(self) -> QPolygonF:
+        """The arrowhead, in scene coordinates."""
+        return QPolygonF(self._arrow)
 
     def label_rect(self) -> QRectF:
         """Where the rule (or label) box sits, in scene coordinates; null when the flow has none."""

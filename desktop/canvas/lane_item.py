@@ -27,6 +27,7 @@ class LaneItem(QGraphicsObject):
         self.theme = theme
         self.count = 0
         self._height = height
+        self._width = LANE_WIDTH
         self.setObjectName(f"lane-{layer.value}")
         self.setPos(lane_left(layer), 0)
         self.setZValue(-10)
@@ -38,6 +39,13 @@ class LaneItem(QGraphicsObject):
             self.prepareGeometryChange()
             self._height = height
 
+    def set_span(self, left: float, width: float) -> None:
+        """Where the lane starts and how wide it is (present mode wraps a tall lane into columns)."""
+        if width != self._width:
+            self.prepareGeometryChange()
+            self._width = width
+        self.setPos(left, 0)
+
     def set_count(self, count: int) -> None:
         if count != self.count:
             self.count = count
@@ -48,7 +56,7 @@ class LaneItem(QGraphicsObject):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, LANE_WIDTH, self._height)
+        return QRectF(0, 0, self._width, self._height)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         t = self.theme
@@ -66,7 +74,7 @@ class LaneItem(QGraphicsObject):
         painter.setPen(QColor(t.lane_title))
         number = f"{self.layer.index + 1}  {self.layer.title}"
         painter.drawText(
-            QRectF(18, 8, LANE_WIDTH - 36, t.title_px * 1.4),
+            QRectF(18, 8, self._width - 36, t.title_px * 1.4),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             number,
         )
@@ -77,10 +85,10 @@ class LaneItem(QGraphicsObject):
         noun = "channel" if self.count == 1 else "channels"
         count = f" · {self.count} {noun}"
         metrics = QFontMetricsF(sub)
-        room = LANE_WIDTH - 36 - metrics.horizontalAdvance(count)
+        room = self._width - 36 - metrics.horizontalAdvance(count)
         blurb = metrics.elidedText(LANE_BLURBS[self.layer], Qt.TextElideMode.ElideRight, room)
         painter.drawText(
-            QRectF(18, 12 + t.title_px * 1.4, LANE_WIDTH - 36, t.sub_px * 1.5),
+            QRectF(18, 12 + t.title_px * 1.4, self._width - 36, t.sub_px * 1.5),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             blurb + count,
         )

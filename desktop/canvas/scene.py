@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop.canvas import mime
+from desktop.canvas import arrangement, mime
+from desktop.canvas.arrangement import Grid
 from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
@@ -42,6 +43,7 @@ from desktop.domain.layout import (
     CHANNEL_WIDTH,
     LANE_WIDTH,
     clamp_x,
+    lane_left,
     lane_of_x,
     scene_height,
     snap,
@@ -86,6 +88,8 @@ class MapScene(QGraphicsScene):
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
         self.card_index = CardIndex()  # where the cards are, for placing rule boxes clear of them
         self._flow_drag: tuple[ChannelItem, QGraphicsPathItem] | None = None
+        self.grid: Grid | None = None  # present mode: the cards in a screen-sized grid (arrangement.py)
+        self._grid_area: tuple[float, float] | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setBackgroundBrush(QColor(theme.background))
         session.changed.connect(self._on_changed)
@@ -130,6 +134,8 @@ class MapScene(QGraphicsScene):
             if flow_item.label_text():
                 flow_item.place_label()
         self._refresh_badges()
+        if self._grid_area is not None:
+            self._arrange()
         self._apply_reveal()
 
     def _add_channel_item(self, channel: Channel) -> ChannelItem:
@@ -203,7 +209,8 @@ class MapScene(QGraphicsScene):
                 lanes_changed = lanes_changed or (before.layer, before.y) != (channel.layer, channel.y)
                 item.set_channel(channel)
                 moves[item] = QPointF(*_position(channel))
-        self.move_cards(moves)
+        if self._grid_area is None:
+            self.move_cards(moves)
         for pair in change.flows:
             flow = arch.flow(*pair)
             if flow is None:
@@ -213,7 +220,9 @@ class MapScene(QGraphicsScene):
                 self._add_flow_item(*pair)
             else:
                 arrow.set_flow(flow)
-        if lanes_changed:  # the lanes' counts and height: not after a rename or a new flow
+        if self._grid_area is not None:
+            self._arrange()
+        elif lanes_changed:  # the lanes' counts and height: not after a rename or a new flow
             self._refresh_lanes()
         if self.session.report is not self._badged:  # a move keeps the report, and every badge
             self._refresh_badges(change.channels)
@@ -279,8 +288,49 @@ class MapScene(QGraphicsScene):
         painter.save()
         for item in near:
             if isinstance(item, FlowItem) and item.has_label() and item.isVisible():
+                painter.setOpacity(item.opacity())  # dimmed with its arrow (present mode's spotlight)
                 item.paint_label(painter)
         painter.restore()
+
+    # --- present mode: the whole map in a screen-sized grid ------------------------------
+    def arrange(self, width: float, height: float) -> None:
+        """Show the cards in the grid that is largest on a `width` × `height` screen area (present mode)."""
+        self._grid_area = (width, height)
+        self._arrange()
+
+    def unarrange(self) -> None:
+        """Back to the map's own places and lanes."""
+        if self._grid_area is None:
+            return
+        self._grid_area, self.grid = None, None
+        for item in self.channel_items.values():
+            item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        for lane in self.lanes.values():
+            lane.set_span(lane_left(lane.layer), LANE_WIDTH)
+        self.move_cards({item: QPointF(*_position(item.channel)) for item in self.channel_items.values()})
+        self._refresh_lanes()
+        self._place_labels()
+
+    def _arrange(self) -> None:
+        assert self._grid_area is not None
+        grid, places = arrangement.arrange(self.session.map.iter_channels(), *self._grid_area)
+        self.grid = grid
+        counts = dict.fromkeys(LAYERS, 0)
+        for item in self.channel_items.values():
+            counts[item.channel.layer] += 1
+            item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, False)  # the grid is not the map
+        for layer, lane in self.lanes.items():
+            lane.set_span(grid.lane_left(layer), grid.lane_width(layer))
+            lane.set_height(grid.height)
+            lane.set_count(counts[layer])
+        self.move_cards({item: QPointF(*places[cid]) for cid, item in self.channel_items.items()})
+        self.setSceneRect(QRectF(-16, -16, grid.width + 32, grid.height + 32))
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        for flow_item in self.flow_items.values():
+            if flow_item.label_text():
+                flow_item.place_label()
 
     # --- present mode: reveal lanes one at a time --------------------------------------
     def set_revealed(self, count: int) -> None:

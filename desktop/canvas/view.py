@@ -10,6 +10,7 @@ from desktop.canvas.scene import MapScene
 
 MIN_ZOOM = 0.1
 MAX_ZOOM = 6.0
+READABLE_NAME_PX = 11.0  # card titles on screen when a map opens
 
 
 class MapView(QGraphicsView):
@@ -36,6 +37,7 @@ class MapView(QGraphicsView):
         self._space = False
         self._editor: QLineEdit | None = None
         self._editing: str | None = None
+        self._readable = False
         self.auto_fit = (
             True  # keep the whole map fitted while the window resizes, until the user zooms or pans
         )
@@ -71,21 +73,33 @@ class MapView(QGraphicsView):
     def zoom_out(self) -> None:
         self.set_zoom(self.zoom / 1.2)
 
-    def fit(self, rect: QRectF | None = None) -> None:
-        """Fit the whole map (or `rect`) in the view (Ctrl+0); the whole map stays fitted on resize."""
+    def fit(self, rect: QRectF | None = None, readable: bool = False) -> None:
+        """Fit the whole map (or `rect`) in the view (Ctrl+0); the whole map stays fitted on resize.
+
+        `readable` (how a map opens): never so small that card titles are under READABLE_NAME_PX;
+        a map too big for that shows its top-left part, and scrolls.
+        """
         if self.scene() is None:
             return
         self.auto_fit = rect is None
+        self._readable = readable and rect is None
         target = rect if rect is not None and not rect.isEmpty() else self.map_scene().sceneRect()
         self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > MAX_ZOOM:
             self.scale(MAX_ZOOM / self.zoom, MAX_ZOOM / self.zoom)
+        floor = READABLE_NAME_PX / self.map_scene().theme.name_px
+        if self._readable and self.zoom < floor:
+            self.scale(floor / self.zoom, floor / self.zoom)
+            port = self.viewport().rect()
+            self.centerOn(
+                target.left() + port.width() / (2 * floor), target.top() + port.height() / (2 * floor)
+            )
         self.zoom_changed.emit(self.zoom)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.auto_fit and self.scene() is not None:
-            self.fit()
+            self.fit(readable=self._readable)
 
     def frame(self, rect: QRectF) -> None:
         """Bring `rect` into view without zooming in past 100 %."""

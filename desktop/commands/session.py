@@ -9,7 +9,8 @@ the repository refused is `write_failed(reason)` (the window then reloads).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -50,7 +51,8 @@ class MapSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
         self._replaying = False
-        self._unsubscribe = self.editor.subscribe(self.changed.emit)
+        self._held: list[Change] | None = None  # changes of a step not on the undo stack yet
+        self._unsubscribe = self.editor.subscribe(self._announce)
 
     # What views read, always the editor's own (the map changes only through perform, undo, redo
     # and remote edits; a move keeps the report it had; read-only: every edit is refused).
@@ -61,17 +63,38 @@ class MapSession(QObject):
 
     def perform(self, text: str, edits: Sequence[Edit], merge_key: str = "") -> Result:
         """Apply a user's edit as one undo step. A falsy result (with its reason) if refused."""
-        return self._pushed(text, self.editor.perform(text, edits, merge_key), bool(edits))
+        with self._holding():
+            return self._pushed(text, self.editor.perform(text, edits, merge_key), bool(edits))
 
     # Versions: a refusal (a name taken) is the caller's to show; a failed write is `write_failed`.
     def save_version(self, name: str, note: str = "") -> Result:
-        return self._pushed("Save version", self.editor.save_version(name, note), refusal=False)
+        with self._holding():
+            return self._pushed("Save version", self.editor.save_version(name, note), refusal=False)
 
     def rename_version(self, old: str, new: str) -> Result:
-        return self._pushed("Rename version", self.editor.rename_version(old, new), refusal=False)
+        with self._holding():
+            return self._pushed("Rename version", self.editor.rename_version(old, new), refusal=False)
 
     def delete_version(self, name: str) -> Result:
-        return self._pushed("Delete version", self.editor.delete_version(name), refusal=False)
+        with self._holding():
+            return self._pushed("Delete version", self.editor.delete_version(name), refusal=False)
+
+    def _announce(self, change: Change) -> None:
+        if self._held is not None:
+            self._held.append(change)
+        else:
+            self.changed.emit(change)
+
+    @contextmanager
+    def _holding(self) -> Iterator[None]:
+        """Say what a new step changed once it is on the undo stack (views read the stack's count)."""
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            for change in held:
+                self.changed.emit(change)
 
     def _pushed(self, text: str, result: Result, recorded: bool = True, refusal: bool = True) -> Result:
         if result.write_failed:

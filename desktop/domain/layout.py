@@ -18,7 +18,7 @@ CHANNEL_WIDTH = 300.0
 CHANNEL_HEIGHT = 72.0
 ROW_GAP = 28.0
 GRID = 20.0
-MIN_LANE_HEIGHT = 720.0
+MIN_LANE_HEIGHT = 420.0  # a new map's lanes: room for three cards, not a screen of empty tint
 LANE_MARGIN = (LANE_WIDTH - CHANNEL_WIDTH) / 2
 
 

@@ -166,6 +166,7 @@ class CoherencePanel(QDockWidget):
         self.colours = PanelColours.from_palette(self.palette())
         self._history: deque[tuple[float, float]] = deque(maxlen=HISTORY_WINDOW)
         self._edits = 0
+        self._step: tuple[int, int] = (0, 0)  # the undo stack's (count, index) at the last change
         self._shown: CoherenceReport | None = None
         self._delta: Decimal | None = None
         self._styles: dict[QLabel, str] = {}
@@ -290,6 +291,7 @@ class CoherencePanel(QDockWidget):
         points = self.session.repository.score_history()
         self._edits = max(0, len(points) - 1)
         first = max(0, len(points) - HISTORY_WINDOW)
+        self._step = (self.session.undo_stack.count(), self.session.undo_stack.index())
         self._history.clear()
         if not points:
             self._history.append((0.0, self.session.report.score))
@@ -312,8 +314,15 @@ class CoherencePanel(QDockWidget):
         else:
             previous = self._shown.score if self._shown is not None else report.score
             self._delta = tenths(report.score) - tenths(previous)
-            self._edits += 1
-            self._history.append((float(self._edits), report.score))
+            step = (self.session.undo_stack.count(), self.session.undo_stack.index())
+            replaying = getattr(self.session, "_replaying", False)  # an undo or redo: the index moves after
+            if step == self._step and not replaying and self._history and self._edits > 0:
+                # Merged into the last undo step (typing a rule letter by letter): one edit, as History shows.
+                self._history[-1] = (float(self._edits), report.score)
+            else:
+                self._edits += 1
+                self._history.append((float(self._edits), report.score))
+            self._step = step
             if change.channels and report is not self._shown:  # the same report: channels only moved
                 self.economics.show_map(self.session.map)
         self._show(report)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -98,27 +97,34 @@ class FindingDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+        # The row's background is painted here, not by the style: with the panel's style sheet the style
+        # paints a selected row white while the palette asks for white text (an empty white box).
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(opt.state & QStyle.StateFlag.State_MouseOver)
         palette = opt.palette
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        if selected or hovered:
+            fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+            fill.setAlphaF(0.18 if selected else 0.07)
+            painter.fillRect(opt.rect, fill)
+        if selected:
+            painter.fillRect(
+                QRect(opt.rect.left(), opt.rect.top(), 4, opt.rect.height()),
+                palette.color(QPalette.ColorRole.Highlight),
+            )
         message_font, pill_font, caption_font = self.fonts(opt.font)
         rect = opt.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pill_height = QFontMetrics(pill_font).height() + 6
         pill = QRect(rect.left(), rect.top(), PILL_WIDTH, pill_height)
-        fill = QColor(text_colour if selected else self.pill_text)
-        fill.setAlphaF(0.16 if selected else 0.12)
+        fill = QColor(self.pill_text)
+        fill.setAlphaF(0.12)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(pill, pill_height / 2, pill_height / 2)
         painter.setFont(pill_font)
-        painter.setPen(text_colour if selected else self.pill_text)
+        painter.setPen(self.pill_text)
         painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), str(index.data(POINTS_ROLE) or ""))
         text_left = rect.left() + PILL_WIDTH + GAP
         text_rect = QRect(text_left, rect.top(), rect.right() - text_left, rect.height())
@@ -128,7 +134,7 @@ class FindingDelegate(QStyledItemDelegate):
         used = painter.boundingRect(text_rect, flags, str(index.data(MESSAGE_ROLE) or ""))
         painter.drawText(text_rect, flags, str(index.data(MESSAGE_ROLE) or ""))
         painter.setFont(caption_font)
-        painter.setPen(text_colour if selected else self.muted)
+        painter.setPen(self.muted)
         caption_rect = QRect(
             text_left, used.bottom() + 4, text_rect.width(), QFontMetrics(caption_font).height()
         )
@@ -171,6 +177,8 @@ class FindingsList(QListWidget):
         if findings == self._findings:
             return False
         before, self._findings = self._findings or (), findings
+        chosen = self.currentRow()
+        kept = before[chosen] if 0 <= chosen < len(before) and self.item(chosen).isSelected() else None
         for row, finding in enumerate(findings):
             item = self.item(row)
             if item is None:
@@ -181,6 +189,11 @@ class FindingsList(QListWidget):
             self._fill(item, finding)
         while self.count() > len(findings):
             self.takeItem(self.count() - 1)
+        # The highlight follows the finding that was clicked, or goes: it never marks another one.
+        if kept is not None and kept in findings:
+            self.setCurrentRow(findings.index(kept))
+        elif kept is not None:
+            self.clearSelection()
         # No doItemsLayout() here: the view lays its rows out once, before it next paints,
         # instead of inside every edit (2 ms of word-wrap measuring on a 500-channel map).
         return True

@@ -65,12 +65,15 @@ class InspectorDock(QDockWidget):
         self.empty = QLabel(
             "Select a channel or a flow to edit it.\n\nTip: double-click a channel to rename it."
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # At the top, not centred: the stack is as tall as its tallest page, which would push it down.
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty.setContentsMargins(12, 24, 12, 12)
         self.empty.setWordWrap(True)
         self.empty.setObjectName("hint")
         self.stack.addWidget(self.empty)
         self.multi = QLabel()
-        self.multi.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.multi.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.multi.setContentsMargins(12, 24, 12, 12)
         self.multi.setObjectName("hint")
         self.stack.addWidget(self.multi)
         # The channel and flow forms (a dozen fields) are built on the first selection, not while

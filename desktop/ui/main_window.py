@@ -208,7 +208,9 @@ class MainWindow(QMainWindow):
         self._refresh_status()
         self._refresh_read_only()
         self.session_opened.emit(session)
-        self.view.fit()  # now, so the first paint is already fitted; resizes refit while auto_fit holds
+        self.view.fit(
+            readable=True
+        )  # now, so the first paint is already fitted; resizes refit while auto_fit holds
 
     def _panels_follow(self, session: MapSession) -> None:
         assert self.scene is not None
@@ -330,7 +332,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         arch = self.session.map
-        self.counts_label.setText(f"{len(arch)} channels · {len(arch.flows)} flows")
+        self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
         if self.session.read_only:
             self.saved_label.setText("Read-only")
             self.saved_label.setToolTip(self.session.editor.read_only_reason)
@@ -367,6 +369,10 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         super().closeEvent(event)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 class _FirstFrame(QObject):

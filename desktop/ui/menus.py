@@ -44,6 +44,20 @@ def _action(window: MainWindow, name: str, text: str, slot, shortcut=None, tip: 
     return action
 
 
+def redo_shortcuts() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y on every platform, each once: the platform's Redo binding already holds one
+    of them on Linux, and a sequence listed twice makes Qt refuse both ("Ambiguous shortcut overload")."""
+    keys: list[QKeySequence] = []
+    for key in (
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+    ):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def build_menus(w: MainWindow) -> None:
     bar = w.menuBar()
     std = QKeySequence.StandardKey
@@ -104,7 +118,7 @@ def build_menus(w: MainWindow) -> None:
     undo.setShortcuts(std.Undo)
     undo.setObjectName("action-undo")
     redo = w.undo_group.createRedoAction(w, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(std.Redo)])
+    redo.setShortcuts(redo_shortcuts())
     redo.setObjectName("action-redo")
     w.actions_by_name["undo"], w.actions_by_name["redo"] = undo, redo
     w.addAction(undo)

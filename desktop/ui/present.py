@@ -9,14 +9,18 @@ Reveal: entering shows only the Capture lane; Right, Space or PageDown reveal
 the next lane, Left or PageUp hide the last one (down to none). Adding a
 channel to a hidden lane reveals up to that lane. Keys (when not typing):
 T starts or pauses the timer, R resets it, + and - change its minutes,
+F shows the top findings and ↑/↓ spotlight one (present_findings.py),
+Ctrl+1…4 pick the quick-add lane,
 Ctrl+K jumps to the quick-add box, Esc leaves (in the quick-add box, Esc first
 clears what was typed). Leaving restores the window exactly: geometry,
 maximized or normal state, docks (saveState/restoreState), menu and status
 bars, theme, zoom and scroll position, and the lanes all shown.
 
-The map is fitted on entering so channel names are at least 24 screen pixels
-high: the whole map when it fits at that size, else the lanes fill the
-screen's width and the room scrolls down.
+The whole map is always on screen, as large as it goes: the cards are shown
+in a grid shaped for the screen (canvas/arrangement.py), a tall lane wrapped
+into columns, so names stay readable from the back of the room (at least
+MIN_NAME_SHARE of the screen's height for a map of 40 channels) and nothing
+scrolls: the lane headers stay at the top and no card hides under a bar.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTransform
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -44,21 +48,29 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.canvas.theme import PROJECTOR, band_colour, score_band
+from desktop.domain.coherence import Finding, tenths
 from desktop.domain.layers import LAYERS, Layer
 from desktop.ui import settings
 from desktop.ui.binding import Links
+from desktop.ui.present_findings import FindingsSpotlight
 from desktop.ui.workshop_timer import TIMER_KEY, WorkshopTimer, remembered_minutes
 
 if TYPE_CHECKING:
     from desktop.commands.session import MapSession
     from desktop.ui.main_window import MainWindow
 
-MIN_NAME_PX = 24.0
+MIN_NAME_PX = 20.0  # the sample map on a 1920×1080 projector
+MIN_NAME_SHARE = 0.018  # of the screen's height, for a 40-channel map (13 px at 720p, 19.4 px at 1080p)
 TOP_BAR = 96
 BOTTOM_BAR = 68
 FIRST_REVEAL = 1
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
+LANE_KEYS = {getattr(Qt.Key, f"Key_{layer.index + 1}"): layer for layer in LAYERS}
+HELP_KEYS = (
+    "→ Space next lane · ← back · F findings · ↑↓ spotlight · Esc leave\n"
+    "T timer · R reset · + − minutes · Ctrl+K add · Ctrl+1–4 lane"
+)
 TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
 BAR_QSS = f"""
@@ -67,7 +79,8 @@ QFrame#presentBar {{ border-bottom: 2px solid {PROJECTOR.lane_border}; }}
 QFrame#presentQuickBar {{ border-top: 2px solid {PROJECTOR.lane_border}; }}
 QLabel {{ color: {PROJECTOR.title_text}; background: transparent; }}
 QLabel#presentTitle {{ font-size: 30px; font-weight: 700; }}
-QLabel#presentCaption, QLabel#presentHint {{ font-size: 20px; color: {PROJECTOR.lane_subtitle}; }}
+QLabel#presentCaption {{ font-size: 20px; color: {PROJECTOR.lane_subtitle}; }}
+QLabel#presentHint {{ font-size: 16px; color: {PROJECTOR.lane_subtitle}; }}
 QLabel#presentTimer {{ font-size: 52px; font-weight: 700; padding: 0 14px; border-radius: 10px; }}
 QToolButton {{ font-size: 22px; min-width: 40px; min-height: 40px; color: {PROJECTOR.title_text};
     border: 2px solid {PROJECTOR.lane_border}; border-radius: 8px; background: {PROJECTOR.background}; }}
@@ -133,7 +146,15 @@ class PresentBar(QFrame):
         self.score.setText(report.score_text)
         self.score.setStyleSheet(f"font-size: 60px; font-weight: 800; color: {colour};")
         self.score.setAccessibleName(f"Coherence score {report.score_text} out of 100")
-        self.caption.setText(f"{score_band(report.score)} · coherence score")
+        self._band = f"{score_band(report.score)} · coherence score"
+        self.caption.setText(self._band)
+
+    def show_spotlight(self, finding: Finding | None) -> None:
+        """The score line under the score: what the finding in the spotlight costs, else the band."""
+        if finding is None:
+            self.caption.setText(getattr(self, "_band", ""))
+        else:
+            self.caption.setText(f"this finding costs {tenths(finding.points)} points")
 
     def show_timer(self) -> None:
         self.clock.setText(self.timer.text)
@@ -163,6 +184,7 @@ class QuickAddBar(QFrame):
     """The bottom strip: type a channel's name, pick its lane, press Enter. Signal `add(name, layer)`."""
 
     add = Signal(str, object)
+    done = Signal()  # a channel was added: the room's keys go back to the lanes
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -178,11 +200,12 @@ class QuickAddBar(QFrame):
         self.lane.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         for layer in LAYERS:
             self.lane.addItem(f"{layer.index + 1}  {layer.title}", layer.value)
-        hint = QLabel("→ next lane   ← back   T timer   Esc leave", objectName="presentHint")
+        hint = QLabel(HELP_KEYS, objectName="presentHint")
+        hint.setWordWrap(True)
         layout.addWidget(self.edit, 3)
         layout.addWidget(self.lane, 1)
         layout.addSpacing(24)
-        layout.addWidget(hint)
+        layout.addWidget(hint, 4)
 
     def current_lane(self) -> Layer:
         return Layer(self.lane.currentData())
@@ -195,6 +218,7 @@ class QuickAddBar(QFrame):
         if name:
             self.add.emit(name, self.current_lane())
             self.edit.clear()
+            self.done.emit()
 
 
 @dataclass
@@ -234,6 +258,8 @@ class PresentMode(QObject):
             strip.setStyleSheet(BAR_QSS)
             strip.hide()
         self.quick.add.connect(self._quick_add)
+        self.spotlight = FindingsSpotlight(self)
+        self.quick.done.connect(lambda: self.window.view.setFocus())
         self._links = Links()
         window.session_opened.connect(self._map_opened)
 
@@ -305,7 +331,10 @@ class PresentMode(QObject):
             app.removeEventFilter(self)
         view = w.view
         view.removeEventFilter(self)
+        self.spotlight.close()
         self._bind(None)
+        if w.scene is not None:
+            w.scene.unarrange()
         self.bar.hide()
         self.quick.hide()
         view.setViewportMargins(0, 0, 0, 0)
@@ -343,26 +372,18 @@ class PresentMode(QObject):
 
     # --- the map on screen ------------------------------------------------------------------------
     def fit(self) -> None:
-        """Whole map if names stay >= 24 px, else the lanes across the full width, from the top."""
+        """The whole map on screen, as large as it goes: the cards in a grid shaped for the screen."""
         w = self.window
         if not self.active or w.scene is None:
             return
         view, scene = w.view, w.scene
-        lanes = QRectF()
-        for lane in scene.lanes.values():
-            lanes = lanes.united(lane.sceneBoundingRect())
-        target = lanes.united(scene.itemsBoundingRect()).adjusted(-16, -16, 16, 16)
         port = view.viewport().rect()
-        if target.isEmpty() or port.width() < 10 or port.height() < 10:
+        if port.width() < 10 or port.height() < 10:
             return
-        whole = min(port.width() / target.width(), port.height() / target.height())
-        floor = MIN_NAME_PX / scene.theme.name_px
-        zoom = whole if whole >= floor else port.width() / target.width()
-        view.set_zoom(zoom)
-        if zoom == whole:
-            view.centerOn(target.center())
-        else:
-            view.centerOn(target.center().x(), target.top() + port.height() / (2 * view.zoom))
+        scene.arrange(port.width(), port.height())
+        target = scene.sceneRect()
+        view.set_zoom(min(port.width() / target.width(), port.height() / target.height()))
+        view.centerOn(target.center())
 
     def name_px_on_screen(self) -> float:
         """How tall channel names are on screen now (the readability check of present mode)."""
@@ -387,11 +408,24 @@ class PresentMode(QObject):
             scene.set_revealed(layer.index + 1)
         self.window.quick_add(name, layer)
 
+    def relayout(self) -> None:
+        """Lay the strips out again and fit the whole map into what they leave (the findings strip came or went)."""
+        self._layout_bars()
+        self.fit()
+
     def _layout_bars(self) -> None:
         view = self.window.view
         width, height = view.width(), view.height()
         self.bar.setGeometry(QRect(0, 0, width, TOP_BAR))
         self.quick.setGeometry(QRect(0, height - BOTTOM_BAR, width, BOTTOM_BAR))
+        strip = self.spotlight.strip
+        below = BOTTOM_BAR
+        if strip.isVisible():
+            strip_height = strip.height_for(width)
+            below += strip_height
+            strip.setGeometry(QRect(0, height - below, width, strip_height))
+            strip.raise_()
+        view.setViewportMargins(0, TOP_BAR, 0, below)
         self.bar.raise_()
         self.quick.raise_()
 
@@ -406,6 +440,7 @@ class PresentMode(QObject):
     def _map_changed(self, _change) -> None:
         if self._session is not None:
             self.bar.show_session(self._session)
+            self.spotlight.refresh()
 
     def _map_opened(self, session: MapSession) -> None:
         if self.active and self.window.scene is not None:
@@ -423,6 +458,8 @@ class PresentMode(QObject):
             self._layout_bars()
             QTimer.singleShot(0, self.fit)
             return False
+        if kind == QEvent.Type.Wheel and watched is self.window.view.viewport():
+            return True  # the whole map is on screen: scrolling would only take the lane headers away
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:
@@ -440,8 +477,18 @@ class PresentMode(QObject):
                 self.quick.edit.setFocus()
                 self.quick.edit.selectAll()
             return True
+        lane = LANE_KEYS.get(key)
+        if lane is not None and mods & control:  # Ctrl+1…4: the lane of the next quick add
+            if override:
+                event.accept()
+            else:
+                self.quick.set_lane(lane)
+            return True
         if override:
             return False
+        typing = isinstance(focus, TEXT_INPUTS)
+        if not typing and not mods & (control | Qt.KeyboardModifier.AltModifier) and self.spotlight.key(key):
+            return True
         if key == Qt.Key.Key_Escape:
             edit = self.quick.edit
             if edit.text() and focus is edit:
