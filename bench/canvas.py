@@ -109,7 +109,7 @@ class CanvasBench:
         start = item.pos()
         step = [0]
 
-        def ours() -> None:  # what ChannelItem.mouseMoveEvent does with a snapped position
+        def ours() -> None:  # what the DragCards interaction does with a snapped position
             step[0] += 1
             scene.move_cards({item: scene.snapped(start + QPointF(0, 20 * (step[0] % 2 + 1)))})
             self.paint()

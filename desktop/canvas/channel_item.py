@@ -1,14 +1,15 @@
 """`ChannelItem`: one channel drawn as a rounded card in its lane.
 
-It only displays a `Channel` (immutable) and reports user gestures to the
-scene; it never changes the model. Geometry is fixed per theme, so
+It only displays a `Channel` (immutable): the scene's interactions
+(interactions.py) turn gestures on it into edits; it never changes the model
+and never calls the scene. Geometry is fixed per theme, so
 `boundingRect` is cached and the card is device-cached for fast drags.
 
 Why there is no `itemChange` override: Qt calls it from C++ for every flag,
 z-value, scene and position change of every card (about twenty times per
 card while a map opens), and each call into Python costs more than the
-change itself. A drag is handled in `mouseMoveEvent` instead, which snaps the
-cards and has the scene move them with their arrows in one pass.
+change itself. A drag is the scene's `DragCards` interaction instead, which
+snaps the cards and has the scene move them with their arrows in one pass.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
-    QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
 )
 
@@ -31,13 +31,11 @@ from desktop.domain.model import Channel, fold
 
 if TYPE_CHECKING:
     from desktop.canvas.flow_item import FlowItem
-    from desktop.canvas.scene import MapScene
 
 HANDLE_RADIUS = 8.0
 BADGE_RADIUS = 11.0
 STRIP = 8.0
 TEXT_LOD = 0.25  # below this zoom a card is drawn without its text (an export at 0.25× keeps it)
-LEFT = Qt.MouseButton.LeftButton
 MOVABLE = QGraphicsItem.GraphicsItemFlag.ItemIsMovable
 FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
 
@@ -52,7 +50,6 @@ class ChannelItem(QGraphicsObject):
         self.flows: set[FlowItem] = set()
         self.findings: list[str] = []
         self._hover = False
-        self._drag_start: dict[ChannelItem, QPointF] | None = None
         self._colour = _colour(default_catalog().colour_for(channel.function, channel.name))
         self.setObjectName(f"channel-{channel.id}")
         self.setFlags(FLAGS | MOVABLE if movable else FLAGS)
@@ -181,13 +178,7 @@ class ChannelItem(QGraphicsObject):
                 str(len(self.findings)),
             )
 
-    # --- gestures → scene ----------------------------------------------------------
-    def map_scene(self) -> MapScene | None:
-        from desktop.canvas.scene import MapScene
-
-        scene = self.scene()
-        return scene if isinstance(scene, MapScene) else None
-
+    # --- hover (the gestures are the scene's interactions: interactions.py) --------------
     def hoverEnterEvent(self, event) -> None:
         self._hover = True
         self.update()
@@ -202,50 +193,6 @@ class ChannelItem(QGraphicsObject):
         shape = Qt.CursorShape.CrossCursor if self.on_handle(event.pos()) else Qt.CursorShape.OpenHandCursor
         self.setCursor(shape)
         super().hoverMoveEvent(event)
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene = self.map_scene()
-        if (
-            event.button() == Qt.MouseButton.LeftButton
-            and self.on_handle(event.pos())
-            and scene is not None
-            and not scene.read_only
-        ):
-            scene.start_flow_drag(self, event.scenePos())
-            event.accept()
-            return
-        self._drag_start = None
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Drag every selected card by the mouse's travel, snapped; the scene moves their arrows once."""
-        scene = self.map_scene()
-        if scene is None or not (event.buttons() & LEFT) or not (self.flags() & MOVABLE):
-            super().mouseMoveEvent(event)
-            return
-        if self._drag_start is None:  # the first move of this drag: where every dragged card starts
-            cards = [i for i in scene.selectedItems() if isinstance(i, ChannelItem) and i.flags() & MOVABLE]
-            if self not in cards:
-                cards.append(self)
-            self._drag_start = {card: card.pos() for card in cards}
-        travel = event.scenePos() - event.buttonDownScenePos(LEFT)
-        snap = scene.snapped if scene.snap_to_grid else (lambda p: p)
-        scene.move_cards({card: snap(start + travel) for card, start in self._drag_start.items()})
-        event.accept()
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        dragged = list(self._drag_start or ())
-        self._drag_start = None
-        super().mouseReleaseEvent(event)
-        scene = self.map_scene()
-        if scene is not None and dragged:
-            scene.commit_moves(dragged)
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene = self.map_scene()
-        if scene is not None:
-            scene.rename_requested.emit(self.channel.id)
-        event.accept()
 
 
 ANTIALIASING = QPainter.RenderHint.Antialiasing

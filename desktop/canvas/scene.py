@@ -2,8 +2,10 @@
 
 Sync runs one way: the session emits `changed(Change)`, the scene updates just
 the items named in it (a model → item lookup, as in orange-canvas-core).
-User gestures (drop, move, connect) become edits sent to `session.perform`;
-the items themselves never change the model.
+User gestures are interaction objects (interactions.py) that the scene offers
+each mouse event to first; each ends in one edit through `session.perform`.
+The items never change the model and never call the scene back. Present
+mode's reveal lives in reveal.py.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneDragDropEvent,
     QGraphicsSceneHelpEvent,
@@ -24,27 +25,24 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop.canvas import arrangement, mime
+from desktop.canvas import arrangement
 from desktop.canvas.arrangement import Grid
 from desktop.canvas.card_index import CardIndex
-from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
+from desktop.canvas.channel_item import MOVABLE, TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
+from desktop.canvas.interactions import DragCards, DrawFlow, Interaction, PaletteDrop, RubberBand
 from desktop.canvas.lane_item import LaneItem
+from desktop.canvas.reveal import Reveal
 from desktop.canvas.source import EditableSource
 from desktop.canvas.theme import LIGHT, Theme
 from desktop.document.editor import Change
-from desktop.domain import operations as ops
-from desktop.domain.catalog import default_catalog
 from desktop.domain.coherence import CoherenceReport, assess
 from desktop.domain.edits import Edit
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import (
-    CHANNEL_HEIGHT,
-    CHANNEL_WIDTH,
     LANE_WIDTH,
     clamp_x,
     lane_left,
-    lane_of_x,
     scene_height,
     snap,
 )
@@ -80,14 +78,15 @@ class MapScene(QGraphicsScene):
         self.session = session
         self.theme = theme
         self.snap_to_grid = True
-        self.revealed = len(LAYERS)
         self.building = False
         self._badged: CoherenceReport | None = None
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
         self.card_index = CardIndex()  # where the cards are, for placing rule boxes clear of them
-        self._flow_drag: tuple[ChannelItem, QGraphicsPathItem] | None = None
+        self.interaction: Interaction | None = None  # the gesture in progress (interactions.py)
+        self.palette_drop = PaletteDrop(self)
+        self.reveal = Reveal(self)  # present mode's lanes, one at a time
         self.grid: Grid | None = None  # present mode: the cards in a screen-sized grid (arrangement.py)
         self._grid_area: tuple[float, float] | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -113,7 +112,9 @@ class MapScene(QGraphicsScene):
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self._cancel_flow_drag()
+        if self.interaction is not None:
+            self.interaction.cancel()
+            self.interaction = None
         self.clear()
         self.channel_items.clear()
         self.flow_items.clear()
@@ -136,7 +137,7 @@ class MapScene(QGraphicsScene):
         self._refresh_badges()
         if self._grid_area is not None:
             self._arrange()
-        self._apply_reveal()
+        self.reveal.apply()
 
     def _add_channel_item(self, channel: Channel) -> ChannelItem:
         item = ChannelItem(channel, self.theme, movable=not self.read_only)
@@ -226,7 +227,7 @@ class MapScene(QGraphicsScene):
             self._refresh_lanes()
         if self.session.report is not self._badged:  # a move keeps the report, and every badge
             self._refresh_badges(change.channels)
-        self._apply_reveal(change)
+        self.reveal.apply(change)
 
     def _refresh_lanes(self) -> None:
         height = scene_height(self.session.map)
@@ -332,136 +333,34 @@ class MapScene(QGraphicsScene):
             if flow_item.label_text():
                 flow_item.place_label()
 
-    # --- present mode: reveal lanes one at a time --------------------------------------
+    # --- present mode: reveal lanes one at a time (reveal.py) --------------------------
+    @property
+    def revealed(self) -> int:
+        return self.reveal.count
+
     def set_revealed(self, count: int) -> None:
-        self.revealed = max(0, min(len(LAYERS), count))
-        self._apply_reveal()
+        self.reveal.set(count)
 
-    def _apply_reveal(self, change: Change | None = None) -> None:
-        """Dim the lanes not revealed yet and hide their items: every item, or only those an edit touched."""
-        shown = set(LAYERS[: self.revealed])
-        for layer, lane in self.lanes.items():
-            lane.setOpacity(1.0 if layer in shown else 0.25)
-        cards: Iterable[ChannelItem] = self.channel_items.values()
-        arrows: Iterable[FlowItem] = self.flow_items.values()
-        if change is not None:
-            cards = [self.channel_items[c] for c in change.channels if c in self.channel_items]
-            arrows = {f for card in cards for f in card.flows}
-            arrows.update(self.flow_items[p] for p in change.flows if p in self.flow_items)
-        for item in cards:
-            visible = item.channel.layer in shown
-            if item.isVisible() != visible:
-                item.setVisible(visible)
-        for flow_item in arrows:
-            visible = flow_item.source.isVisible() and flow_item.target.isVisible()
-            if flow_item.isVisible() != visible:
-                flow_item.setVisible(visible)
-
-    # --- gestures → edits ---------------------------------------------------------------
+    # --- gestures: the active interaction sees each mouse event first (interactions.py) ---
     def snapped(self, pos: QPointF) -> QPointF:
         return QPointF(snap(pos.x()), snap(pos.y()))
 
-    def commit_moves(self, cards: Iterable[ChannelItem]) -> None:
-        """After a drag: one undo step moving every dragged card that changed place (and lane)."""
+    def begin(self, interaction: Interaction) -> None:
+        """Make `interaction` the gesture in progress (one that was left over is cancelled)."""
+        if self.interaction is not None:
+            self.interaction.cancel()
+        self.interaction = interaction
+
+    def end(self, interaction: Interaction) -> None:
+        if self.interaction is interaction:
+            self.interaction = None
+
+    def put_back(self, positions: dict[str, tuple[float, float]]) -> None:
+        """Cards a refused move left where the mouse put them go back to where the map has them."""
         arch = self.session.map
-        positions: dict[str, tuple[float, float]] = {}
-        for item in cards:
-            cid = item.channel.id
-            if self.channel_items.get(cid) is not item:
-                continue  # the card left the map while it was dragged (e.g. an undo)
-            channel = arch.channel(cid)
-            pos = item.pos()
-            if (pos.x(), pos.y()) != (channel.x, channel.y):
-                positions[cid] = (pos.x(), pos.y())
-        if not positions:
-            return
-        edits = ops.move_channels(arch, positions)
-        moved_lanes = [e.channel for e in edits if e.channel.layer is not arch.channel(e.channel.id).layer]  # type: ignore[union-attr]
-        if len(positions) == 1 and moved_lanes:
-            text = f"Move {moved_lanes[0].name} to {moved_lanes[0].layer.title}"
-        elif len(positions) == 1:
-            text = f"Move {arch.channel(next(iter(positions))).name}"
-        else:
-            text = f"Move {len(positions)} channels"
-        # Done, the cards show what the map holds (clamped into their lanes) through `changed`;
-        # refused, they go back to where the map has them.
-        if not edits or not self.session.perform(text, edits):
-            back = {self.channel_items[cid]: QPointF(*_position(arch.channel(cid))) for cid in positions}
-            self.move_cards(back)
-
-    def connect(self, source: str, target: str) -> bool:
-        arch = self.session.map
-        a, b = arch.channel(source).name, arch.channel(target).name
-        return self.session.perform(f"Connect {a} → {b}", ops.connect(arch, source, target))
-
-    # --- drops from the palette ---------------------------------------------------------
-    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        if event.mimeData().hasFormat(mime.CHANNEL_TYPES_MIME) and not self.read_only:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        entries = mime.decode(bytes(event.mimeData().data(mime.CHANNEL_TYPES_MIME).data()))
-        if not entries or self.read_only:
-            event.ignore()
-            return
-        self.drop_entries(entries, event.scenePos())
-        event.acceptProposedAction()
-
-    def drop_entries(self, entries: list[dict[str, str]], pos: QPointF) -> list[str]:
-        """Create channels for dropped catalog entries at `pos` (stacked downwards), as one undo step."""
-        arch = self.session.map
-        scratch = arch.copy()
-        edits = []
-        layer = lane_of_x(pos.x())
-        for i, entry in enumerate(entries):
-            catalog = default_catalog().by_name(entry.get("name", ""))
-            function = entry.get("function") or (catalog.function if catalog else "")
-            one = ops.add_channel(
-                scratch,
-                entry["name"],
-                layer,
-                snap(pos.x() - CHANNEL_WIDTH / 2),
-                snap(max(0.0, pos.y() - CHANNEL_HEIGHT / 2 + i * (CHANNEL_HEIGHT + 20))),
-                function=function,
-                tool=entry.get("tool", ""),
-            )
-            scratch.put_channel(one[0].channel)  # type: ignore[union-attr]
-            edits += one
-        names = ", ".join(e.channel.name for e in edits)  # type: ignore[union-attr]
-        if self.session.perform(f"Add {names} to {layer.title}", edits):
-            return [e.channel.id for e in edits]  # type: ignore[union-attr]
-        return []
-
-    # --- drawing a new flow from a card's handle ------------------------------------------
-    def start_flow_drag(self, source: ChannelItem, pos: QPointF) -> None:
-        line = QGraphicsPathItem()
-        pen = QPen(QColor(self.theme.selection), max(2.0, self.theme.flow_width))
-        pen.setDashPattern([4, 3])
-        line.setPen(pen)
-        line.setZValue(50)
-        self.addItem(line)
-        self._flow_drag = (source, line)
-        self._update_flow_drag(pos)
-
-    def _update_flow_drag(self, pos: QPointF) -> None:
-        if self._flow_drag is None:
-            return
-        source, line = self._flow_drag
-        start = source.scenePos() + source.handle_center()
-        path = QPainterPath(start)
-        dx = max(30.0, abs(pos.x() - start.x()) / 2)
-        path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(pos.x() - dx, pos.y()), pos)
-        line.setPath(path)
-
-    def _cancel_flow_drag(self) -> None:
-        if self._flow_drag is not None:
-            self.removeItem(self._flow_drag[1])
-            self._flow_drag = None
+        self.move_cards(
+            {self.channel_items[cid]: QPointF(*_position(arch.channel(cid))) for cid in positions}
+        )
 
     def channel_item_at(self, pos: QPointF) -> ChannelItem | None:
         for item in self.items(pos):
@@ -469,28 +368,54 @@ class MapScene(QGraphicsScene):
                 return item
         return None
 
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._flow_drag is not None:
-            self._update_flow_drag(event.scenePos())
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self.interaction is not None:  # a gesture whose release never came (the mouse left the window)
+            self.interaction.cancel()
+            self.interaction = None
+        left = event.button() == Qt.MouseButton.LeftButton
+        top = next(iter(self.items(event.scenePos())), None)
+        on_handle = isinstance(top, ChannelItem) and top.on_handle(top.mapFromScene(event.scenePos()))
+        if left and on_handle and isinstance(top, ChannelItem) and not self.read_only:
+            self.begin(DrawFlow(self, top, event.scenePos()))
             event.accept()
+            return
+        super().mousePressEvent(event)
+        if not left:
+            return
+        grabber = self.mouseGrabberItem()
+        if isinstance(grabber, ChannelItem) and grabber.flags() & MOVABLE:
+            self.begin(DragCards(self, grabber))
+        elif not event.isAccepted():  # empty canvas (lanes take no clicks)
+            self.begin(RubberBand(self, event))
+            event.accept()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self.interaction is not None and self.interaction.mouse_move(event):
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._flow_drag is not None:
-            source = self._flow_drag[0]
-            self._cancel_flow_drag()
-            grabber = self.mouseGrabberItem()
-            if grabber is not None:
-                grabber.ungrabMouse()
-            target = self.channel_item_at(event.scenePos())
-            if target is None:
-                self.message.emit("Drop the arrow on another channel to connect them")
-            else:
-                self.connect(source.channel.id, target.channel.id)
-            event.accept()
+        if self.interaction is not None and self.interaction.mouse_release(event):
             return
         super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.channel_item_at(event.scenePos())
+        if item is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self.rename_requested.emit(item.channel.id)
+        event.accept()
+
+    # --- drops from the palette (interactions.PaletteDrop) ------------------------------
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.enter(event)
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.enter(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.drop(event)
 
     # --- selection -----------------------------------------------------------------------------
     def selected_channel_ids(self) -> list[str]:

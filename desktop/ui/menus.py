@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from desktop import APP_NAME, __version__
+from desktop.canvas.interactions import connect_channels
 from desktop.domain import interchange
 from desktop.domain import operations as ops
 from desktop.domain.errors import MapError
@@ -404,7 +405,7 @@ def connect_selected(w: MainWindow) -> None:
     if len(ids) != 2:
         w.flash("Select exactly two channels to connect (the first selected is the source)")
         return
-    w.scene.connect(ids[0], ids[1])
+    connect_channels(w.scene, ids[0], ids[1])
 
 
 def _selection_order(w: MainWindow) -> list[str]:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from desktop.app import MainWindow
+from desktop.canvas.interactions import connect_channels
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH, LANE_WIDTH, slot_y
 from tests.ui.helpers import click, double_click, drag, drop_mime, file_map, new_map_file
@@ -91,7 +92,7 @@ def test_full_editing_session_then_undo_all_and_redo_all(qtbot, tmp_path):
     snapshots.append(session.map.copy())
 
     # 6. a self-flow is refused with a status-bar message, never silently
-    window.scene.connect("c1", "c1")
+    connect_channels(window.scene, "c1", "c1")
     assert "itself" in window.statusBar().currentMessage()
     assert session.map.flow("c1", "c1") is None
 
