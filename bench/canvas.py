@@ -37,7 +37,7 @@ class CanvasBench:
         self.app = QApplication.instance()
         self.window = MainWindow(None)
         self.window.show()
-        self.sample = self.window.session.document.path
+        self.sample = self.window.session.repository.path
         self.maps: dict[int, ArchitectureMap] = {}
         self.settle()
 
@@ -154,7 +154,7 @@ class CanvasBench:
         session = self.window.session
         cid = _busiest(self.maps[channels])
         name = session.map.channel(cid).name
-        document = session.document
+        document = session.repository
         commits: list[float] = []
         write = document.write
 
