@@ -21,6 +21,7 @@ costliest part) is built only when Qt first asks for it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -38,12 +39,14 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import ChannelItem
+from desktop.canvas.line_index import SPACING, LineIndex
 from desktop.canvas.theme import Theme
 from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
 from desktop.domain.model import Flow
 
 ARROW = 11.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
+LINE_CHECKS = 1000  # spots checked against the lines and boxes around them, per box, before settling
 NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
 MARGIN = 8.0  # around the curve's control points: half the click stroke (6) and the selected pen
 NO_PEN = Qt.PenStyle.NoPen
@@ -88,6 +91,34 @@ class FlowItem(QGraphicsItem):
     def detach(self) -> None:
         self.source.flows.discard(self)
         self.target.flows.discard(self)
+        lines = self._lines()
+        if lines is not None:
+            lines.remove(self)
+
+    def _lines(self) -> LineIndex | None:
+        return getattr(self.scene(), "line_index", None)
+
+    def index_line(self) -> None:
+        """Tell the scene's line index where this arrow runs (the scene calls it once the arrow is in)."""
+        lines = self._lines()
+        if lines is not None:
+            lines.put_line(self, self._samples())
+
+    def _samples(self) -> list[tuple[float, float]]:
+        """Points along the line, closer together than a rule box is tall, and the head's corners."""
+        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
+        span = math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x1, y2 - y1) + math.hypot(x3 - x2, y3 - y2)
+        steps = max(8, int(span / SPACING))
+        points = [self._point(i / steps) for i in range(steps + 1)]
+        return points + self._head_points()
+
+    def _head_points(self) -> list[tuple[float, float]]:
+        corners = [(p.x(), p.y()) for p in self._arrow]
+        if not corners:
+            return []
+        cx = sum(x for x, _ in corners) / len(corners)
+        cy = sum(y for _, y in corners) / len(corners)
+        return [*corners, (cx, cy)]
 
     def label_text(self) -> str:
         """What the box on the arrow says: the rule, the label, or both."""
@@ -145,6 +176,7 @@ class FlowItem(QGraphicsItem):
                 QPointF(base_x + uy * half, base_y - ux * half),
             ]
         )
+        self.index_line()
         self._place_label()
 
     def place_label(self) -> None:
@@ -160,6 +192,10 @@ class FlowItem(QGraphicsItem):
         else:
             self._label_rect = QRectF()
             self._label_shown = ""
+        lines = self._lines()
+        if lines is not None:
+            box = self._label_rect
+            lines.put_box(self, None if box.isNull() else (box.left(), box.top(), box.right(), box.bottom()))
         xs = self._curve[0::2]
         ys = self._curve[1::2]
         bounds = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
@@ -193,62 +229,61 @@ class FlowItem(QGraphicsItem):
             if bottom - top <= NEAR
             else None
         )
+        # Arrowheads sit at a card's left, right or bottom edge: a box kept that far from every card
+        # covers none, whatever the map's size.
+        pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2
+        careful = self._lines() is not None  # a workshop-sized map: also keep clear of other lines
+        checks = LINE_CHECKS if careful else 0
         fallback: QRectF | None = None
-        clear = CHANNEL_HEIGHT / 2 + half_h + 4  # from a card's middle row into the gap above or below it
-        for offset in (0.0, -(half_h + 8), half_h + 8, -clear, clear):  # on the path, else beside it
-            for step in LABEL_STEPS:
-                x, y = self._point(step)
-                y += offset
-                x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
-                cards = near if near is not None else index.boxes_near(x0, y0, x1, y1)
-                if any(x0 < cx1 and cx0 < x1 and y0 < cy1 and cy0 < y1 for cx0, cy0, cx1, cy1 in cards):
-                    continue
-                rect = QRectF(x0, y0, width, height)
-                if not self._hides_an_arrow(rect):
-                    return rect
-                fallback = fallback or rect
-        for step in (0.5, 0.35, 0.65, 0.2, 0.8):  # crowded: near the path, shifted sideways too
-            px, py = self._point(step)
-            for dy in range(-int(clear + 20), int(clear + 21), 10):
-                for dx in (-half_w - 4, half_w + 4, -2 * half_w, 2 * half_w):
-                    x0, y0 = px + dx - half_w, py + dy - half_h
-                    cards = index.boxes_near(x0, y0, x0 + width, y0 + height)
-                    if any(
-                        x0 < cx1 and cx0 < x0 + width and y0 < cy1 and cy0 < y0 + height
-                        for cx0, cy0, cx1, cy1 in cards
-                    ):
-                        continue
-                    rect = QRectF(x0, y0, width, height)
-                    if not self._hides_an_arrow(rect):
-                        return rect
+        for x, y, on_path in self._label_spots(half_w, half_h, careful):
+            x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
+            cards = (
+                near if near is not None and on_path else index.boxes_near(x0 - pad, y0, x1 + pad, y1 + pad)
+            )
+            if any(
+                x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + pad and cy0 - 2 < y1
+                for cx0, cy0, cx1, cy1 in cards
+            ):
+                continue
+            rect = QRectF(x0, y0, width, height)
+            if checks <= 0:
+                return fallback or rect
+            checks -= 1
+            if not self._hides_an_arrow(rect):
+                return rect
+            fallback = fallback or rect
         if fallback is not None:
             return fallback
         x, y = self._point(0.5)
         return QRectF(x - half_w, y - half_h, width, height)
 
+    def _label_spots(
+        self, half_w: float, half_h: float, careful: bool
+    ) -> Iterator[tuple[float, float, bool]]:
+        """Where a rule box may go, best first: on the path near its middle; on a small map also just
+        above or below it, then into the row gaps beside it (two cards on one row leave no room between)."""
+        for step in LABEL_STEPS:
+            yield (*self._point(step), True)
+        if not careful:
+            return
+        clear = CHANNEL_HEIGHT / 2 + half_h + 4  # from a card's middle into the gap above or below it
+        for offset in (-(half_h + 8), half_h + 8, -clear, clear):
+            for step in LABEL_STEPS[:15]:
+                x, y = self._point(step)
+                yield x, y + offset, False
+        for step in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
+            px, py = self._point(step)
+            for dy in range(-int(clear + 30), int(clear + 31), 10):
+                for dx in (0.0, -half_w / 2, half_w / 2, -half_w - 4, half_w + 4, -2 * half_w, 2 * half_w):
+                    yield px + dx, py + dy, False
+
     def _hides_an_arrow(self, rect: QRectF) -> bool:
         """Whether a rule box here would cover another arrow's line or box, or any arrow's head (its own too)."""
-        scene = self.scene()
-        if scene is None:
+        lines = self._lines()
+        if lines is None:
             return False
-        grown = rect.adjusted(-3, -3, 3, 3)
-        for item in scene.items(grown, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-            if not isinstance(item, FlowItem):
-                continue
-            if item.arrow_polygon().boundingRect().intersects(grown):
-                return True
-            if item is not self and item.passes_through(grown):
-                return True
-            if item is not self and item.has_label() and item.label_rect().intersects(grown):
-                return True  # another rule box, placed before this one
-        return False
-
-    def passes_through(self, rect: QRectF) -> bool:
-        """Whether the arrow's line crosses `rect` (sampled along the curve, finer than a box's size)."""
-        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
-        span = math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x1, y2 - y1) + math.hypot(x3 - x2, y3 - y2)
-        steps = max(16, int(span / 6))
-        return any(rect.contains(*self._point(i / steps)) for i in range(steps + 1))
+        grown = (rect.left() - 3, rect.top() - 3, rect.right() + 3, rect.bottom() + 3)
+        return lines.blocked(grown, self, self._head_points())
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -30,6 +30,7 @@ from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.lane_item import LaneItem
+from desktop.canvas.line_index import LineIndex
 from desktop.canvas.theme import LIGHT, Theme
 from desktop.commands.session import Change, MapSession
 from desktop.domain import operations as ops
@@ -49,6 +50,9 @@ from desktop.domain.layout import (
 from desktop.domain.model import ArchitectureMap, Channel
 
 SCENE_MARGIN = 40.0
+CAREFUL_LABELS = (
+    50  # cards: up to this (a workshop map), rule boxes also keep clear of other arrows and boxes
+)
 
 
 class MapSnapshot(QObject):
@@ -81,6 +85,9 @@ class MapScene(QGraphicsScene):
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
         self.card_index = CardIndex()  # where the cards are, for placing rule boxes clear of them
+        self.line_index: LineIndex | None = (
+            None  # where the arrows run (a workshop-sized map: see CAREFUL_LABELS)
+        )
         self._flow_drag: tuple[ChannelItem, QGraphicsPathItem] | None = None
         self.grid: Grid | None = None  # present mode: the cards in a screen-sized grid (arrangement.py)
         self._grid_area: tuple[float, float] | None = None
@@ -112,6 +119,7 @@ class MapScene(QGraphicsScene):
         self.channel_items.clear()
         self.flow_items.clear()
         self.card_index.clear()
+        self.line_index = LineIndex() if len(self.session.map) <= CAREFUL_LABELS else None
         height = scene_height(self.session.map)
         self.lanes = {layer: LaneItem(layer, self.theme, height) for layer in LAYERS}
         for lane in self.lanes.values():
@@ -161,6 +169,7 @@ class MapScene(QGraphicsScene):
         item = FlowItem(flow, self.channel_items[source], self.channel_items[target], self.theme)
         self.addItem(item)
         self.flow_items[flow.pair] = item
+        item.index_line()
         if not self.building and item.label_text():
             item.place_label()  # in the scene now: the rule box can keep clear of the cards
 
