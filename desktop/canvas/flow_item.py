@@ -45,6 +45,8 @@ from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
 from desktop.domain.model import Flow
 
 ARROW = 11.0
+CORRIDOR = 20.0  # how far beside a card a return flow runs down or up
+CORNER = 14.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
 LINE_CHECKS = 1000  # spots checked against the lines and boxes around them, per box, before settling
 NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
@@ -106,10 +108,14 @@ class FlowItem(QGraphicsItem):
 
     def _samples(self) -> list[tuple[float, float]]:
         """Points along the line, closer together than a rule box is tall, and the head's corners."""
-        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
-        span = math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x1, y2 - y1) + math.hypot(x3 - x2, y3 - y2)
-        steps = max(8, int(span / SPACING))
-        points = [self._point(i / steps) for i in range(steps + 1)]
+        c = self._curve
+        count = (len(c) - 2) // 6
+        points: list[tuple[float, float]] = []
+        for i in range(count):  # each cubic sampled by its own length: a long straight run needs more
+            seg = c[6 * i : 6 * i + 8]
+            span = sum(math.hypot(seg[j + 2] - seg[j], seg[j + 3] - seg[j + 1]) for j in (0, 2, 4))
+            steps = max(2, int(span / SPACING) + 1)
+            points += [self._point((i + k / steps) / count) for k in range(steps + 1)]
         return points + self._head_points()
 
     def _head_points(self) -> list[tuple[float, float]]:
@@ -146,11 +152,9 @@ class FlowItem(QGraphicsItem):
             ex, ey = bx - 2, by + CHANNEL_HEIGHT / 2
             dx = max(40.0, (ex - sx) / 2)
             curve = (sx, sy, sx + dx, sy, ex - dx, ey, ex, ey)
-        elif self.is_return:  # back to an earlier lane: an arc under the cards
-            sx, sy = ax + CHANNEL_WIDTH / 2, ay + CHANNEL_HEIGHT
-            ex, ey = bx + CHANNEL_WIDTH / 2, by + CHANNEL_HEIGHT + 2
-            bottom = max(sy, ey) + 40.0 + 0.12 * abs(sx - ex)
-            curve = (sx, sy, sx, bottom, ex, bottom, ex, ey)
+        elif self.is_return:  # back to an earlier lane: around the cards, along the lanes' bottom
+            curve = self._return_route(ax, ay, bx, by)
+            sx, sy, ex, ey = curve[0], curve[1], curve[-2], curve[-1]
         else:  # the same lane: a loop out to the right
             sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
             ex, ey = bx + CHANNEL_WIDTH + 2, by + CHANNEL_HEIGHT / 2
@@ -158,12 +162,13 @@ class FlowItem(QGraphicsItem):
             curve = (sx, sy, sx + bulge, sy, ex + bulge, ey, ex, ey)
         self._curve = curve
         path = QPainterPath(QPointF(sx, sy))
-        path.cubicTo(curve[2], curve[3], curve[4], curve[5], ex, ey)
+        for i in range(2, len(curve) - 2, 6):
+            path.cubicTo(*curve[i : i + 6])
         self._path = path
         # The arrow points along the curve's end tangent (end minus the last control point).
-        tx, ty = ex - curve[4], ey - curve[5]
+        tx, ty = ex - curve[-4], ey - curve[-3]
         if tx == 0.0 and ty == 0.0:
-            tx, ty = ex - curve[2], ey - curve[3]
+            tx, ty = ex - curve[-6], ey - curve[-5]
         length = math.hypot(tx, ty) or 1.0
         ux, uy = tx / length, ty / length
         size = ARROW * max(1.0, self.theme.flow_width / 1.6)
@@ -206,9 +211,37 @@ class FlowItem(QGraphicsItem):
         self._bounds = bounds
         self._shape = None
 
+    def _return_route(self, ax: float, ay: float, bx: float, by: float) -> tuple[float, ...]:
+        """A return flow's way back: out of the source's left side, down the gap beside its column, along
+        the lanes' bottom under every card, up the gap right of the target, into its right side. Each
+        arrow runs on its own track (by its order), so two returns can be told apart."""
+        track = (self.flow.ord % 3) * 8.0
+        lanes = getattr(self.scene(), "lanes", None)
+        lowest = max(ay, by) + CHANNEL_HEIGHT + 24
+        run = (
+            max(lowest, max(lane.boundingRect().height() for lane in lanes.values()) - 36)
+            if lanes
+            else lowest
+        )
+        run += track
+        sy, ey = ay + CHANNEL_HEIGHT * 0.7, by + CHANNEL_HEIGHT * 0.7
+        out, back = ax - CORRIDOR - track / 2, bx + CHANNEL_WIDTH + CORRIDOR + track / 2
+        if back >= out:  # overlapping columns: the old arc under both cards
+            sx, ex = ax + CHANNEL_WIDTH / 2, bx + CHANNEL_WIDTH / 2
+            sy, ey = ay + CHANNEL_HEIGHT, by + CHANNEL_HEIGHT + 2
+            bottom = max(sy, ey) + 40.0
+            return (sx, sy, sx, bottom, ex, bottom, ex, ey)
+        return _rounded(
+            [(ax, sy), (out, sy), (out, run), (back, run), (back, ey), (bx + CHANNEL_WIDTH + 2, ey)]
+        )
+
     def _point(self, t: float) -> tuple[float, float]:
-        """The curve's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call)."""
-        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
+        """The path's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call); a
+        path of several cubics gives each an equal share of t."""
+        count = (len(self._curve) - 2) // 6
+        i = min(int(t * count), count - 1)
+        t = t * count - i
+        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve[6 * i : 6 * i + 8]
         s = 1.0 - t
         a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
         return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
@@ -339,6 +372,33 @@ class FlowItem(QGraphicsItem):
         painter.setPen(text_pen)
         painter.setFont(font)
         painter.drawText(self._label_rect, CENTRE, self._label_shown)
+
+
+def _rounded(points: list[tuple[float, float]], radius: float = CORNER) -> tuple[float, ...]:
+    """A polyline with rounded corners as a chain of cubics: start, then three points per cubic."""
+
+    def toward(p: tuple[float, float], q: tuple[float, float], distance: float) -> tuple[float, float]:
+        length = math.hypot(q[0] - p[0], q[1] - p[1]) or 1.0
+        d = min(distance, length / 2)
+        return p[0] + (q[0] - p[0]) * d / length, p[1] + (q[1] - p[1]) * d / length
+
+    out: list[float] = [*points[0]]
+    current = points[0]
+
+    def line(to: tuple[float, float]) -> None:
+        (x0, y0), (x1, y1) = current, to
+        out.extend(
+            (x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3, x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3, x1, y1)
+        )
+
+    for corner, after in zip(points[1:-1], points[2:], strict=True):
+        before = toward(corner, current, radius)
+        line(before)
+        end = toward(corner, after, radius)
+        out.extend((*corner, *corner, *end))
+        current = end
+    line(points[-1])
+    return tuple(out)
 
 
 # --- shared drawing tools (one per theme and state, not one per arrow and paint) -------------------
