@@ -41,7 +41,7 @@ from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import ChannelItem
 from desktop.canvas.line_index import SPACING, LineIndex
 from desktop.canvas.theme import Theme
-from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
+from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH, LANE_HEADER
 from desktop.domain.model import Flow
 
 ARROW = 11.0
@@ -262,19 +262,23 @@ class FlowItem(QGraphicsItem):
             if bottom - top <= NEAR
             else None
         )
-        # Arrowheads sit at a card's left, right or bottom edge: a box kept that far from every card
-        # covers none, whatever the map's size.
+        # Arrowheads sit at a card's left or right edge: a box kept that far from every card covers
+        # none, whatever the map's size.
         pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2
         careful = self._lines() is not None  # a workshop-sized map: also keep clear of other lines
         checks = LINE_CHECKS if careful else 0
         fallback: QRectF | None = None
+        lanes = getattr(self.scene(), "lanes", None)
+        floor = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else math.inf
         for x, y, on_path in self._label_spots(half_w, half_h, careful):
             x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
+            if careful and (y0 < LANE_HEADER - 8 or y1 > floor):  # the header's rule is at LANE_HEADER - 8
+                continue  # not over the lane headers, nor below the lanes
             cards = (
-                near if near is not None and on_path else index.boxes_near(x0 - pad, y0, x1 + pad, y1 + pad)
+                near if near is not None and on_path else index.boxes_near(x0 - pad, y0 - 2, x1 + pad, y1 + 2)
             )
             if any(
-                x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + pad and cy0 - 2 < y1
+                x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + 2 and cy0 - 2 < y1
                 for cx0, cy0, cx1, cy1 in cards
             ):
                 continue
@@ -299,7 +303,7 @@ class FlowItem(QGraphicsItem):
             yield (*self._point(step), True)
         if not careful:
             return
-        clear = CHANNEL_HEIGHT / 2 + half_h + 4  # from a card's middle into the gap above or below it
+        clear = CHANNEL_HEIGHT / 2 + half_h + 3  # from a card's middle into the gap above or below it
         for offset in (-(half_h + 8), half_h + 8, -clear, clear):
             for step in LABEL_STEPS[:15]:
                 x, y = self._point(step)
