@@ -152,13 +152,15 @@ class FlowItem(QGraphicsItem):
             ex, ey = bx - 2, by + CHANNEL_HEIGHT / 2
             dx = max(40.0, (ex - sx) / 2)
             curve = (sx, sy, sx + dx, sy, ex - dx, ey, ex, ey)
+            if self._runs_behind_a_card(curve):
+                curve = self._row_gap_route(sx, sy, ex, ey, ay)
         elif self.is_return:  # back to an earlier lane: around the cards, along the lanes' bottom
             curve = self._return_route(ax, ay, bx, by)
             sx, sy, ex, ey = curve[0], curve[1], curve[-2], curve[-1]
         else:  # the same lane: a loop out to the right
             sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
             ex, ey = bx + CHANNEL_WIDTH + 2, by + CHANNEL_HEIGHT / 2
-            bulge = 46.0 + 0.1 * abs(ey - sy)
+            bulge = min(56.0, 46.0 + 0.1 * abs(ey - sy))  # stays in the gap before the next lane
             curve = (sx, sy, sx + bulge, sy, ex + bulge, ey, ex, ey)
         self._curve = curve
         path = QPainterPath(QPointF(sx, sy))
@@ -210,6 +212,35 @@ class FlowItem(QGraphicsItem):
             bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
         self._bounds = bounds
         self._shape = None
+
+    def _runs_behind_a_card(self, curve: tuple[float, ...]) -> bool:
+        """In present mode's grid (lanes wrapped into columns, rows aligned): whether a plain curve would
+        pass behind a card other than its two ends."""
+        scene = self.scene()
+        index: CardIndex | None = getattr(scene, "card_index", None)
+        if index is None or getattr(scene, "grid", None) is None:
+            return False
+        xs, ys = curve[0::2], curve[1::2]
+        ends = {self.source.pos().toTuple(), self.target.pos().toTuple()}
+        boxes = [b for b in index.boxes_near(min(xs), min(ys), max(xs), max(ys)) if b[:2] not in ends]
+        x0, y0, x1, y1, x2, y2, x3, y3 = curve
+        for i in range(1, 40):
+            t = i / 40
+            s = 1.0 - t
+            a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
+            px, py = a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+            if any(bx0 < px < bx1 and by0 < py < by1 for bx0, by0, bx1, by1 in boxes):
+                return True
+        return False
+
+    def _row_gap_route(self, sx: float, sy: float, ex: float, ey: float, ay: float) -> tuple[float, ...]:
+        """Out of the source's side, down into the gap under its row, along it past the cards beside,
+        then across to the target's side."""
+        gap = ay + CHANNEL_HEIGHT + 11 + (self.flow.ord % 3 - 1) * 4
+        out, into = sx + 14, ex - CORRIDOR
+        if into <= out + 2 * CORNER:
+            return (sx, sy, sx + 40, sy, ex - 40, ey, ex, ey)
+        return _rounded([(sx, sy), (out, sy), (out, gap), (into, gap), (into, ey), (ex, ey)])
 
     def _return_route(self, ax: float, ay: float, bx: float, by: float) -> tuple[float, ...]:
         """A return flow's way back: out of the source's left side, down the gap beside its column, along

@@ -27,6 +27,7 @@ MOVABLE = ChannelItem.GraphicsItemFlag.ItemIsMovable
 def show_grid(scene: MapScene, width: float, height: float) -> Grid:
     """Lay the scene out in the grid that is largest on a `width` × `height` screen area."""
     grid, places = arrangement.arrange(scene.session.map.iter_channels(), width, height)
+    scene.grid = grid  # before the cards move: their arrows route by it
     counts = dict.fromkeys(LAYERS, 0)
     for item in scene.channel_items.values():
         counts[item.channel.layer] += 1
