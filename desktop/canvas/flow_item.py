@@ -293,10 +293,11 @@ class FlowItem(QGraphicsItem):
             if bottom - top <= NEAR
             else None
         )
-        # Arrowheads sit at a card's left or right edge: a box kept that far from every card covers
-        # none, whatever the map's size.
-        pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2
-        careful = self._lines() is not None  # a workshop-sized map: also keep clear of other lines
+        # A workshop-sized map (the scene keeps a line index) gets the careful search: boxes kept an
+        # arrowhead's length from every card's sides (where heads sit) and clear of other lines and
+        # boxes; a big map keeps the fast one, clear of cards only.
+        careful = self._lines() is not None
+        pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2 if careful else 0.0
         checks = LINE_CHECKS if careful else 0
         fallback: QRectF | None = None
         lanes = getattr(self.scene(), "lanes", None)
