@@ -299,6 +299,7 @@ class FlowItem(QGraphicsItem):
         careful = self._lines() is not None
         pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2 if careful else 0.0
         checks = LINE_CHECKS if careful else 0
+        badge = 14.0 if careful else 2.0  # a card's findings badge stands this far above its top-right corner
         fallback: QRectF | None = None
         lanes = getattr(self.scene(), "lanes", None)
         floor = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else math.inf
@@ -307,10 +308,13 @@ class FlowItem(QGraphicsItem):
             if careful and (y0 < LANE_HEADER - 8 or y1 > floor):  # the header's rule is at LANE_HEADER - 8
                 continue  # not over the lane headers, nor below the lanes
             cards = (
-                near if near is not None and on_path else index.boxes_near(x0 - pad, y0 - 2, x1 + pad, y1 + 2)
+                near
+                if near is not None and on_path
+                else index.boxes_near(x0 - pad, y0 - 2, x1 + pad, y1 + badge)
             )
             if any(
-                x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + 2 and cy0 - 2 < y1
+                (x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + 2 and cy0 - 2 < y1)
+                or (x0 < cx1 and cx1 - 32 < x1 and y0 < cy0 and cy0 - badge < y1)  # a findings badge
                 for cx0, cy0, cx1, cy1 in cards
             ):
                 continue
