@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from desktop.canvas import routes
 from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import ChannelItem
 from desktop.canvas.line_index import SPACING, LineIndex
@@ -45,8 +46,6 @@ from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH, LANE_HEADER
 from desktop.domain.model import Flow
 
 ARROW = 11.0
-CORRIDOR = 20.0  # how far beside a card a return flow runs down or up
-CORNER = 14.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
 LINE_CHECKS = 1000  # spots checked against the lines and boxes around them, per box, before settling
 NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
@@ -214,8 +213,8 @@ class FlowItem(QGraphicsItem):
         self._shape = None
 
     def _runs_behind_a_card(self, curve: tuple[float, ...]) -> bool:
-        """In present mode's grid (lanes wrapped into columns, rows aligned): whether a plain curve would
-        pass behind a card other than its two ends."""
+        """In present mode's grid (lanes wrapped into columns): whether a plain curve would pass behind a
+        card other than its two ends."""
         scene = self.scene()
         index: CardIndex | None = getattr(scene, "card_index", None)
         if index is None or getattr(scene, "grid", None) is None:
@@ -223,48 +222,15 @@ class FlowItem(QGraphicsItem):
         xs, ys = curve[0::2], curve[1::2]
         ends = {self.source.pos().toTuple(), self.target.pos().toTuple()}
         boxes = [b for b in index.boxes_near(min(xs), min(ys), max(xs), max(ys)) if b[:2] not in ends]
-        x0, y0, x1, y1, x2, y2, x3, y3 = curve
-        for i in range(1, 40):
-            t = i / 40
-            s = 1.0 - t
-            a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
-            px, py = a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
-            if any(bx0 < px < bx1 and by0 < py < by1 for bx0, by0, bx1, by1 in boxes):
-                return True
-        return False
+        return routes.runs_behind(curve, boxes)
 
     def _row_gap_route(self, sx: float, sy: float, ex: float, ey: float, ay: float) -> tuple[float, ...]:
-        """Out of the source's side, down into the gap under its row, along it past the cards beside,
-        then across to the target's side."""
-        gap = ay + CHANNEL_HEIGHT + 11 + (self.flow.ord % 3 - 1) * 4
-        out, into = sx + 14, ex - CORRIDOR
-        if into <= out + 2 * CORNER:
-            return (sx, sy, sx + 40, sy, ex - 40, ey, ex, ey)
-        return _rounded([(sx, sy), (out, sy), (out, gap), (into, gap), (into, ey), (ex, ey)])
+        return routes.row_gap_route(sx, sy, ex, ey, ay, (self.flow.ord % 3 - 1) * 4.0)
 
     def _return_route(self, ax: float, ay: float, bx: float, by: float) -> tuple[float, ...]:
-        """A return flow's way back: out of the source's left side, down the gap beside its column, along
-        the lanes' bottom under every card, up the gap right of the target, into its right side. Each
-        arrow runs on its own track (by its order), so two returns can be told apart."""
-        track = (self.flow.ord % 3) * 8.0
         lanes = getattr(self.scene(), "lanes", None)
-        lowest = max(ay, by) + CHANNEL_HEIGHT + 24
-        run = (
-            max(lowest, max(lane.boundingRect().height() for lane in lanes.values()) - 36)
-            if lanes
-            else lowest
-        )
-        run += track
-        sy, ey = ay + CHANNEL_HEIGHT * 0.7, by + CHANNEL_HEIGHT * 0.7
-        out, back = ax - CORRIDOR - track / 2, bx + CHANNEL_WIDTH + CORRIDOR + track / 2
-        if back >= out:  # overlapping columns: the old arc under both cards
-            sx, ex = ax + CHANNEL_WIDTH / 2, bx + CHANNEL_WIDTH / 2
-            sy, ey = ay + CHANNEL_HEIGHT, by + CHANNEL_HEIGHT + 2
-            bottom = max(sy, ey) + 40.0
-            return (sx, sy, sx, bottom, ex, bottom, ex, ey)
-        return _rounded(
-            [(ax, sy), (out, sy), (out, run), (back, run), (back, ey), (bx + CHANNEL_WIDTH + 2, ey)]
-        )
+        bottom = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else None
+        return routes.return_route(ax, ay, bx, by, (self.flow.ord % 3) * 8.0, bottom)
 
     def _point(self, t: float) -> tuple[float, float]:
         """The path's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call); a
@@ -412,33 +378,6 @@ class FlowItem(QGraphicsItem):
         painter.setPen(text_pen)
         painter.setFont(font)
         painter.drawText(self._label_rect, CENTRE, self._label_shown)
-
-
-def _rounded(points: list[tuple[float, float]], radius: float = CORNER) -> tuple[float, ...]:
-    """A polyline with rounded corners as a chain of cubics: start, then three points per cubic."""
-
-    def toward(p: tuple[float, float], q: tuple[float, float], distance: float) -> tuple[float, float]:
-        length = math.hypot(q[0] - p[0], q[1] - p[1]) or 1.0
-        d = min(distance, length / 2)
-        return p[0] + (q[0] - p[0]) * d / length, p[1] + (q[1] - p[1]) * d / length
-
-    out: list[float] = [*points[0]]
-    current = points[0]
-
-    def line(to: tuple[float, float]) -> None:
-        (x0, y0), (x1, y1) = current, to
-        out.extend(
-            (x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3, x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3, x1, y1)
-        )
-
-    for corner, after in zip(points[1:-1], points[2:], strict=True):
-        before = toward(corner, current, radius)
-        line(before)
-        end = toward(corner, after, radius)
-        out.extend((*corner, *corner, *end))
-        current = end
-    line(points[-1])
-    return tuple(out)
 
 
 # --- shared drawing tools (one per theme and state, not one per arrow and paint) -------------------
