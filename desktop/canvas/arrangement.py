@@ -22,9 +22,9 @@ from desktop.domain.model import Channel
 
 COLUMN_GAP = 28.0  # between two columns of one lane (room for an arrow's head)
 LANE_PAD = 30.0  # between a lane's edge and its cards
-ROW_PITCH = CHANNEL_HEIGHT + 26.0
-TOP = LANE_HEADER + 12.0
-BOTTOM_PAD = 24.0
+ROW_PITCH = CHANNEL_HEIGHT + 22.0
+TOP = LANE_HEADER + 22.0  # room for a rule box above the first row
+BOTTOM_PAD = 48.0  # room for the return flows' tracks under the last row
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ costliest part) is built only when Qt first asks for it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -36,14 +37,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from desktop.canvas import routes
 from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import ChannelItem
+from desktop.canvas.line_index import SPACING, LineIndex
 from desktop.canvas.theme import Theme
-from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
+from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH, LANE_HEADER
 from desktop.domain.model import Flow
 
 ARROW = 11.0
 LABEL_STEPS = (0.5, *(0.5 + sign * k / 64 for k in range(1, 29) for sign in (-1, 1)))
+LINE_CHECKS = 1000  # spots checked against the lines and boxes around them, per box, before settling
 NEAR = 6 * CHANNEL_HEIGHT  # an arrow this tall or less finds the cards around its rule box in one query
 MARGIN = 8.0  # around the curve's control points: half the click stroke (6) and the selected pen
 NO_PEN = Qt.PenStyle.NoPen
@@ -88,6 +92,38 @@ class FlowItem(QGraphicsItem):
     def detach(self) -> None:
         self.source.flows.discard(self)
         self.target.flows.discard(self)
+        lines = self._lines()
+        if lines is not None:
+            lines.remove(self)
+
+    def _lines(self) -> LineIndex | None:
+        return getattr(self.scene(), "line_index", None)
+
+    def index_line(self) -> None:
+        """Tell the scene's line index where this arrow runs (the scene calls it once the arrow is in)."""
+        lines = self._lines()
+        if lines is not None:
+            lines.put_line(self, self._samples())
+
+    def _samples(self) -> list[tuple[float, float]]:
+        """Points along the line, closer together than a rule box is tall, and the head's corners."""
+        c = self._curve
+        count = (len(c) - 2) // 6
+        points: list[tuple[float, float]] = []
+        for i in range(count):  # each cubic sampled by its own length: a long straight run needs more
+            seg = c[6 * i : 6 * i + 8]
+            span = sum(math.hypot(seg[j + 2] - seg[j], seg[j + 3] - seg[j + 1]) for j in (0, 2, 4))
+            steps = max(2, int(span / SPACING) + 1)
+            points += [self._point((i + k / steps) / count) for k in range(steps + 1)]
+        return points + self._head_points()
+
+    def _head_points(self) -> list[tuple[float, float]]:
+        corners = [(p.x(), p.y()) for p in self._arrow]  # type: ignore[attr-defined]  # a QPolygonF iterates
+        if not corners:
+            return []
+        cx = sum(x for x, _ in corners) / len(corners)
+        cy = sum(y for _, y in corners) / len(corners)
+        return [*corners, (cx, cy)]
 
     def label_text(self) -> str:
         """What the box on the arrow says: the rule, the label, or both."""
@@ -114,25 +150,26 @@ class FlowItem(QGraphicsItem):
             sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
             ex, ey = bx - 2, by + CHANNEL_HEIGHT / 2
             dx = max(40.0, (ex - sx) / 2)
-            curve = (sx, sy, sx + dx, sy, ex - dx, ey, ex, ey)
-        elif self.is_return:  # back to an earlier lane: an arc under the cards
-            sx, sy = ax + CHANNEL_WIDTH / 2, ay + CHANNEL_HEIGHT
-            ex, ey = bx + CHANNEL_WIDTH / 2, by + CHANNEL_HEIGHT + 2
-            bottom = max(sy, ey) + 40.0 + 0.12 * abs(sx - ex)
-            curve = (sx, sy, sx, bottom, ex, bottom, ex, ey)
+            curve: tuple[float, ...] = (sx, sy, sx + dx, sy, ex - dx, ey, ex, ey)
+            if self._runs_behind_a_card(curve):
+                curve = self._row_gap_route(sx, sy, ex, ey, ay)
+        elif self.is_return:  # back to an earlier lane: around the cards, along the lanes' bottom
+            curve = self._return_route(ax, ay, bx, by)
+            sx, sy, ex, ey = curve[0], curve[1], curve[-2], curve[-1]
         else:  # the same lane: a loop out to the right
             sx, sy = ax + CHANNEL_WIDTH, ay + CHANNEL_HEIGHT / 2
             ex, ey = bx + CHANNEL_WIDTH + 2, by + CHANNEL_HEIGHT / 2
-            bulge = 46.0 + 0.1 * abs(ey - sy)
+            bulge = min(56.0, 46.0 + 0.1 * abs(ey - sy))  # stays in the gap before the next lane
             curve = (sx, sy, sx + bulge, sy, ex + bulge, ey, ex, ey)
         self._curve = curve
         path = QPainterPath(QPointF(sx, sy))
-        path.cubicTo(curve[2], curve[3], curve[4], curve[5], ex, ey)
+        for i in range(2, len(curve) - 2, 6):
+            path.cubicTo(*curve[i : i + 6])
         self._path = path
         # The arrow points along the curve's end tangent (end minus the last control point).
-        tx, ty = ex - curve[4], ey - curve[5]
+        tx, ty = ex - curve[-4], ey - curve[-3]
         if tx == 0.0 and ty == 0.0:
-            tx, ty = ex - curve[2], ey - curve[3]
+            tx, ty = ex - curve[-6], ey - curve[-5]
         length = math.hypot(tx, ty) or 1.0
         ux, uy = tx / length, ty / length
         size = ARROW * max(1.0, self.theme.flow_width / 1.6)
@@ -145,6 +182,7 @@ class FlowItem(QGraphicsItem):
                 QPointF(base_x + uy * half, base_y - ux * half),
             ]
         )
+        self.index_line()
         self._place_label()
 
     def place_label(self) -> None:
@@ -160,6 +198,10 @@ class FlowItem(QGraphicsItem):
         else:
             self._label_rect = QRectF()
             self._label_shown = ""
+        lines = self._lines()
+        if lines is not None:
+            box = self._label_rect
+            lines.put_box(self, None if box.isNull() else (box.left(), box.top(), box.right(), box.bottom()))
         xs = self._curve[0::2]
         ys = self._curve[1::2]
         bounds = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
@@ -170,9 +212,33 @@ class FlowItem(QGraphicsItem):
         self._bounds = bounds
         self._shape = None
 
+    def _runs_behind_a_card(self, curve: tuple[float, ...]) -> bool:
+        """In present mode's grid (lanes wrapped into columns): whether a plain curve would pass behind a
+        card other than its two ends."""
+        scene = self.scene()
+        index: CardIndex | None = getattr(scene, "card_index", None)
+        if index is None or getattr(scene, "grid", None) is None:
+            return False
+        xs, ys = curve[0::2], curve[1::2]
+        ends = {self.source.pos().toTuple(), self.target.pos().toTuple()}
+        boxes = [b for b in index.boxes_near(min(xs), min(ys), max(xs), max(ys)) if b[:2] not in ends]
+        return routes.runs_behind(curve, boxes)
+
+    def _row_gap_route(self, sx: float, sy: float, ex: float, ey: float, ay: float) -> tuple[float, ...]:
+        return routes.row_gap_route(sx, sy, ex, ey, ay, (self.flow.ord % 3 - 1) * 4.0)
+
+    def _return_route(self, ax: float, ay: float, bx: float, by: float) -> tuple[float, ...]:
+        lanes = getattr(self.scene(), "lanes", None)
+        bottom = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else None
+        return routes.return_route(ax, ay, bx, by, (self.flow.ord % 3) * 8.0, bottom)
+
     def _point(self, t: float) -> tuple[float, float]:
-        """The curve's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call)."""
-        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
+        """The path's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call); a
+        path of several cubics gives each an equal share of t."""
+        count = (len(self._curve) - 2) // 6
+        i = min(int(t * count), count - 1)
+        t = t * count - i
+        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve[6 * i : 6 * i + 8]
         s = 1.0 - t
         a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
         return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
@@ -193,62 +259,70 @@ class FlowItem(QGraphicsItem):
             if bottom - top <= NEAR
             else None
         )
+        # A workshop-sized map (the scene keeps a line index) gets the careful search: boxes kept an
+        # arrowhead's length from every card's sides (where heads sit) and clear of other lines and
+        # boxes; a big map keeps the fast one, clear of cards only.
+        careful = self._lines() is not None
+        pad = ARROW * max(1.0, self.theme.flow_width / 1.6) + 2 if careful else 0.0
+        checks = LINE_CHECKS if careful else 0
+        badge = 14.0 if careful else 2.0  # a card's findings badge stands this far above its top-right corner
         fallback: QRectF | None = None
-        clear = CHANNEL_HEIGHT / 2 + half_h + 4  # from a card's middle row into the gap above or below it
-        for offset in (0.0, -(half_h + 8), half_h + 8, -clear, clear):  # on the path, else beside it
-            for step in LABEL_STEPS:
-                x, y = self._point(step)
-                y += offset
-                x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
-                cards = near if near is not None else index.boxes_near(x0, y0, x1, y1)
-                if any(x0 < cx1 and cx0 < x1 and y0 < cy1 and cy0 < y1 for cx0, cy0, cx1, cy1 in cards):
-                    continue
-                rect = QRectF(x0, y0, width, height)
-                if not self._hides_an_arrow(rect):
-                    return rect
-                fallback = fallback or rect
-        for step in (0.5, 0.35, 0.65, 0.2, 0.8):  # crowded: near the path, shifted sideways too
-            px, py = self._point(step)
-            for dy in range(-int(clear + 20), int(clear + 21), 10):
-                for dx in (-half_w - 4, half_w + 4, -2 * half_w, 2 * half_w):
-                    x0, y0 = px + dx - half_w, py + dy - half_h
-                    cards = index.boxes_near(x0, y0, x0 + width, y0 + height)
-                    if any(
-                        x0 < cx1 and cx0 < x0 + width and y0 < cy1 and cy0 < y0 + height
-                        for cx0, cy0, cx1, cy1 in cards
-                    ):
-                        continue
-                    rect = QRectF(x0, y0, width, height)
-                    if not self._hides_an_arrow(rect):
-                        return rect
+        lanes = getattr(self.scene(), "lanes", None)
+        floor = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else math.inf
+        for x, y, on_path in self._label_spots(half_w, half_h, careful):
+            x0, y0, x1, y1 = x - half_w, y - half_h, x + half_w, y + half_h
+            if careful and (y0 < LANE_HEADER - 8 or y1 > floor):  # the header's rule is at LANE_HEADER - 8
+                continue  # not over the lane headers, nor below the lanes
+            cards = (
+                near
+                if near is not None and on_path
+                else index.boxes_near(x0 - pad, y0 - 2, x1 + pad, y1 + badge)
+            )
+            if any(
+                (x0 < cx1 + pad and cx0 - pad < x1 and y0 < cy1 + 2 and cy0 - 2 < y1)
+                or (x0 < cx1 and cx1 - 32 < x1 and y0 < cy0 and cy0 - badge < y1)  # a findings badge
+                for cx0, cy0, cx1, cy1 in cards
+            ):
+                continue
+            rect = QRectF(x0, y0, width, height)
+            if checks <= 0:
+                return fallback or rect
+            checks -= 1
+            if not self._hides_an_arrow(rect):
+                return rect
+            fallback = fallback or rect
         if fallback is not None:
             return fallback
         x, y = self._point(0.5)
         return QRectF(x - half_w, y - half_h, width, height)
 
+    def _label_spots(
+        self, half_w: float, half_h: float, careful: bool
+    ) -> Iterator[tuple[float, float, bool]]:
+        """Where a rule box may go, best first: on the path near its middle; on a small map also just
+        above or below it, then into the row gaps beside it (two cards on one row leave no room between)."""
+        for step in LABEL_STEPS:
+            yield (*self._point(step), True)
+        if not careful:
+            return
+        clear = CHANNEL_HEIGHT / 2 + half_h + 3  # from a card's middle into the gap above or below it
+        for offset in (-(half_h + 8), half_h + 8, -clear, clear):
+            for step in LABEL_STEPS[:15]:
+                x, y = self._point(step)
+                yield x, y + offset, False
+        for step in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
+            px, py = self._point(step)
+            for dy in range(-int(clear + 30), int(clear + 31), 10):
+                for dx in (0.0, -half_w / 2, half_w / 2, -half_w - 4, half_w + 4, -2 * half_w, 2 * half_w):
+                    yield px + dx, py + dy, False
+
     def _hides_an_arrow(self, rect: QRectF) -> bool:
         """Whether a rule box here would cover another arrow's line or box, or any arrow's head (its own too)."""
-        scene = self.scene()
-        if scene is None:
+        lines = self._lines()
+        if lines is None:
             return False
-        grown = rect.adjusted(-3, -3, 3, 3)
-        for item in scene.items(grown, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-            if not isinstance(item, FlowItem):
-                continue
-            if item.arrow_polygon().boundingRect().intersects(grown):
-                return True
-            if item is not self and item.passes_through(grown):
-                return True
-            if item is not self and item.has_label() and item.label_rect().intersects(grown):
-                return True  # another rule box, placed before this one
-        return False
-
-    def passes_through(self, rect: QRectF) -> bool:
-        """Whether the arrow's line crosses `rect` (sampled along the curve, finer than a box's size)."""
-        x0, y0, x1, y1, x2, y2, x3, y3 = self._curve
-        span = math.hypot(x1 - x0, y1 - y0) + math.hypot(x2 - x1, y2 - y1) + math.hypot(x3 - x2, y3 - y2)
-        steps = max(16, int(span / 6))
-        return any(rect.contains(*self._point(i / steps)) for i in range(steps + 1))
+        grown = (rect.left() - 3, rect.top() - 3, rect.right() + 3, rect.bottom() + 3)
+        return lines.blocked(grown, self, self._head_points())
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from desktop.canvas import arrangement
+from desktop.canvas import present_grid
 from desktop.canvas.arrangement import Grid
 from desktop.canvas.card_index import CardIndex
 from desktop.canvas.channel_item import MOVABLE, TEXT_LOD, ChannelItem
 from desktop.canvas.flow_item import FlowItem
 from desktop.canvas.interactions import DragCards, DrawFlow, Interaction, PaletteDrop, RubberBand
 from desktop.canvas.lane_item import LaneItem
+from desktop.canvas.line_index import LineIndex
 from desktop.canvas.reveal import Reveal
 from desktop.canvas.source import EditableSource
 from desktop.canvas.theme import LIGHT, Theme
@@ -42,13 +43,15 @@ from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import (
     LANE_WIDTH,
     clamp_x,
-    lane_left,
     scene_height,
     snap,
 )
 from desktop.domain.model import ArchitectureMap, Channel
 
 SCENE_MARGIN = 40.0
+CAREFUL_LABELS = (
+    50  # cards: up to this (a workshop map), rule boxes also keep clear of other arrows and boxes
+)
 
 
 class MapSnapshot(QObject):
@@ -84,6 +87,9 @@ class MapScene(QGraphicsScene):
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
         self.card_index = CardIndex()  # where the cards are, for placing rule boxes clear of them
+        self.line_index: LineIndex | None = (
+            None  # where the arrows run (a workshop-sized map: see CAREFUL_LABELS)
+        )
         self.interaction: Interaction | None = None  # the gesture in progress (interactions.py)
         self.palette_drop = PaletteDrop(self)
         self.reveal = Reveal(self)  # present mode's lanes, one at a time
@@ -119,6 +125,7 @@ class MapScene(QGraphicsScene):
         self.channel_items.clear()
         self.flow_items.clear()
         self.card_index.clear()
+        self.line_index = LineIndex() if len(self.session.map) <= CAREFUL_LABELS else None
         height = scene_height(self.session.map)
         self.lanes = {layer: LaneItem(layer, self.theme, height) for layer in LAYERS}
         for lane in self.lanes.values():
@@ -168,6 +175,10 @@ class MapScene(QGraphicsScene):
         item = FlowItem(flow, self.channel_items[source], self.channel_items[target], self.theme)
         self.addItem(item)
         self.flow_items[flow.pair] = item
+        if item.is_return:
+            item.adjust()  # in the scene now: it can run along the lanes' bottom
+        else:
+            item.index_line()
         if not self.building and item.label_text():
             item.place_label()  # in the scene now: the rule box can keep clear of the cards
 
@@ -231,6 +242,7 @@ class MapScene(QGraphicsScene):
 
     def _refresh_lanes(self) -> None:
         height = scene_height(self.session.map)
+        grew = any(lane.boundingRect().height() != height for lane in self.lanes.values())
         counts = dict.fromkeys(LAYERS, 0)
         for channel in self.session.map.iter_channels():
             counts[channel.layer] += 1
@@ -245,6 +257,8 @@ class MapScene(QGraphicsScene):
                 height + 2 * SCENE_MARGIN,
             )
         )
+        if grew and not self.building:
+            present_grid.reroute_returns(self)
 
     def _refresh_badges(self, touched: Iterable[str] | None = None) -> None:
         """Badge the cards the findings name: all of them on open, else the cards whose findings changed."""
@@ -293,7 +307,7 @@ class MapScene(QGraphicsScene):
                 item.paint_label(painter)
         painter.restore()
 
-    # --- present mode: the whole map in a screen-sized grid ------------------------------
+    # --- present mode: the whole map in a screen-sized grid (present_grid.py) -----------------
     def arrange(self, width: float, height: float) -> None:
         """Show the cards in the grid that is largest on a `width` × `height` screen area (present mode)."""
         self._grid_area = (width, height)
@@ -301,37 +315,15 @@ class MapScene(QGraphicsScene):
 
     def unarrange(self) -> None:
         """Back to the map's own places and lanes."""
-        if self._grid_area is None:
-            return
-        self._grid_area, self.grid = None, None
-        for item in self.channel_items.values():
-            item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
-        for lane in self.lanes.values():
-            lane.set_span(lane_left(lane.layer), LANE_WIDTH)
-        self.move_cards({item: QPointF(*_position(item.channel)) for item in self.channel_items.values()})
-        self._refresh_lanes()
-        self._place_labels()
+        if self._grid_area is not None:
+            self._grid_area, self.grid = None, None
+            present_grid.show_map_places(
+                self, {i: QPointF(*_position(i.channel)) for i in self.channel_items.values()}
+            )
 
     def _arrange(self) -> None:
         assert self._grid_area is not None
-        grid, places = arrangement.arrange(self.session.map.iter_channels(), *self._grid_area)
-        self.grid = grid
-        counts = dict.fromkeys(LAYERS, 0)
-        for item in self.channel_items.values():
-            counts[item.channel.layer] += 1
-            item.setFlag(ChannelItem.GraphicsItemFlag.ItemIsMovable, False)  # the grid is not the map
-        for layer, lane in self.lanes.items():
-            lane.set_span(grid.lane_left(layer), grid.lane_width(layer))
-            lane.set_height(grid.height)
-            lane.set_count(counts[layer])
-        self.move_cards({item: QPointF(*places[cid]) for cid, item in self.channel_items.items()})
-        self.setSceneRect(QRectF(-16, -16, grid.width + 32, grid.height + 32))
-        self._place_labels()
-
-    def _place_labels(self) -> None:
-        for flow_item in self.flow_items.values():
-            if flow_item.label_text():
-                flow_item.place_label()
+        self.grid = present_grid.show_grid(self, *self._grid_area)
 
     # --- present mode: reveal lanes one at a time (reveal.py) --------------------------
     @property

@@ -44,3 +44,19 @@ def test_no_two_labels_overlap(qapp):
     boxes = [f.label_rect() for f in scene.flow_items.values() if f.has_label()]
     for i, a in enumerate(boxes):
         assert not any(a.intersects(b) for b in boxes[i + 1 :])
+
+
+@pytest.mark.parametrize("theme", ["light", "projector"])
+def test_return_flows_run_around_the_cards_not_behind_them(qapp, theme):
+    scene = sample_scene(qapp, theme)
+    returns = [f for f in scene.flow_items.values() if f.is_return]
+    assert (
+        len(returns) >= 2
+    )  # Win/loss → Lead scoring's kind: Attribution → Lead scoring, Pipeline review → …
+    stroker = QPainterPathStroker()
+    stroker.setWidth(1.0)
+    for flow in returns:
+        line = stroker.createStroke(flow.path())
+        for card in scene.channel_items.values():
+            inside = card.mapRectToScene(card.card_rect()).adjusted(3, 3, -3, -3)
+            assert not line.intersects(inside), (flow.flow.pair, card.channel.name)

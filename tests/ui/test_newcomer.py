@@ -109,3 +109,27 @@ def test_the_inspector_hint_stays_at_the_top(qtbot, tmp_path):
     text_top = hint.contentsRect().top()
     assert text_top <= 40
     assert hint.mapTo(inspector, hint.rect().topLeft()).y() + text_top < inspector.height() // 3
+
+
+def test_quitting_leaves_the_map_writable_and_the_settings_saved(tmp_path):
+    """The window leaves without tearing every Qt object down (fast), and nothing is lost by it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from desktop.store.document import MapDocument
+
+    path = new_map_file(tmp_path, sample=True)
+    home = tmp_path / "home"
+    env = dict(
+        os.environ, DISTARCH_CONFIG_HOME=str(home), DISTARCH_SMOKE_QUIT_MS="400", QT_QPA_PLATFORM="offscreen"
+    )
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "main.py", str(path)], cwd=root, env=env, timeout=60, capture_output=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert str(path.absolute()) in (home / "settings.ini").read_text(encoding="utf-8")
+    with MapDocument.open(path) as doc:
+        assert not doc.read_only

@@ -280,3 +280,25 @@ def test_f_shows_the_findings_and_arrows_spotlight_one_and_esc_returns(qtbot, tm
     assert "F findings" in mode.quick.findChild(QLabel, "presentHint").text()
     QTest.keyClick(view, Qt.Key.Key_Escape)
     assert not mode.active
+
+
+def test_arrows_out_of_a_wrapped_lane_run_between_the_cards_not_behind_them(qtbot, tmp_path):
+    from PySide6.QtGui import QPainterPathStroker
+
+    window = make_window(qtbot, tmp_path)
+    window.actions_by_name["present"].trigger()
+    window.setGeometry(0, 0, 1920, 1080)
+    present(window).fit()
+    scene = window.scene
+    assert scene.grid is not None and scene.grid.columns[Layer.CAPTURE.index] >= 2  # 9 capture cards wrap
+    stroker = QPainterPathStroker()
+    stroker.setWidth(1.0)
+    crossings = []
+    for flow in scene.flow_items.values():
+        line = stroker.createStroke(flow.path())
+        for card in scene.channel_items.values():
+            if card in (flow.source, flow.target):
+                continue
+            if line.intersects(card.mapRectToScene(card.card_rect()).adjusted(3, 3, -3, -3)):
+                crossings.append((flow.source.channel.name, flow.target.channel.name, card.channel.name))
+    assert crossings == [], crossings

@@ -72,3 +72,30 @@ def test_redo_from_the_x_server_keyboard(qtbot, tmp_path):
     assert len(window.session.map) == 0
     subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+y"], check=True, timeout=10)
     qtbot.waitUntil(lambda: len(window.session.map) == 1, timeout=5000)
+
+
+def test_present_mode_keys_on_x11(qtbot, tmp_path):
+    """Ctrl+3 picks the quick-add lane, Enter hands the keys back, → reveals, F and ↓ spotlight, Esc leaves."""
+    window = MainWindow(new_map_file(tmp_path, "sample.distarch", sample=True))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.actions_by_name["present"].trigger()
+    mode = window.present_mode
+    view = window.view
+    QTest.keyClick(view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert mode.quick.current_lane() is Layer.EXECUTION
+    QTest.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(mode.quick.edit, "Podcast ads")
+    QTest.keyClick(mode.quick.edit, Qt.Key.Key_Return)
+    assert window.session.map.channel_by_name("Podcast ads").layer is Layer.EXECUTION
+    revealed = window.scene.revealed
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    assert window.scene.revealed == min(4, revealed + 1)
+    QTest.keyClick(view, Qt.Key.Key_F)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    assert mode.spotlight.strip.spotlit == 0
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert mode.active and not mode.spotlight.shown
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not mode.active
