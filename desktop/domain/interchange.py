@@ -27,8 +27,9 @@ VERSION = 1
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def loads(text: str | bytes) -> ArchitectureMap:
-    """Parse interchange JSON text into a validated map."""
+def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
+    """Parse interchange JSON text into a validated map (`layout` False: leave missing positions empty,
+    for a reader that never draws, such as `score`)."""
     if len(text) > MAX_BYTES:
         raise MapError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
@@ -40,10 +41,10 @@ def loads(text: str | bytes) -> ArchitectureMap:
         raise MapError("the JSON is nested too deeply") from None
     except ValueError:  # Python's limit on the digits of a whole number
         raise MapError("not valid JSON (a number has too many digits)") from None
-    return from_dict(data)
+    return from_dict(data, layout)
 
 
-def from_dict(data: Any) -> ArchitectureMap:
+def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
     """Validate an interchange object and build the map."""
     if not isinstance(data, dict):
         raise MapError("the JSON must be an object with format, version, channels and flows")
@@ -86,7 +87,8 @@ def from_dict(data: Any) -> ArchitectureMap:
         except MapError as exc:
             raise MapError(exc.message, f"flows[{index}] ({flow.source} -> {flow.target})") from None
         arch.put_flow(flow)
-    place_missing(arch)
+    if layout:
+        place_missing(arch)
     return arch
 
 

@@ -51,6 +51,7 @@ COMPONENT_NAMES = {
     "flow": "Flow",
     "routing": "Routing",
     "execution": "Execution",
+    "alignment": "Alignment",
     "feedback": "Feedback",
 }
 

@@ -104,4 +104,13 @@ class VersionRow(SQLModel, table=True):
 TABLES_BY_VERSION: dict[int, list] = {
     1: [MapRow.__table__, ChannelRow.__table__, FlowRow.__table__, ScoreRow.__table__, SettingRow.__table__],
     2: [VersionRow.__table__],
+    3: [],
+}
+# Columns added to existing tables (SQLite's ALTER TABLE ADD COLUMN; a blank or a default for old rows):
+# schema 3 adds a channel's `automation` ("ai" or blank) and the score contract of a history row.
+COLUMNS_BY_VERSION: dict[int, list[tuple[str, str]]] = {
+    3: [
+        ("channel", "automation TEXT NOT NULL DEFAULT ''"),
+        ("score_history", "contract INTEGER NOT NULL DEFAULT 1"),
+    ],
 }

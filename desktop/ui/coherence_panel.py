@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.commands.session import Change, MapSession
-from desktop.domain.coherence import CoherenceReport, tenths
+from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
 
 if TYPE_CHECKING:
     from desktop.ui.score_charts import ComponentChart, HistoryChart
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
-COMPONENTS_HEIGHT = 23 * 6 + 8
+COMPONENTS_HEIGHT = 23 * (len(COMPONENTS) + 1) + 8  # a row per component of the contract, and drag
 AA = 4.5
 BANDS: tuple[tuple[float, str, str], ...] = (
     (75.0, "Coherent", "good"),

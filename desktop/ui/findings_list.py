@@ -40,6 +40,7 @@ COMPONENT_TITLES = {
     "flow": "Flow",
     "routing": "Routing",
     "execution": "Execution",
+    "alignment": "Alignment",
     "feedback": "Feedback",
     "drag": "Drag",
 }

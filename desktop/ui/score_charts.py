@@ -35,6 +35,7 @@ COMPONENT_LABELS = {
     "flow": "Flow",
     "routing": "Routing",
     "execution": "Execution",
+    "alignment": "Alignment",
     "feedback": "Feedback",
 }
 ROWS: tuple[str, ...] = (*COMPONENTS, "drag")
@@ -140,7 +141,9 @@ class ComponentChart:
             text = f"{tenths(points[row])} / {WEIGHTS[name]:g}"
             self.labels[row].setText(text)
             self.labels[row].setPos(WEIGHTS[name] + 0.6, float(row))
-            lines.append(f"{COMPONENT_LABELS[name]}: {text} points ({report.components[name]:.0%})")
+            lines.append(
+                f"{COMPONENT_LABELS.get(name, name.title())}: {text} points ({report.components[name]:.0%})"
+            )
         drag_text = f"{MINUS}{tenths(report.drag)}" if report.drag else "0.0"
         self.labels[-1].setText(drag_text)
         self.labels[-1].setPos(0.6, float(len(COMPONENTS)))
