@@ -21,9 +21,10 @@ from desktop.domain.validation import (
     parse_coordinate,
     parse_number,
 )
+from desktop.domain.vocabulary import parse_automation, parse_currency
 
 FORMAT = "distribution-architecture"
-VERSION = 1
+VERSION = 2  # 2: channel "automation" and map "currency" (both also read in version 1 files)
 MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -65,9 +66,14 @@ def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
         raise MapError("channels must be a list", "channels")
     if not isinstance(raw_flows, list):
         raise MapError("flows must be a list", "flows")
+    try:
+        currency = parse_currency(clean_text(data.get("currency"), "currency", 20))
+    except ValueError as exc:
+        raise MapError(str(exc), "currency") from None
     info = MapInfo(
         name=clean_text(data.get("name"), "name", MAX_NAME).strip() or "Untitled map",
         description=clean_text(data.get("description"), "description"),
+        currency=currency,
     )
     arch = ArchitectureMap(info=info)
     for index, raw in enumerate(raw_channels):
@@ -111,6 +117,10 @@ def _channel(raw: Any, index: int) -> Channel:
         values: dict[str, Any] = {name: clean_text(raw.get(name), name) for name in TEXT_FIELDS}
         for name in NUMBER_FIELDS:
             values[name] = parse_number(raw.get(name), name)
+        try:
+            values["automation"] = parse_automation(raw.get("automation"))
+        except ValueError as exc:
+            raise MapError(str(exc)) from None
         x = parse_coordinate(raw.get("x"), "x")
         y = parse_coordinate(raw.get("y"), "y")
         name = clean_text(raw["name"], "name", MAX_NAME).strip()
@@ -153,6 +163,7 @@ def to_dict(arch: ArchitectureMap) -> dict[str, Any]:
             entry[name] = getattr(c, name)
         for name in NUMBER_FIELDS:
             entry[name] = _number_out(getattr(c, name))
+        entry["automation"] = c.automation
         entry["x"] = _number_out(c.x)
         entry["y"] = _number_out(c.y)
         channels.append(entry)
@@ -162,6 +173,7 @@ def to_dict(arch: ArchitectureMap) -> dict[str, Any]:
         "version": VERSION,
         "name": arch.info.name,
         "description": arch.info.description,
+        "currency": arch.info.currency,
         "channels": channels,
         "flows": flows,
     }
