@@ -384,6 +384,7 @@ class MapScene(QGraphicsScene):
                 snap(max(0.0, pos.y() - CHANNEL_HEIGHT / 2 + i * (CHANNEL_HEIGHT + 20))),
                 function=function,
                 tool=entry.get("tool", ""),
+                automation=catalog.automation if catalog else "",
             )
             scratch.put_channel(one[0].channel)  # type: ignore[union-attr]
             edits += one

@@ -270,6 +270,8 @@ class _Run:
             elif channel.id not in graph.routed:
                 targets = graph.direct_targets.get(channel.id, [])
                 send = f"send it through {door.name.strip()}" if door else "add routing such as lead scoring"
+                if self.functions[channel.id] in ("chat", "events") and deciding:
+                    send = f"route it through {deciding.name.strip()} so each lead finds its owner (territory, open deals)"
                 if targets:
                     target = self.first(self.by_id[t] for t in targets)
                     message = f"{shown} goes straight to {target.name.strip()}, bypassing routing: {send}"  # type: ignore[union-attr]
@@ -331,7 +333,11 @@ class _Run:
                 )
                 continue
             ruled = count - len(unruled)
-            have = "no flow has a rule" if ruled == 0 else f"only {ruled} of {count} flows have a rule"
+            have = (
+                "no flow has a rule"
+                if ruled == 0
+                else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
+            )
             self.add(
                 "unruled-routing",
                 "routing",
@@ -419,22 +425,36 @@ class _Run:
             if keys[c.id]:
                 paid[keys[c.id]] = paid.get(keys[c.id], 0.0) + self.spend(c)
         modal = min(counts, key=lambda k: (-counts[k], -heard.get(k, 0), -paid.get(k, 0.0), k))
-        others = [c for c in group if keys[c.id] != modal]
+        others = [c for c in group if not _agrees(keys[c.id], modal)]
         if not others:
             return
-        carrier = min((c for c in group if keys[c.id] == modal), key=_name_key)
-        text = getattr(carrier, attribute).strip()
-        plural = len(others) > 1
-        why = " (the one the market heard from capture)" if heard.get(modal) else ""
-        self.add(
-            rule,
-            "execution",
-            unit * len(others),
-            others,
-            f"{where}, {names_text([c.name.strip() for c in sorted(others, key=_name_key)])} "
-            f"{'do' if plural else 'does'} not tell the shared {attribute} “{text}”{why}: "
-            f"align {'them' if plural else 'it'}, or give {'them' if plural else 'it'} its own segment",
-        )
+        carriers = [getattr(c, attribute).strip() for c in group if keys[c.id] == modal]
+        text = min(set(carriers), key=lambda t: (-carriers.count(t), len(t), t))  # its most told wording
+        blank = [c for c in others if not keys[c.id]]
+        differ = [c for c in others if keys[c.id]]
+        told = "tell" if attribute == "message" else "follow"
+        parts: list[str] = []
+        if differ:
+            plural = len(differ) > 1
+            names = names_text([c.name.strip() for c in sorted(differ, key=_name_key)])
+            tie = counts[modal] == 1 and not heard.get(modal)
+            if tie:  # nothing says which is right: ask for one narrative instead of picking one
+                told_now = sorted({getattr(c, attribute).strip() for c in group if keys[c.id]})
+                quoted = ", ".join(f"“{t}”" for t in told_now[:4])
+                parts.append(
+                    f"{names} and the rest of the segment tell different {attribute}s ({quoted}): agree on one"
+                    + (", ideally the one your capture channels promise" if attribute == "message" else "")
+                )
+            else:
+                why = " (the one the market heard from capture)" if heard.get(modal) else ""
+                parts.append(
+                    f"{names} {'do' if plural else 'does'} not {told} the shared {attribute} “{text}”{why}: "
+                    f"align {'them' if plural else 'it'}, or give {'them their' if plural else 'it its'} own segment"
+                )
+        if blank:
+            names = names_text([c.name.strip() for c in sorted(blank, key=_name_key)])
+            parts.append(f"{names} {'have' if len(blank) > 1 else 'has'} no {attribute}: give it “{text}”")
+        self.add(rule, "execution", unit * len(others), others, f"{where}, " + "; ".join(parts))
 
     # --- 5. alignment ----------------------------------------------------------------------------
     def alignment(self) -> None:
@@ -530,13 +550,17 @@ class _Run:
             if channel.id in graph.measured:
                 continue
             sink = self._sink_for(channel)
-            such = f" such as {sink.name.strip()}" if sink else ""
+            fix = (
+                f"add a flow to {sink.name.strip()}"
+                if sink
+                else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
+            )
             self.add(
                 "unmeasured-execution",
                 "feedback",
                 measured_part / len(execution),
                 [channel],
-                f"{channel.name.strip()} is not measured: add a flow to a feedback channel{such}",
+                f"{channel.name.strip()} is not measured: {fix}",
             )
         for channel in feedback:
             credit = graph.loop_credit[channel.id]
@@ -549,12 +573,19 @@ class _Run:
             name = channel.name.strip()
             if credit == 0.0:
                 target = self._loop_target(channel)
+                if self.functions[channel.id] in ("analytics", "dashboards"):
+                    fix = (
+                        f"it reports activity, not pipeline; loop what it learns into {target}, "
+                        "or let closed-loop attribution do it"
+                    )
+                else:
+                    fix = f"add a flow from it to {target}"
                 self.add(
                     "open-loop",
                     "feedback",
                     closed_part / len(feedback),
                     [channel],
-                    f"{name} feeds nothing back: add a flow from it to {target}",
+                    f"{name} feeds nothing back: {fix}",
                     amplify=ai or channel.automation == "ai",
                 )
             else:
@@ -704,6 +735,12 @@ class _Run:
                 found.setdefault(component, []).append(c)
             groups += [g for g in found.values() if len(g) > 1]
         return groups
+
+
+def _agrees(key: str, modal: str) -> bool:
+    """A message agrees with the shared one when it tells the same narrative: the same key, or the key
+    followed by more words ("Unify SecOps for financial services" tells "Unify SecOps")."""
+    return bool(key) and (key == modal or key.startswith(modal + " ") or modal.startswith(key + " "))
 
 
 def _overlapping(keys: list[str]) -> list[int]:

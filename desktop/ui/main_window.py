@@ -213,8 +213,9 @@ class MainWindow(QMainWindow):
     def quick_add(self, name: str, layer: Layer) -> None:
         if self.session is None or self.scene is None:
             return
-        entry = default_catalog().by_name(name)
-        edits = ops.add_channel(self.session.map, name, layer, function=entry.function if entry else "")
+        entry = default_catalog().infer(name)  # "LinkedIn Ads EMEA" gets LinkedIn Ads' function
+        fields = {"function": entry.function, "automation": entry.automation} if entry else {}
+        edits = ops.add_channel(self.session.map, name, layer, **fields)
         channel = edits[0].channel  # type: ignore[union-attr]
         if self.session.perform(f"Add {channel.name} to {layer.title}", edits):
             self.scene.select_channels([channel.id])
