@@ -123,7 +123,9 @@ class SegmentRules:
         for key in keys.values():
             if key:
                 counts[key] = counts.get(key, 0) + 1
-        where = f"In the {group[0].segment.strip()} segment" + (" (customers)" if stage == "customer" else "")
+        spellings = [c.segment.strip() for c in group]
+        shown = min(set(spellings), key=lambda t: (-spellings.count(t), t))  # the usual spelling, whatever the order
+        where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
             self.add(
                 rule,
