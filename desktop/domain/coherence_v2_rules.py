@@ -124,7 +124,9 @@ class SegmentRules:
             if key:
                 counts[key] = counts.get(key, 0) + 1
         spellings = [c.segment.strip() for c in group]
-        shown = min(set(spellings), key=lambda t: (-spellings.count(t), t))  # the usual spelling, whatever the order
+        shown = min(
+            set(spellings), key=lambda t: (-spellings.count(t), t)
+        )  # the usual spelling, whatever the order
         where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
             self.add(
