@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
-COMPONENTS_HEIGHT = 23 * (len(COMPONENTS) + 1) + 8  # a row per component of the contract, and drag
+COMPONENTS_HEIGHT = 20 * (len(COMPONENTS) + 1) + 6  # a row per component of the contract, and drag
 AA = 4.5
 BANDS: tuple[tuple[float, str, str], ...] = (
     (75.0, "Coherent", "good"),
