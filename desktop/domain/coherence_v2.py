@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from operator import attrgetter
 
 from desktop.domain.coherence_v2_graph import GraphV2, graph_v2
 from desktop.domain.coherence_v2_rules import (
@@ -51,6 +52,9 @@ __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 _AI_PREFIX = "[AI amplifies] "
+_AUTOMATION = attrgetter("automation")
+_ID = attrgetter("id")
+_NAME = attrgetter("name")
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -61,13 +65,20 @@ def assess(arch: ArchitectureMap) -> CoherenceReport:
 class _Raw:
     """A finding before the AI factor and the caps."""
 
-    __slots__ = ("rule", "component", "points", "channels", "message", "amplify")
+    __slots__ = ("rule", "component", "points", "channels", "message", "amplify", "folded")
 
     def __init__(
-        self, rule: str, component: str, points: float, channels: list[Channel], message: str, amplify: bool
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        channels: list[Channel],
+        message: str,
+        amplify: bool,
+        folded: tuple[str, ...],
     ) -> None:
         self.rule, self.component, self.points = rule, component, points
-        self.channels, self.message, self.amplify = channels, message, amplify
+        self.channels, self.message, self.amplify, self.folded = channels, message, amplify, folded
 
 
 class _Run(SegmentRules):
@@ -89,14 +100,28 @@ class _Run(SegmentRules):
 
     # --- helpers ---------------------------------------------------------------------------------
     def add(
-        self, rule: str, component: str, points: float, named: Iterable[Channel], message: str, amplify=None
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        named: Iterable[Channel],
+        message: str,
+        amplify: bool | None = None,
+        folded: tuple[str, ...] | None = None,
     ) -> None:
+        """Record a finding; `folded`: the channels are already in name order, with these folded names."""
         named = list(named)
-        if len(named) > 1:
-            named.sort(key=_name_key)
-        if amplify is None:
-            amplify = any(c.automation == "ai" for c in named)
-        self.raw.append(_Raw(rule, component, points, named, message, amplify))
+        if folded is not None:
+            pass
+        elif len(named) > 1:  # name order, the folded names kept for the order of findings
+            decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(named)])
+            named = [named[d[2]] for d in decorated]
+            folded = tuple([d[0] for d in decorated])
+        else:
+            folded = tuple([c.name.strip().casefold() for c in named])
+        if amplify is None:  # automation is "ai" or blank (validated on every way in)
+            amplify = any(map(_AUTOMATION, named))
+        self.raw.append(_Raw(rule, component, points, named, message, amplify, folded))
 
     def spend(self, channel: Channel) -> float:
         value = channel.monthly_spend
@@ -154,6 +179,7 @@ class _Run(SegmentRules):
         for raw, points in scaled:
             by_component.setdefault(raw.component, []).append((raw, points))
         drag = 0.0
+        orders: dict[float, float] = {}
         for component, items in by_component.items():
             total = sum(points for _, points in items)
             if component == DRAG:
@@ -170,17 +196,15 @@ class _Run(SegmentRules):
                     raw.rule,
                     component,
                     final,
-                    tuple(c.id for c in raw.channels),
-                    tuple(c.name for c in raw.channels),
+                    tuple(map(_ID, raw.channels)),
+                    tuple(map(_NAME, raw.channels)),
                     message,
                     raw.amplify,
                 )
-                key = (
-                    -round(final, 9),
-                    raw.rule,
-                    tuple(c.name.strip().casefold() for c in raw.channels),
-                    message,
-                )
+                order = orders.get(final)
+                if order is None:  # rounding is slow and many findings share their points
+                    order = orders[final] = -round(final, 9)
+                key = (order, raw.rule, raw.folded, message)
                 findings.append((key, finding))  # type: ignore[arg-type]
         findings.sort(key=lambda item: item[0])
         components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}

@@ -65,7 +65,7 @@ class SegmentRules:
     currency: str
     graph: Any
 
-    def add(self, *args: Any, **kwargs: Any) -> None: ...
+    def add(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
     def spend(self, channel: Channel) -> float: ...
     def shown(self, channel: Channel) -> str: ...
 
@@ -260,8 +260,9 @@ class SegmentRules:
                         "or stop paying for it",
                     )
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
-            for group in self._duplicates(lane):
-                group.sort(key=_name_key)
+            for unsorted in self._duplicates(lane):
+                decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(unsorted)])
+                group = [unsorted[d[2]] for d in decorated]
                 spends = [self.spend(c) for c in group]
                 most = max(spends)
                 keep = group[spends.index(most)]  # the biggest spend; ties: the first by name
@@ -279,6 +280,7 @@ class SegmentRules:
                     DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
                     group,
                     f"{len(group)} {layer.value} channels do {function} ({tools}){free}",
+                    folded=tuple([d[0] for d in decorated]),
                 )
         blank = [c for lane in self.all_lanes for c in lane if not self.functions[c.id]]
         if blank:
