@@ -298,3 +298,29 @@ def test_worked_example_of_docs_score_md():
     assert report.components == pytest.approx(
         {"coverage": 1.0, "flow": 0.5, "routing": 0.5, "execution": 1.0, "alignment": 0.5, "feedback": 1.0}
     )
+
+
+def test_docs_score_md_names_every_rule_and_constant():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "score.md").read_text(encoding="utf-8")
+    listed = set(
+        re.findall(r"`([a-z]+(?:-[a-z]+)+)`", doc.split("Rule ids:")[1].split("## Worked example")[0])
+    )
+    source = "".join(
+        (root / "desktop" / "domain" / name).read_text()
+        for name in ("coherence_v2.py", "coherence_v2_rules.py")
+    )
+    emitted = set(
+        re.findall(
+            r'"((?:[a-z]+-)+[a-z]+)",\n\s+(?:"(?:coverage|flow|routing|execution|alignment|feedback)"|DRAG)',
+            source,
+        )
+    )
+    assert listed == emitted
+    for name, value in (("AI_FACTOR", "1.5"), ("DRAG_SCALE", "30"), ("UNACCOUNTABLE_CREDIT", "0.5")):
+        assert f"`{name}` | {value} |" in doc
+        assert float(value) == getattr(k, name)
+    assert f"| `SPEND_UNIT` | {k.SPEND_UNIT:,.0f} per month |" in doc
