@@ -313,13 +313,12 @@ def test_docs_score_md_names_every_rule_and_constant():
         (root / "desktop" / "domain" / name).read_text()
         for name in ("coherence_v2.py", "coherence_v2_rules.py")
     )
-    emitted = set(
-        re.findall(
-            r'"((?:[a-z]+-)+[a-z]+)",\n\s+(?:"(?:coverage|flow|routing|execution|alignment|feedback)"|DRAG)',
-            source,
-        )
-    )
-    assert listed == emitted
+    assert all(f'"{rule}"' in source for rule in listed)
+    from tests.domain import gtm_maps
+
+    seen = {f.rule for build in gtm_maps.MAPS.values() for f in assess(build()).findings}
+    seen |= {f.rule for f in assess(make([], [])).findings}
+    assert seen <= listed and len(listed) == 24
     for name, value in (("AI_FACTOR", "1.5"), ("DRAG_SCALE", "30"), ("UNACCOUNTABLE_CREDIT", "0.5")):
         assert f"`{name}` | {value} |" in doc
         assert float(value) == getattr(k, name)
