@@ -15,6 +15,7 @@ from desktop.domain.layout import place_missing
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import (
     MAX_NAME,
+    MAX_TEXT,
     check_channel,
     check_flow,
     clean_text,
@@ -129,7 +130,22 @@ def _channel(raw: Any, index: int) -> Channel:
     return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)
 
 
+def _plain(text: object) -> bool:
+    """Text `clean_text` would keep as it is (so it need not be called)."""
+    return text.__class__ is str and len(text) <= MAX_TEXT and text.isascii() and "\x00" not in text  # type: ignore[arg-type]
+
+
 def _flow(raw: Any, index: int) -> Flow:
+    if raw.__class__ is dict:  # the common case, in one step: text ends, a short plain rule and label
+        source, target = raw.get("source"), raw.get("target")
+        rule, label = raw.get("rule"), raw.get("label")
+        if (
+            source.__class__ is str
+            and target.__class__ is str
+            and (rule is None or _plain(rule))
+            and (label is None or _plain(label))
+        ):
+            return Flow(source.strip(), target.strip(), rule or "", label or "", index + 1)
     where = f"flows[{index}]"
     if not isinstance(raw, dict):
         raise MapError("each flow must be an object", where)
