@@ -112,6 +112,19 @@ class SegmentRules:
             ]
             self._agreement(partner_free, segkey, stage, "motion", "mixed-motions", third / size)
 
+    def _promises(self) -> dict[str, dict[str, int]]:
+        """Per capture segment key: how many capture channels tell each message key (built once a run)."""
+        found = self.__dict__.get("_promised")
+        if found is None:
+            found = {}
+            for capture in self.all_lanes[0]:
+                if capture.segment.strip():
+                    told = found.setdefault(segment_key(capture.segment), {})
+                    key = message_key(capture.message)
+                    told[key] = told.get(key, 0) + 1
+            self.__dict__["_promised"] = found
+        return found
+
     def _agreement(
         self, group: list[Channel], segkey: str, stage: str, attribute: str, rule: str, unit: float
     ) -> None:
@@ -140,11 +153,11 @@ class SegmentRules:
             return
         heard: dict[str, int] = {}
         if attribute == "message":
-            for capture in self.all_lanes[0]:
-                if capture.segment.strip() and segments_match(segment_key(capture.segment), segkey):
-                    key = message_key(capture.message)
-                    if key in counts:
-                        heard[key] = heard.get(key, 0) + 1
+            for capture_segment, told in self._promises().items():  # what capture tells, per segment
+                if segments_match(capture_segment, segkey):
+                    for key, times in told.items():
+                        if key in counts:
+                            heard[key] = heard.get(key, 0) + times
         paid: dict[str, float] = {}
         for c in group:
             if keys[c.id]:
