@@ -76,6 +76,34 @@ def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
         description=clean_text(data.get("description"), "description"),
         currency=currency,
     )
+    arch = _bulk(raw_channels, raw_flows, info) or _checked(raw_channels, raw_flows, info)
+    if layout:
+        place_missing(arch)
+    return arch
+
+
+def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> ArchitectureMap | None:
+    """The map in one pass when every entry is valid (the usual file), else None.
+
+    Each channel passes the rules that need no other channel; ids, names and flow ends are then
+    checked all at once by `ArchitectureMap.bulk`. Any problem returns None, and `_checked`
+    finds and names the first bad entry in file order.
+    """
+    try:
+        channels = [_channel(raw, index) for index, raw in enumerate(raw_channels)]
+        for channel in channels:
+            check_channel(_NO_MAP, channel)
+        flows = [_flow(raw, index) for index, raw in enumerate(raw_flows)]
+    except MapError:
+        return None
+    return ArchitectureMap.bulk(channels, flows, info)
+
+
+_NO_MAP = ArchitectureMap()  # never changed: checks against it are the rules of a channel alone
+
+
+def _checked(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> ArchitectureMap:
+    """The map entry by entry, raising MapError that names the first entry breaking a rule."""
     arch = ArchitectureMap(info=info)
     for index, raw in enumerate(raw_channels):
         channel = _channel(raw, index)
@@ -94,8 +122,6 @@ def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
         except MapError as exc:
             raise MapError(exc.message, f"flows[{index}] ({flow.source} -> {flow.target})") from None
         arch.put_flow(flow)
-    if layout:
-        place_missing(arch)
     return arch
 
 
