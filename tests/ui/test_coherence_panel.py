@@ -63,7 +63,7 @@ def test_score_equals_the_cli_score_and_is_accessible(qtbot, sample_path, capsys
     label = score_label(window)
     assert label.text() == window.session.report.score_text == f"{printed['score']:.1f}" == "74.1"
     assert label.accessibleName() == "Coherence score 74.1 out of 100"
-    assert window.findChild(QLabel, "scoreBand").text() == "Needs work"
+    assert window.findChild(QLabel, "scoreBand").text() == "Architecture with gaps"
     assert len(listed(window)) == len(printed["findings"])
     first = printed["findings"][0]
     assert listed(window)[0] == f"\u2212{first['points']:.1f}  {first['message']}"
@@ -156,7 +156,7 @@ def test_findings_without_channels_do_nothing_harmful(qtbot, tmp_path):
         findings.itemClicked.emit(findings.item(0))
     assert signal.args == [[]]
     assert window.scene.selected_channel_ids() == []
-    assert window.findChild(QLabel, "scoreBand").text() == "Fragmented"
+    assert window.findChild(QLabel, "scoreBand").text() == "A pile of point solutions"
 
 
 def test_history_survives_closing_and_reopening(qtbot, sample_path):

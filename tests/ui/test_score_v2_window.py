@@ -57,3 +57,19 @@ def test_the_panel_draws_a_bar_per_contract_component(qtbot, tmp_path):
     chart = window.coherence.component_chart
     assert len(chart.values()) == len(COMPONENTS) == 6 and "alignment" in COMPONENTS
     assert chart.texts()[COMPONENTS.index("alignment")].endswith("/ 10")
+
+
+def test_one_caption_for_one_score_in_the_panel_present_mode_and_the_export(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.canvas.theme import score_band
+    from desktop.domain import score_presentation
+
+    window = make_window(qtbot, new_map_file(tmp_path, sample=True))
+    score = window.session.report.score
+    caption = score_presentation.caption(score)
+    assert window.findChild(QLabel, "scoreBand").text() == caption == score_band(score)
+    window.actions_by_name["present"].trigger()
+    mode = window.present_mode
+    assert mode.bar.caption.text().startswith(caption)
+    mode.leave()
