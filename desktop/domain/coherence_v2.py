@@ -87,7 +87,9 @@ class _Run(SegmentRules):
     def __init__(self, arch: ArchitectureMap) -> None:
         channels = arch.channels
         self.by_id = {c.id: c for c in channels}
-        self.graph: GraphV2 = graph_v2([c.id for c in channels], [c.layer for c in channels], arch.flows)
+        self.graph: GraphV2 = graph_v2(
+            [c.id for c in channels], [c.layer for c in channels], arch.flows, arch
+        )
         self.currency = arch.info.currency
         self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
         for channel in channels:

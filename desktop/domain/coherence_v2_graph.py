@@ -165,14 +165,17 @@ class GraphV2:
         return routed
 
 
-_last: GraphV2 | None = None
-
-
-def graph_v2(ids: list[str], layers: list[Layer], flows: list[Flow]) -> GraphV2:
-    """The graph of these channels and flows: the last one built while the inputs compare equal."""
-    global _last
-    last = _last
+def graph_v2(ids: list[str], layers: list[Layer], flows: list[Flow], owner: object = None) -> GraphV2:
+    """The graph of these channels and flows: the one built last for `owner` (a map) while the inputs
+    compare equal, so that every open map keeps its own (a window scoring two maps never rebuilds)."""
+    cache = getattr(owner, "__dict__", None)
+    last = cache.get(_SLOT) if cache is not None else None
     if last is not None and last.ids == ids and last.layers == layers and last.flows == flows:
         return last
-    graph = _last = GraphV2(ids, layers, flows)
+    graph = GraphV2(ids, layers, flows)
+    if cache is not None:
+        cache[_SLOT] = graph
     return graph
+
+
+_SLOT = "_coherence_v2_graph"
