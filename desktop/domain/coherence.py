@@ -9,12 +9,12 @@ report carries its own (`report.weights`) for views that show any contract.
 
 from __future__ import annotations
 
-from desktop.domain import coherence_v1, coherence_v2
+from desktop.domain import coherence_v2
 from desktop.domain.findings import CoherenceReport, Finding, names_text, summary_text, tenths
 from desktop.domain.model import ArchitectureMap
 
 CURRENT_CONTRACT = coherence_v2.VERSION
-CONTRACTS: tuple[int, ...] = (coherence_v1.VERSION, coherence_v2.VERSION)
+CONTRACTS: tuple[int, ...] = (1, coherence_v2.VERSION)  # 1 is imported only when asked for (window start)
 VERSION = CURRENT_CONTRACT
 WEIGHTS: dict[str, float] = coherence_v2.WEIGHTS
 COMPONENTS: tuple[str, ...] = coherence_v2.COMPONENTS
@@ -39,11 +39,17 @@ def assess(arch: ArchitectureMap, contract: int = CURRENT_CONTRACT) -> Coherence
     """Score a map by a contract (the current one unless asked). Linear in channels + flows."""
     if contract == coherence_v2.VERSION:
         return coherence_v2.assess(arch)
-    if contract == coherence_v1.VERSION:
+    if contract == 1:
+        from desktop.domain import coherence_v1
+
         return coherence_v1.assess(arch)
     raise ValueError(f"unknown contract {contract}: this program knows {', '.join(map(str, CONTRACTS))}")
 
 
 def weights_of(contract: int) -> dict[str, float]:
     """The component weights of a contract (a history row records which one scored it)."""
-    return coherence_v1.WEIGHTS if contract == coherence_v1.VERSION else coherence_v2.WEIGHTS
+    if contract == 1:
+        from desktop.domain import coherence_v1
+
+        return coherence_v1.WEIGHTS
+    return coherence_v2.WEIGHTS

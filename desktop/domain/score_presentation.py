@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.domain import coherence_v1, coherence_v2
+from desktop.domain.coherence import weights_of
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,6 @@ def label(component: str) -> str:
     return COMPONENT_LABELS.get(component, component.replace("-", " ").title())
 
 
-def weights(contract: int = coherence_v2.VERSION) -> dict[str, float]:
+def weights(contract: int = 2) -> dict[str, float]:
     """The component weights of a contract, in the contract's order."""
-    return dict(coherence_v1.WEIGHTS if contract == coherence_v1.VERSION else coherence_v2.WEIGHTS)
+    return dict(weights_of(contract))
