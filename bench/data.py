@@ -44,6 +44,52 @@ def score(runs: int) -> list[Figure]:
     return figures
 
 
+CLI_SCORE_CHANNELS = 10_000
+CLI_SCORE_RATIO = 3.0  # issue 14: within 3× of scoring an empty map of the same format
+
+
+def cli_score(folder: Path, runs: int, channels: int = CLI_SCORE_CHANNELS) -> list[Figure]:
+    """`main.py score` of a large map against an empty map of the same format, each run a new process.
+
+    The .json map has no positions (as a hand-written or exported inventory): `score` must not lay
+    out cards it never draws. The .distarch map was checked when it was opened by the store.
+    """
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from desktop.domain import interchange
+    from desktop.domain.model import ArchitectureMap
+    from desktop.store.document import write_new_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    arch = make_map(channels)
+    loose = ArchitectureMap.build([replace(c, x=None, y=None) for c in arch.channels], arch.flows, arch.info)
+    files = {
+        ".distarch": (folder / "big.distarch", folder / "empty.distarch"),
+        ".json": (folder / "big.json", folder / "empty.json"),
+    }
+    write_new_file(files[".distarch"][0], arch, overwrite=True)
+    write_new_file(files[".distarch"][1], ArchitectureMap(), overwrite=True)
+    files[".json"][0].write_text(interchange.dumps(loose, compact=True), encoding="utf-8")
+    files[".json"][1].write_text(interchange.dumps(ArchitectureMap(), compact=True), encoding="utf-8")
+    main = Path(__file__).resolve().parents[1] / "main.py"
+
+    def score(path: Path) -> None:
+        subprocess.run([sys.executable, str(main), "score", str(path)], check=True, capture_output=True)
+
+    figures = []
+    for suffix, (big, empty) in files.items():
+        ours, base = [], []
+        for _ in range(runs):  # interleaved, so that a busy moment slows both
+            ours += samples(lambda b=big: score(b), 1)
+            base += samples(lambda e=empty: score(e), 1)
+        figure = Figure(f"CLI score of a {channels:,}-channel {suffix} map", ours, base)
+        figure.note = f"baseline: score of an empty {suffix} map"
+        figures.append(figure.check(max_ratio=CLI_SCORE_RATIO))
+    return figures
+
+
 def csv_import(folder: Path, rows: int, runs: int) -> Figure:
     from desktop.io.tables import read_inventory
 

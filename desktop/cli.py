@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="print the coherence score and findings")
     p.add_argument("map")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--contract", type=int, choices=(1, 2), default=2, help="score contract (docs/score.md)")
 
     p = sub.add_parser("export", help="export a map as an image, PDF, JSON, CSV or XLSX")
     p.add_argument("map")
@@ -116,8 +117,12 @@ def _need(path: Path, suffixes: tuple[str, ...], role: str) -> None:
         raise MapError(f"{path.name}: {role} must be one of {', '.join(suffixes)}")
 
 
-def read_map(path_text: str):
-    """A map from a .distarch file (read-only, works while a window edits it) or an interchange .json."""
+def read_map(path_text: str, for_score: bool = False):
+    """A map from a .distarch file (read-only, works while a window edits it) or an interchange .json.
+
+    `for_score`: the map is only scored, never drawn or written: JSON gets no layout, and a .distarch
+    file that passed the store's checks on open is read without re-checking every channel.
+    """
     from desktop.domain import interchange
 
     path = Path(path_text)
@@ -126,12 +131,12 @@ def read_map(path_text: str):
         if not path.is_file():
             raise MapError(f"{path.name} does not exist")
         try:
-            return interchange.loads(path.read_bytes())
+            return interchange.loads(path.read_bytes(), layout=not for_score)
         except MapError as exc:
             raise MapError(exc.message, f"{path.name}: {exc.where}" if exc.where else path.name) from None
     from desktop.store.opening import open_map
 
-    repository = open_map(str(path), read_only=True)
+    repository = open_map(str(path), read_only=True, trusted=for_score)
     try:
         return repository.load()
     finally:
@@ -229,7 +234,7 @@ def _editing(path: Path) -> Iterator[MapEditor]:
 def cmd_score(args: argparse.Namespace) -> int:
     from desktop.domain.coherence import assess, summary_text
 
-    report = assess(read_map(args.map))
+    report = assess(read_map(args.map, for_score=True), args.contract)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -254,6 +254,7 @@ class PaletteDrop:
                 snap(max(0.0, pos.y() - CHANNEL_HEIGHT / 2 + i * (CHANNEL_HEIGHT + 20))),
                 function=function,
                 tool=entry.get("tool", ""),
+                automation=catalog.automation if catalog else "",
             )
             for edit in one:
                 if isinstance(edit, AddChannel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.domain import score_presentation
 from desktop.domain.layers import Layer
 
 
@@ -156,26 +157,16 @@ def theme_named(name: str) -> Theme:
     return THEMES.get(name, LIGHT)
 
 
-GOOD_SCORE = 75.0
-FAIR_SCORE = 50.0
-
-
 def score_band(score: float) -> str:
-    """The score in words, as exports and present mode show it beside the number."""
-    if score >= GOOD_SCORE:
-        return "Coherent"
-    if score >= FAIR_SCORE:
-        return "Partly coherent"
-    return "Fragmented"
+    """The score in words, as every view shows it beside the number (desktop.domain.score_presentation)."""
+    return score_presentation.caption(score)
 
 
 def band_colour(theme: Theme, score: float) -> str:
-    """The colour of a score in a theme: green, amber or red, readable on the theme's background."""
-    if score >= GOOD_SCORE:
-        return theme.band_good
-    if score >= FAIR_SCORE:
-        return theme.band_fair
-    return theme.band_poor
+    """The colour of a score in a theme: green, amber or red by its band's tone, readable on the theme."""
+    return {"good": theme.band_good, "fair": theme.band_fair}.get(
+        score_presentation.tone(score), theme.band_poor
+    )
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

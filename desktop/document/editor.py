@@ -338,7 +338,7 @@ class MapEditor:
 
 
 def _stamp(report: CoherenceReport) -> ScoreStamp:
-    return ScoreStamp(report.score, dict(report.components))
+    return ScoreStamp(report.score, dict(report.components), report.version)
 
 
 def _moves_only(edits: list[Edit], inverses: list[Edit]) -> bool:

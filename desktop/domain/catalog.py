@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ class CatalogEntry:
     function: str
     icon: str
     colour: str
+    automation: str = ""  # "ai" for channel types that act through AI (an AI SDR agent, an AI chatbot)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,20 @@ class Catalog:
     def by_name(self, name: str) -> CatalogEntry | None:
         return self._names.get(fold(name))
 
+    def infer(self, name: str) -> CatalogEntry | None:
+        """The entry a typed name stands for: the same name, else the longest entry name it contains
+        as whole words ("LinkedIn Ads EMEA" is LinkedIn Ads), so quick add can fill in the function."""
+        found = self.by_name(name)
+        if found is not None:
+            return found
+        words = _phrase(name)
+        best: CatalogEntry | None = None
+        for key, entry in self._names.items():
+            phrase = _phrase(key)
+            if phrase.strip() and phrase in words and (best is None or len(key) > len(fold(best.name))):
+                best = entry
+        return best
+
     def by_function(self, function: str) -> CatalogEntry | None:
         key = fold(function)
         return self._functions.get(key) if key else None
@@ -71,6 +87,14 @@ class Catalog:
         return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
 
 
+_WORDS = re.compile(r"[\w&/]+")
+
+
+def _phrase(text: str) -> str:
+    """Folded words between single spaces, padded, so that whole phrases can be found with `in`."""
+    return " " + " ".join(_WORDS.findall(fold(text))) + " "
+
+
 def load_catalog(path: Path) -> Catalog:
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = tuple(
@@ -80,6 +104,7 @@ def load_catalog(path: Path) -> Catalog:
             e.get("function", ""),
             e.get("icon", "dot"),
             e.get("colour", "#2563eb"),
+            "ai" if str(e.get("automation", "")).strip().casefold() == "ai" else "",
         )
         for e in data["entries"]
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.domain.coherence import COMPONENTS, CoherenceReport, Finding, assess, tenths
+from desktop.domain.coherence import CURRENT_CONTRACT, CoherenceReport, Finding, assess, tenths
 from desktop.domain.model import CHANNEL_FIELDS, FLOW_FIELDS, ArchitectureMap, Flow, fold
 
 # Fields whose change is worth reporting: layer has its own list (moves), positions are layout.
@@ -88,7 +88,7 @@ class Comparison:
         }
 
 
-def compare(before: ArchitectureMap, after: ArchitectureMap) -> Comparison:
+def compare(before: ArchitectureMap, after: ArchitectureMap, contract: int = CURRENT_CONTRACT) -> Comparison:
     """Compare two maps: channels by folded name, flows by their two channel names."""
     old = {c.key: c for c in before.iter_channels()}
     new = {c.key: c for c in after.iter_channels()}
@@ -112,7 +112,7 @@ def compare(before: ArchitectureMap, after: ArchitectureMap) -> Comparison:
             differ = tuple(name for name in FLOW_FIELDS if getattr(old_flow, name) != getattr(flow, name))
             if differ:
                 flows_changed.append(FlowChange(names[0], names[1], differ))
-    before_report, after_report = assess(before), assess(after)
+    before_report, after_report = assess(before, contract), assess(after, contract)
     return Comparison(
         before=before_report,
         after=after_report,
@@ -199,7 +199,7 @@ def _flows_by_names(arch: ArchitectureMap) -> dict[tuple[str, str], tuple[tuple[
 def _score_dict(report: CoherenceReport) -> dict[str, Any]:
     return {
         "score": float(tenths(report.score)),
-        "components": {name: round(report.components[name], 4) for name in COMPONENTS},
+        "components": {name: round(report.components[name], 4) for name in report.component_names},
     }
 
 

@@ -15,20 +15,23 @@ from desktop.domain.layout import place_missing
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import (
     MAX_NAME,
+    MAX_TEXT,
     check_channel,
     check_flow,
     clean_text,
     parse_coordinate,
     parse_number,
 )
+from desktop.domain.vocabulary import parse_automation, parse_currency
 
 FORMAT = "distribution-architecture"
-VERSION = 1
+VERSION = 2  # 2: channel "automation" and map "currency" (both also read in version 1 files)
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def loads(text: str | bytes) -> ArchitectureMap:
-    """Parse interchange JSON text into a validated map."""
+def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
+    """Parse interchange JSON text into a validated map (`layout` False: leave missing positions empty,
+    for a reader that never draws, such as `score`)."""
     if len(text) > MAX_BYTES:
         raise MapError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
@@ -40,10 +43,10 @@ def loads(text: str | bytes) -> ArchitectureMap:
         raise MapError("the JSON is nested too deeply") from None
     except ValueError:  # Python's limit on the digits of a whole number
         raise MapError("not valid JSON (a number has too many digits)") from None
-    return from_dict(data)
+    return from_dict(data, layout)
 
 
-def from_dict(data: Any) -> ArchitectureMap:
+def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
     """Validate an interchange object and build the map."""
     if not isinstance(data, dict):
         raise MapError("the JSON must be an object with format, version, channels and flows")
@@ -64,10 +67,43 @@ def from_dict(data: Any) -> ArchitectureMap:
         raise MapError("channels must be a list", "channels")
     if not isinstance(raw_flows, list):
         raise MapError("flows must be a list", "flows")
+    try:
+        currency = parse_currency(clean_text(data.get("currency"), "currency", 20))
+    except ValueError as exc:
+        raise MapError(str(exc), "currency") from None
     info = MapInfo(
         name=clean_text(data.get("name"), "name", MAX_NAME).strip() or "Untitled map",
         description=clean_text(data.get("description"), "description"),
+        currency=currency,
     )
+    arch = _bulk(raw_channels, raw_flows, info) or _checked(raw_channels, raw_flows, info)
+    if layout:
+        place_missing(arch)
+    return arch
+
+
+def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> ArchitectureMap | None:
+    """The map in one pass when every entry is valid (the usual file), else None.
+
+    Each channel passes the rules that need no other channel; ids, names and flow ends are then
+    checked all at once by `ArchitectureMap.bulk`. Any problem returns None, and `_checked`
+    finds and names the first bad entry in file order.
+    """
+    try:
+        channels = [_channel(raw, index) for index, raw in enumerate(raw_channels)]
+        for channel in channels:
+            check_channel(_NO_MAP, channel)
+        flows = [_flow(raw, index) for index, raw in enumerate(raw_flows)]
+    except MapError:
+        return None
+    return ArchitectureMap.bulk(channels, flows, info)
+
+
+_NO_MAP = ArchitectureMap()  # never changed: checks against it are the rules of a channel alone
+
+
+def _checked(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> ArchitectureMap:
+    """The map entry by entry, raising MapError that names the first entry breaking a rule."""
     arch = ArchitectureMap(info=info)
     for index, raw in enumerate(raw_channels):
         channel = _channel(raw, index)
@@ -86,7 +122,6 @@ def from_dict(data: Any) -> ArchitectureMap:
         except MapError as exc:
             raise MapError(exc.message, f"flows[{index}] ({flow.source} -> {flow.target})") from None
         arch.put_flow(flow)
-    place_missing(arch)
     return arch
 
 
@@ -109,6 +144,10 @@ def _channel(raw: Any, index: int) -> Channel:
         values: dict[str, Any] = {name: clean_text(raw.get(name), name) for name in TEXT_FIELDS}
         for name in NUMBER_FIELDS:
             values[name] = parse_number(raw.get(name), name)
+        try:
+            values["automation"] = parse_automation(raw.get("automation"))
+        except ValueError as exc:
+            raise MapError(str(exc)) from None
         x = parse_coordinate(raw.get("x"), "x")
         y = parse_coordinate(raw.get("y"), "y")
         name = clean_text(raw["name"], "name", MAX_NAME).strip()
@@ -117,7 +156,22 @@ def _channel(raw: Any, index: int) -> Channel:
     return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)
 
 
+def _plain(text: object) -> bool:
+    """Text `clean_text` would keep as it is (so it need not be called)."""
+    return text.__class__ is str and len(text) <= MAX_TEXT and text.isascii() and "\x00" not in text
+
+
 def _flow(raw: Any, index: int) -> Flow:
+    if raw.__class__ is dict:  # the common case, in one step: text ends, a short plain rule and label
+        source, target = raw.get("source"), raw.get("target")
+        rule, label = raw.get("rule"), raw.get("label")
+        if (
+            source.__class__ is str
+            and target.__class__ is str
+            and (rule is None or _plain(rule))
+            and (label is None or _plain(label))
+        ):
+            return Flow(source.strip(), target.strip(), rule or "", label or "", index + 1)
     where = f"flows[{index}]"
     if not isinstance(raw, dict):
         raise MapError("each flow must be an object", where)
@@ -151,6 +205,7 @@ def to_dict(arch: ArchitectureMap) -> dict[str, Any]:
             entry[name] = getattr(c, name)
         for name in NUMBER_FIELDS:
             entry[name] = _number_out(getattr(c, name))
+        entry["automation"] = c.automation
         entry["x"] = _number_out(c.x)
         entry["y"] = _number_out(c.y)
         channels.append(entry)
@@ -160,6 +215,7 @@ def to_dict(arch: ArchitectureMap) -> dict[str, Any]:
         "version": VERSION,
         "name": arch.info.name,
         "description": arch.info.description,
+        "currency": arch.info.currency,
         "channels": channels,
         "flows": flows,
     }

@@ -14,7 +14,9 @@ from desktop.domain.layers import Layer
 
 TEXT_FIELDS: tuple[str, ...] = ("function", "tool", "segment", "motion", "message", "notes")
 NUMBER_FIELDS: tuple[str, ...] = ("monthly_spend", "leads_per_month")
-CHANNEL_FIELDS: tuple[str, ...] = ("name", "layer", *TEXT_FIELDS, *NUMBER_FIELDS, "x", "y")
+CHANNEL_FIELDS: tuple[str, ...] = ("name", "layer", *TEXT_FIELDS, *NUMBER_FIELDS, "x", "y", "automation")
+AI = "ai"  # the one non-blank value of Channel.automation
+DEFAULT_CURRENCY = "USD"
 FLOW_FIELDS: tuple[str, ...] = ("rule", "label")
 
 
@@ -41,6 +43,7 @@ class Channel:
     x: float | None = None
     y: float | None = None
     ord: int = 0
+    automation: str = ""  # "ai": it acts or decides through AI without a person approving each action
 
     def with_changes(self, **changes: object) -> Channel:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -49,6 +52,10 @@ class Channel:
     def key(self) -> str:
         """The name as names are compared for uniqueness."""
         return fold(self.name)
+
+    @property
+    def is_ai(self) -> bool:
+        return self.automation == AI
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,7 @@ class MapInfo:
     description: str = ""
     created: str = ""
     modified: str = ""
+    currency: str = DEFAULT_CURRENCY  # ISO 4217; the `currency` setting of a .distarch file
 
 
 @dataclass
@@ -107,6 +115,41 @@ class ArchitectureMap:
             arch.put_channel(channel)
         for flow in sorted(flows, key=lambda f: f.ord):
             arch.put_flow(flow)
+        return arch
+
+    @classmethod
+    def bulk(cls, channels: list[Channel], flows: list[Flow], info: MapInfo) -> ArchitectureMap | None:
+        """A map from parts in `ord` order that a store already validated, built in one pass.
+
+        Returns None when the parts break an invariant the indexes rely on (a repeated id, name
+        or pair, a flow to an unknown channel or to itself): the caller then validates them fully.
+        """
+        arch = cls(info=info)
+        arch._channels = {c.id: c for c in channels}
+        arch._names = {c.name.strip().casefold(): c.id for c in channels}
+        arch._flows = {(f.source, f.target): f for f in flows}
+        if len(arch._channels) != len(channels) or len(arch._names) != len(channels):
+            return None
+        if len(arch._flows) != len(flows):
+            return None
+        known = arch._channels
+        out: dict[str, dict[str, Flow]] = {}
+        into: dict[str, dict[str, Flow]] = {}
+        for f in flows:
+            source, target = f.source, f.target
+            if source == target or source not in known or target not in known:
+                return None
+            found = out.get(source)
+            if found is None:
+                out[source] = {target: f}
+            else:
+                found[target] = f
+            found = into.get(target)
+            if found is None:
+                into[target] = {source: f}
+            else:
+                found[source] = f
+        arch._out, arch._in = out, into
         return arch
 
     # --- reading -----------------------------------------------------------

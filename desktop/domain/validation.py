@@ -84,6 +84,8 @@ def parse_coordinate(value: object, field_name: str) -> float | None:
 
 
 def clean_text(value: object, field_name: str, limit: int = MAX_TEXT) -> str:
+    if value.__class__ is str and len(value) <= limit and value.isascii() and "\x00" not in value:
+        return value  # the common case, without the checks below
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):

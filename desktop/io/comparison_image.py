@@ -30,6 +30,7 @@ from desktop.canvas.compare_overlay import (
     paint_channel_mark,
 )
 from desktop.canvas.theme import THEMES, Theme, band_colour, score_band
+from desktop.domain import score_presentation
 from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
 from desktop.domain.compare import Comparison, compare
 from desktop.domain.errors import MapError
@@ -46,13 +47,7 @@ KICKER = "BEFORE / AFTER · WHAT THE CHANGES EARNED"
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
-COMPONENT_NAMES = {
-    "coverage": "Coverage",
-    "flow": "Flow",
-    "routing": "Routing",
-    "execution": "Execution",
-    "feedback": "Feedback",
-}
+COMPONENT_NAMES = score_presentation.COMPONENT_LABELS  # one vocabulary for the score
 
 
 @dataclass(frozen=True)

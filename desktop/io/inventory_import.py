@@ -18,6 +18,7 @@ from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import place_missing, place_positions
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo, fold
 from desktop.domain.validation import MAX_NAME, clean_text, parse_coordinate
+from desktop.domain.vocabulary import parse_automation
 from desktop.io.cells import parse_amount, unneutralise
 from desktop.io.problems import InventoryError, RowProblem
 from desktop.io.sheets import (
@@ -235,6 +236,10 @@ class _ChannelCheck:
                 fields[key] = parse_coordinate(values.get(key, "").strip(), key)
             except MapError as exc:
                 messages.append(exc.message)
+        try:  # ai, yes, true, x or 1 in any case mean AI (docs/formats.md)
+            fields["automation"] = parse_automation(unneutralise(values.get("automation", "")))
+        except ValueError as exc:
+            messages.append(str(exc))
         self.problems.extend(table.problem(number, message) for message in messages)
         if not messages and layer is not None:
             self.channels.append({"id": cid, "name": name, "layer": layer, "ord": ord_, **fields})

@@ -41,6 +41,7 @@ CHANNEL_COLUMNS: tuple[str, ...] = (
     "monthly_spend",
     "leads_per_month",
     "notes",
+    "automation",
     "x",
     "y",
 )

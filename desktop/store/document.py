@@ -40,7 +40,8 @@ from desktop.domain.edits import (
     UpdateFlow,
 )
 from desktop.domain.errors import MapError
-from desktop.domain.model import ArchitectureMap, Channel, Flow
+from desktop.domain.model import DEFAULT_CURRENCY, ArchitectureMap, Channel, Flow
+from desktop.domain.vocabulary import parse_currency
 from desktop.store import locking
 from desktop.store.files import fsync_replace, remove_stale_temps, temp_beside
 from desktop.store.messages import disk_is_full, human_os_error, human_sqlite_error
@@ -51,9 +52,11 @@ from desktop.store.safety import (
     MAP_COLUMNS,
     FileRefused,
     build_checked,
+    build_trusted,
     harden,
     inspect,
     read_only_uri,
+    trust_query,
 )
 from desktop.store.schema import APPLICATION_ID, CHANNEL, FLOW, MAP, SCHEMA_VERSION, SCORES, SETTING
 
@@ -138,8 +141,14 @@ class MapDocument:
 
     # --- opening -------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> MapDocument:
+    def open(
+        cls, path: str | os.PathLike[str], *, read_only: bool = False, trusted: bool = False
+    ) -> MapDocument:
         """Open a map after checking it; fall back to read-only when another window edits it.
+
+        `trusted` (read-only readers that only score): the file checks still run, but the map is
+        built without re-checking every channel's rules unless a row looks like no program of
+        ours wrote it.
 
         Raises FileRefused (a MapError) with a one-line reason; a refused file is never written.
         """
@@ -155,7 +164,7 @@ class MapDocument:
                     reason = f"{path.name} is open in another window: this view is read-only"
         read_only = read_only or bool(reason)
         try:
-            checked = cls._checked_copy(path, read_only, reason)
+            checked = cls._checked_copy(path, read_only, reason, trusted and read_only)
             if read_only:
                 return checked
             arch, checked._checked = checked._checked, None
@@ -184,11 +193,11 @@ class MapDocument:
         return doc
 
     @classmethod
-    def _checked_copy(cls, path: Path, read_only: bool, reason: str) -> MapDocument:
+    def _checked_copy(cls, path: Path, read_only: bool, reason: str, trusted: bool = False) -> MapDocument:
         """A read-only document whose content passed the map's rules (kept for the first `load`)."""
         doc = cls(path, _connect(path, read_only=True), True, reason, None)
         try:
-            doc._checked = doc._read()
+            doc._checked = doc._read(trusted)
         except BaseException:
             doc.close()
             raise
@@ -211,19 +220,26 @@ class MapDocument:
             return arch
         return self._read()
 
-    def _read(self) -> ArchitectureMap:
+    def _read(self, trusted: bool = False) -> ArchitectureMap:
         c = self._conn
         try:
-            c.execute("BEGIN")  # one snapshot for the three reads
+            c.execute("BEGIN")  # one snapshot for the four reads
             row = c.execute(_SELECT_MAP).fetchone()
-            channel_rows = c.execute(_SELECT_CHANNELS).fetchall()
+            channel_rows = c.execute(_select_channels(self.schema_version)).fetchall()
             flow_rows = c.execute(_SELECT_FLOWS).fetchall()
+            currency = c.execute(_SELECT_SETTING, ("currency",)).fetchone()
+            checked = trusted and c.execute(trust_query(self.schema_version)).fetchone()[0] == 0
         except Exception as exc:
             raise FileRefused(f"{self.path.name} cannot be read ({exc})") from None
         finally:
             _rollback(c)
         try:
-            return build_checked(row, channel_rows, flow_rows)
+            if trusted:
+                arch = build_trusted(row, channel_rows, flow_rows, rows_checked=checked)
+            else:
+                arch = build_checked(row, channel_rows, flow_rows)
+            arch.info.currency = _currency(currency[0] if currency else "")
+            return arch
         except MapError as exc:
             raise FileRefused(
                 f"{self.path.name} was changed outside Distribution Architect and breaks the map's rules "
@@ -255,25 +271,37 @@ class MapDocument:
             stamp = now()
             c.execute(_TOUCH_MAP, (stamp,))
             if score is not None:
-                c.execute(_INSERT_SCORE, (stamp, score.score, json.dumps(score.components)))
+                c.execute(_INSERT_SCORE, (stamp, score.score, json.dumps(score.components), score.contract))
         self._revision += 1
         return self._revision
 
     def append_score(self, score: ScoreStamp) -> None:
         with self.transaction() as c:
-            c.execute(_INSERT_SCORE, (now(), score.score, json.dumps(score.components)))
+            c.execute(_INSERT_SCORE, (now(), score.score, json.dumps(score.components), score.contract))
 
     def score_history(self, limit: int | None = None) -> list[ScorePoint]:
         """The score after each edit, oldest first (only the newest `limit` when given)."""
-        rows = self._conn.execute(_SELECT_SCORES, (-1 if limit is None else limit,)).fetchall()
+        select = _SELECT_SCORES if self.schema_version >= 3 else _SELECT_SCORES_V2
+        rows = self._conn.execute(select, (-1 if limit is None else limit,)).fetchall()
         rows.reverse()
-        return [ScorePoint(stamp, score, _json_dict(components)) for stamp, score, components in rows]
+        return [
+            ScorePoint(stamp, score, _json_dict(components), contract if isinstance(contract, int) else 1)
+            for stamp, score, components, contract in rows
+        ]
 
     def setting(self, key: str, default: str = "") -> str:
         row = self._conn.execute(_SELECT_SETTING, (key,)).fetchone()
+        if key == "currency":  # a map's currency is always a valid code (USD unless set)
+            return _currency(row[0]) if row else (default or DEFAULT_CURRENCY)
         return row[0] if row and isinstance(row[0], str) else default
 
     def set_setting(self, key: str, value: str) -> None:
+        """Set a per-map setting. `currency` must be an ISO 4217 code (MapError otherwise)."""
+        if key == "currency":
+            try:
+                value = parse_currency(value)
+            except ValueError as exc:
+                raise MapError(str(exc)) from None
         if self.read_only:
             return
         with self.transaction() as c:
@@ -365,6 +393,8 @@ def _assignments(columns: tuple[str, ...]) -> str:
 # The SQL of the fast paths, built once from the frozen schema (schema.py); an edit only binds values.
 _SELECT_MAP = f"SELECT {_names(MAP_COLUMNS)} FROM {MAP.name} ORDER BY id LIMIT 1"
 _SELECT_CHANNELS = f"SELECT {_names(CHANNEL_COLUMNS)} FROM {CHANNEL.name} ORDER BY ord"
+# A file of schema < 3 opened read-only is not migrated: its channels have no automation column yet.
+_SELECT_CHANNELS_V2 = _SELECT_CHANNELS.replace(", automation FROM", ", '' AS automation FROM")
 _SELECT_FLOWS = f"SELECT {_names(FLOW_COLUMNS)} FROM {FLOW.name} ORDER BY ord"
 _INSERT_MAP = (
     f"INSERT INTO {MAP.name} ({_names(('id', *MAP_COLUMNS))}) VALUES ({_marks(1 + len(MAP_COLUMNS))})"
@@ -380,11 +410,24 @@ _FLOW_VALUES = ("ord", "source", "target", "rule", "label")
 _INSERT_FLOW = f"INSERT INTO {FLOW.name} ({_names(_FLOW_VALUES)}) VALUES ({_marks(len(_FLOW_VALUES))})"
 _UPDATE_FLOW = f"UPDATE {FLOW.name} SET rule = ?, label = ?, ord = ? WHERE source = ? AND target = ?"
 _DELETE_FLOW = f"DELETE FROM {FLOW.name} WHERE source = ? AND target = ?"
-_INSERT_SCORE = f"INSERT INTO {SCORES.name} (timestamp, score, components) VALUES (?, ?, ?)"
-_SELECT_SCORES = f"SELECT timestamp, score, components FROM {SCORES.name} ORDER BY id DESC LIMIT ?"
+_INSERT_SCORE = f"INSERT INTO {SCORES.name} (timestamp, score, components, contract) VALUES (?, ?, ?, ?)"
+_SELECT_SCORES = f"SELECT timestamp, score, components, contract FROM {SCORES.name} ORDER BY id DESC LIMIT ?"
+_SELECT_SCORES_V2 = _SELECT_SCORES.replace(", contract FROM", ", 1 FROM")
 _SELECT_SETTING = f'SELECT value FROM {SETTING.name} WHERE "key" = ?'
 _DELETE_SETTING = f'DELETE FROM {SETTING.name} WHERE "key" = ?'
 _INSERT_SETTING = f'INSERT INTO {SETTING.name} ("key", value) VALUES (?, ?)'
+
+
+def _select_channels(schema_version: int) -> str:
+    return _SELECT_CHANNELS if schema_version >= 3 else _SELECT_CHANNELS_V2
+
+
+def _currency(value: object) -> str:
+    """A stored currency, or USD when it is missing or not a valid code (it only labels amounts)."""
+    try:
+        return parse_currency(value if isinstance(value, str) else "")
+    except ValueError:
+        return DEFAULT_CURRENCY
 
 
 def _write_edits(c: sqlite3.Connection, edits: Sequence[Edit]) -> None:
@@ -445,6 +488,7 @@ def _channel_values(ch: Channel) -> tuple[object, ...]:
         ch.notes,
         ch.x,
         ch.y,
+        ch.automation,
     )
 
 
@@ -499,7 +543,15 @@ def write_new_file(
                     stamp = now()
                     info = arch.info
                     c.execute(_INSERT_MAP, (1, info.name, info.description, info.created or stamp, stamp))
-                    c.executemany(_INSERT_CHANNEL, [_channel_values(ch) for ch in arch.iter_channels()])
+                    insert, width = _INSERT_CHANNEL, len(CHANNEL_COLUMNS)
+                    if schema_version < 3:  # an old file for tests of migration: no automation column
+                        width = len(CHANNEL.columns)
+                        insert = (
+                            f"INSERT INTO {CHANNEL.name} ({_names(CHANNEL.columns)}) VALUES ({_marks(width)})"
+                        )
+                    c.executemany(insert, [_channel_values(ch)[:width] for ch in arch.iter_channels()])
+                    if info.currency and info.currency != DEFAULT_CURRENCY:
+                        c.execute(_INSERT_SETTING, ("currency", info.currency))
                     c.executemany(_INSERT_FLOW, [_flow_values(f) for f in arch.flows])
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:

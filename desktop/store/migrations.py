@@ -27,7 +27,7 @@ def _statements(version: int) -> list[str]:
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    from desktop.store.tables import TABLES_BY_VERSION
+    from desktop.store.tables import COLUMNS_BY_VERSION, TABLES_BY_VERSION
 
     dialect = sqlite.dialect()
     statements: list[str] = []
@@ -35,6 +35,9 @@ def _statements(version: int) -> list[str]:
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in table.indexes:
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements += [
+        f"ALTER TABLE {table} ADD COLUMN {column}" for table, column in COLUMNS_BY_VERSION.get(version, [])
+    ]
     return statements
 
 

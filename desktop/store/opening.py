@@ -14,11 +14,14 @@ from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap
 
 
-def open_map(location: str, *, read_only: bool = False) -> MapRepository:
-    """Open the map at `location`. Raises a `MapError` with a one-line reason when it cannot."""
+def open_map(location: str, *, read_only: bool = False, trusted: bool = False) -> MapRepository:
+    """Open the map at `location`. Raises a `MapError` with a one-line reason when it cannot.
+
+    `trusted` (read-only use such as scoring) skips re-checking rows the store already validated.
+    """
     from desktop.store.document import MapDocument
 
-    return MapDocument.open(location, read_only=read_only)
+    return MapDocument.open(location, read_only=read_only, trusted=trusted)
 
 
 class FileMaps:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 APPLICATION_ID = 0x44417263  # "DArc": marks the file as ours; never change it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: channel.automation, score_history.contract (contract 2 of the score)
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class Table:
     columns: tuple[str, ...]
     ddl: str
     indexes: tuple[tuple[str, str], ...] = ()  # (name, DDL)
+    added: tuple[tuple[int, str, str], ...] = ()  # (schema version, column, its definition): ALTER TABLE
+
+    def columns_at(self, version: int) -> tuple[str, ...]:
+        """The columns a file of schema `version` has (those added later are absent)."""
+        return self.columns + tuple(column for since, column, _ in self.added if since <= version)
 
 
 MAP = Table(
@@ -46,6 +51,7 @@ CHANNEL = Table(
     "\n\tmonthly_spend FLOAT, \n\tleads_per_month FLOAT, \n\tnotes TEXT NOT NULL, \n\tx FLOAT, "
     "\n\ty FLOAT, \n\tPRIMARY KEY (id)\n)",
     (("ix_channel_ord", "CREATE INDEX ix_channel_ord ON channel (ord)"),),
+    ((3, "automation", "automation TEXT NOT NULL DEFAULT ''"),),
 )
 FLOW = Table(
     "flow",
@@ -62,6 +68,7 @@ SCORES = Table(
     ("id", "timestamp", "score", "components"),
     "CREATE TABLE score_history (\n\tid INTEGER NOT NULL, \n\ttimestamp VARCHAR NOT NULL, "
     "\n\tscore FLOAT NOT NULL, \n\tcomponents TEXT NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    added=((3, "contract", "contract INTEGER NOT NULL DEFAULT 1"),),
 )
 SETTING = Table(
     "setting",
@@ -93,6 +100,12 @@ def statements(version: int) -> list[str]:
         if table.version == version:
             found.append(table.ddl)
             found.extend(ddl for _, ddl in table.indexes)
+    for table in TABLES:
+        found.extend(
+            f"ALTER TABLE {table.name} ADD COLUMN {definition}"
+            for since, _, definition in table.added
+            if since == version
+        )
     return found
 
 
@@ -107,4 +120,4 @@ def expected_objects(version: int) -> set[tuple[str, str]]:
 
 def expected_columns(version: int) -> dict[str, set[str]]:
     """The column names of every table our migrations create up to `version`."""
-    return {table.name: set(table.columns) for table in tables_up_to(version)}
+    return {table.name: set(table.columns_at(version)) for table in tables_up_to(version)}

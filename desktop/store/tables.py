@@ -104,4 +104,13 @@ class VersionRow(SQLModel, table=True):
 TABLES_BY_VERSION: dict[int, list[Table]] = {  # SQLModel adds `__table__` to a table class at run time
     1: [getattr(row, "__table__") for row in (MapRow, ChannelRow, FlowRow, ScoreRow, SettingRow)],  # noqa: B009
     2: [getattr(VersionRow, "__table__")],  # noqa: B009
+    3: [],
+}
+# Columns added to existing tables (SQLite's ALTER TABLE ADD COLUMN; a blank or a default for old rows):
+# schema 3 adds a channel's `automation` ("ai" or blank) and the score contract of a history row.
+COLUMNS_BY_VERSION: dict[int, list[tuple[str, str]]] = {
+    3: [
+        ("channel", "automation TEXT NOT NULL DEFAULT ''"),
+        ("score_history", "contract INTEGER NOT NULL DEFAULT 1"),
+    ],
 }

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.commands.session import Change, MapSession
-from desktop.domain.coherence import CoherenceReport, tenths
+from desktop.domain import score_presentation
+from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
 from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
@@ -42,13 +43,8 @@ if TYPE_CHECKING:
 MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
-COMPONENTS_HEIGHT = 23 * 6 + 8
+COMPONENTS_HEIGHT = 20 * (len(COMPONENTS) + 1) + 6  # a row per component of the contract, and drag
 AA = 4.5
-BANDS: tuple[tuple[float, str, str], ...] = (
-    (75.0, "Coherent", "good"),
-    (50.0, "Needs work", "warn"),
-    (0.0, "Fragmented", "bad"),
-)
 LIGHT_BANDS = {"good": "#15803d", "warn": "#b45309", "bad": "#b91c1c", "accent": "#1d4ed8"}
 DARK_BANDS = {"good": "#4ade80", "warn": "#fbbf24", "bad": "#f87171", "accent": "#60a5fa"}
 
@@ -86,12 +82,13 @@ def tint(colour: str, background: str) -> str:
     return mix(background, colour, 0.13)
 
 
+_TONE_KEYS = {"good": "good", "fair": "warn", "poor": "bad"}
+
+
 def band_of(score: float) -> tuple[str, str]:
-    """The band caption and colour key of a score: >= 75 good, >= 50 warn, else bad."""
-    for threshold, caption, key in BANDS:
-        if score >= threshold:
-            return caption, key
-    return BANDS[-1][1], BANDS[-1][2]
+    """The band caption (docs/score.md, one vocabulary everywhere) and the panel's colour key of a score."""
+    band = score_presentation.band_of(score)
+    return band.caption, _TONE_KEYS[band.tone]
 
 
 @dataclass(frozen=True)

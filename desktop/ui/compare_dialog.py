@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.canvas.theme import score_band
+from desktop.domain import score_presentation
 from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
 from desktop.domain.compare import Comparison, compare
 from desktop.domain.errors import MapError
@@ -76,7 +77,7 @@ class Colours:
         self.track.setAlphaF(0.08)
 
     def band(self, score: float) -> str:
-        return self.good if score >= 75 else self.fair if score >= 50 else self.bad
+        return {"good": self.good, "fair": self.fair}.get(score_presentation.tone(score), self.bad)
 
     def signed(self, value: float) -> str:
         return self.good if tenths(value) > 0 else self.bad if tenths(value) < 0 else self.muted

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from desktop.domain import score_presentation
 from desktop.domain.coherence import Finding, tenths
 
 CHANNELS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -34,14 +35,7 @@ PAD_X = 10
 PAD_Y = 9
 PILL_WIDTH = 50
 GAP = 10
-COMPONENT_TITLES = {
-    "coverage": "Coverage",
-    "flow": "Flow",
-    "routing": "Routing",
-    "execution": "Execution",
-    "feedback": "Feedback",
-    "drag": "Drag",
-}
+COMPONENT_TITLES = score_presentation.COMPONENT_LABELS  # one vocabulary for the score
 
 
 def points_text(points: float) -> str:

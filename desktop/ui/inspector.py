@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFormLayout,
@@ -136,6 +137,11 @@ class InspectorDock(QDockWidget):
             form.addRow(title, edit)
             self.errors[key] = _error_label()
             form.addRow("", self.errors[key])
+        # Contract 2 (docs/score.md): AI amplifies every gap the channel is part of.
+        self.automation = QCheckBox("Acts through AI (no person approves each action)")
+        self.automation.setObjectName("field-automation")
+        self.automation.toggled.connect(lambda on: self._edit_channel("automation", "ai" if on else ""))
+        form.addRow("Automation", self.automation)
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("field-notes")
         self.notes.setFixedHeight(90)
@@ -248,6 +254,11 @@ class InspectorDock(QDockWidget):
                 same = False
             if force or not same:
                 self._set_text(self.fields[key], "" if value is None else f"{value:g}", force)
+        if self.automation.isChecked() != (c.automation == "ai"):
+            self.automation.blockSignals(True)
+            self.automation.setChecked(c.automation == "ai")
+            self.automation.blockSignals(False)
+        self.automation.setEnabled(not self.session.read_only)
         if self.notes.toPlainText() != c.notes:
             self.notes.blockSignals(True)
             self.notes.setPlainText(c.notes)

@@ -7,7 +7,7 @@ to the sample, and the reason is shown once the window is up.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoGroup
@@ -243,8 +243,9 @@ class MainWindow(QMainWindow):
     def quick_add(self, name: str, layer: Layer) -> None:
         if self.session is None or self.scene is None:
             return
-        entry = default_catalog().by_name(name)
-        edits = ops.add_channel(self.session.map, name, layer, function=entry.function if entry else "")
+        entry = default_catalog().infer(name)  # "LinkedIn Ads EMEA" gets LinkedIn Ads' function
+        fields: dict[str, Any] = {"function": entry.function, "automation": entry.automation} if entry else {}
+        edits = ops.add_channel(self.session.map, name, layer, **fields)
         added = edits[0]
         assert isinstance(added, AddChannel)
         if self.session.perform(f"Add {added.channel.name} to {layer.title}", edits):

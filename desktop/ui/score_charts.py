@@ -23,6 +23,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
+from desktop.domain import score_presentation
 from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
 
 if TYPE_CHECKING:
@@ -30,13 +31,7 @@ if TYPE_CHECKING:
 
 pg.setConfigOptions(antialias=True)
 
-COMPONENT_LABELS = {
-    "coverage": "Coverage",
-    "flow": "Flow",
-    "routing": "Routing",
-    "execution": "Execution",
-    "feedback": "Feedback",
-}
+COMPONENT_LABELS = score_presentation.COMPONENT_LABELS
 ROWS: tuple[str, ...] = (*COMPONENTS, "drag")
 BAR_HEIGHT = 0.58
 VALUE_ROOM = 13.0
@@ -140,7 +135,9 @@ class ComponentChart:
             text = f"{tenths(points[row])} / {WEIGHTS[name]:g}"
             self.labels[row].setText(text)
             self.labels[row].setPos(WEIGHTS[name] + 0.6, float(row))
-            lines.append(f"{COMPONENT_LABELS[name]}: {text} points ({report.components[name]:.0%})")
+            lines.append(
+                f"{COMPONENT_LABELS.get(name, name.title())}: {text} points ({report.components[name]:.0%})"
+            )
         drag_text = f"{MINUS}{tenths(report.drag)}" if report.drag else "0.0"
         self.labels[-1].setText(drag_text)
         self.labels[-1].setPos(0.6, float(len(COMPONENTS)))
@@ -165,7 +162,7 @@ class ComponentChart:
 
 
 class HistoryChart:
-    """The score after each edit, as a line over the last `window` points, with the 50 and 75 bands."""
+    """The score after each edit, as a line over the last `window` points, with the bands' floors."""
 
     def __init__(self, colours: PanelColours, height: int = 92) -> None:
         self.widget = _plot_widget(height)
@@ -176,7 +173,9 @@ class HistoryChart:
         axis.setTicks([[(0, "0"), (50, "50"), (100, "100")], []])
         axis.setStyle(tickLength=0, tickAlpha=0, tickTextOffset=4, tickFont=_font(10))
         axis.setWidth(26)
-        self.guides = [pg.InfiniteLine(pos=level, angle=0, movable=False) for level in (50.0, 75.0)]
+        self.guides = [
+            pg.InfiniteLine(pos=level, angle=0, movable=False) for level in score_presentation.GUIDES
+        ]
         for guide in self.guides:
             plot.addItem(guide)
         self.line = pg.PlotDataItem([], [], fillLevel=0.0)

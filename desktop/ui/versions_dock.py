@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from desktop.canvas.theme import DARK, LIGHT
 from desktop.commands.session import Change, MapSession
 from desktop.document.repository import VersionInfo
-from desktop.domain import interchange
+from desktop.domain import interchange, score_presentation
 from desktop.domain import operations as ops
 from desktop.domain.coherence import tenths
 from desktop.domain.errors import MapError
@@ -311,7 +311,7 @@ class VersionRowWidget(QWidget):
         right = QVBoxLayout()
         right.setSpacing(0)
         good, fair, poor = band_colours(self.palette())
-        band = good if info.score >= 75 else fair if info.score >= 50 else poor
+        band = {"good": good, "fair": fair}.get(score_presentation.tone(info.score), poor)
         score = QLabel(str(tenths(info.score)))
         score.setAlignment(Qt.AlignmentFlag.AlignRight)
         score.setStyleSheet(f"font-size: 20px; font-weight: 700; color: {band};")

@@ -117,8 +117,17 @@ def test_score_json_matches_the_source(bundle: Path, home: Path, sample_map: Pat
     report = json.loads(ok(run(bundle, home, "score", str(sample_map), "--json")))
     expected = assess(interchange.loads((ROOT / "resources" / "samples" / "sample.json").read_bytes()))
     assert 0 <= report["score"] <= 100
-    assert set(report["components"]) == {"coverage", "flow", "routing", "execution", "feedback"}
+    assert report["version"] == 2 == expected.version
+    assert set(report["components"]) == {"coverage", "flow", "routing", "execution", "alignment", "feedback"}
     assert report == json.loads(json.dumps(expected.to_dict()))
+    old = json.loads(ok(run(bundle, home, "score", str(sample_map), "--json", "--contract", "1")))
+    assert old["version"] == 1 and "alignment" not in old["components"]
+
+
+def test_the_bundle_ships_the_score_contract(bundle: Path) -> None:
+    shipped = [p for p in bundle.rglob("score.md") if p.parent.name == "docs"]
+    assert len(shipped) == 1
+    assert shipped[0].read_text(encoding="utf-8") == (ROOT / "docs" / "score.md").read_text(encoding="utf-8")
 
 
 def test_new_from_a_template_and_score_it(bundle: Path, home: Path) -> None:

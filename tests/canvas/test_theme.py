@@ -58,7 +58,10 @@ def test_projector_type_is_larger_and_lines_thicker_than_light():
 
 
 def test_score_bands():
-    assert score_band(75) == score_band(99.9) == "Coherent"
-    assert score_band(50) == score_band(74.9) == "Partly coherent"
-    assert score_band(0) == score_band(49.9) == "Fragmented"
-    assert band_colour(LIGHT, 80) != band_colour(LIGHT, 60) != band_colour(LIGHT, 10)
+    # The bands of docs/score.md, the same words in every view (desktop.domain.score_presentation).
+    assert score_band(90) == score_band(100) == "Coherent"
+    assert score_band(70) == score_band(89.9) == "Architecture with gaps"
+    assert score_band(40) == score_band(69.9) == "Partial architecture"
+    assert score_band(0) == score_band(39.9) == "A pile of point solutions"
+    assert band_colour(LIGHT, 95) != band_colour(LIGHT, 60) != band_colour(LIGHT, 10)
+    assert band_colour(LIGHT, 80) == band_colour(LIGHT, 60)  # gaps and partial: both amber

@@ -61,16 +61,21 @@ def test_new_from_template_and_score_json(tmp_path):
     result = cli("score", str(target), "--json")
     assert result.returncode == 0
     report = json.loads(result.stdout)
-    assert report["version"] == 1
-    assert set(report["components"]) == {"coverage", "flow", "routing", "execution", "feedback"}
-    assert report["score"] == 100.0
+    assert report["version"] == 2
+    assert set(report["components"]) == {"coverage", "flow", "routing", "execution", "alignment", "feedback"}
+    # The starter has no account executives or checkout, so nothing can carry revenue back yet.
+    assert report["score"] == 92.5
+    assert [f["rule"] for f in report["findings"]] == ["no-revenue-loop"]
+    assert all(f["amplified_by_ai"] is False for f in report["findings"])
+    old = json.loads(cli("score", str(target), "--json", "--contract", "1").stdout)
+    assert old["version"] == 1 and old["score"] == 100.0 and "alignment" not in old["components"]
 
 
 def test_import_into_an_existing_map_merges_and_refuses_clashes(tmp_path):
     target = tmp_path / "m.distarch"
     assert cli("new", str(target)).returncode == 0
     assert cli("import", str(sample_map_path()), "--into", str(target)).returncode == 0
-    assert json.loads(cli("score", str(target), "--json").stdout)["score"] == 68.7
+    assert json.loads(cli("score", str(target), "--json").stdout)["score"] == 74.1
     before = target.read_bytes()
     assert_refused(
         cli("import", str(sample_map_path()), "--into", str(target)), "already has a channel named"
@@ -145,7 +150,7 @@ def test_reading_a_map_that_a_writer_has_open(tmp_path):
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         result = cli("score", str(target), "--json")
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["score"] == 68.7
+        assert json.loads(result.stdout)["score"] == 74.1
         assert_refused(cli("version", str(target), "--save", "As-is"), "open in another window")
     finally:
         holder.kill()

@@ -46,7 +46,7 @@ def consolidate(path) -> None:
         for edits in (
             ops.delete(arch, [cid("6sense intent")], []),
             ops.update_flow(arch, cid("Lead scoring"), cid("Email nurture"), rule="score < 70"),
-            ops.connect(arch, cid("Win/loss interviews"), cid("Lead scoring")),
+            ops.connect(arch, cid("Win/loss interviews"), cid("Lead scoring"), label="ICP refresh"),
             ops.connect(arch, cid("Partner referrals"), cid("Attribution")),
         ):
             apply_all(arch, edits)
@@ -58,18 +58,18 @@ def test_save_list_and_compare_a_consolidation(tmp_path):
     path = sample_file(tmp_path)
     saved = cli("version", str(path), "--save", "As-is", "--note", "audit before consolidating")
     assert saved.returncode == 0, saved.stderr
-    assert saved.stdout.strip() == "saved version 'As-is' of acme.distarch (score 68.7)"
+    assert saved.stdout.strip() == "saved version 'As-is' of acme.distarch (score 74.1)"
     consolidate(path)
     assert cli("version", str(path), "--save", "Consolidated").returncode == 0
 
     listed = json.loads(cli("version", str(path), "--list", "--json").stdout)
     assert [(v["name"], v["note"], v["score"]) for v in listed] == [
-        ("As-is", "audit before consolidating", 68.7),
-        ("Consolidated", "", 85.4),
+        ("As-is", "audit before consolidating", 74.1),
+        ("Consolidated", "", 86.1),
     ]
     text = cli("version", str(path), "--list").stdout.splitlines()
     assert (
-        text[0].startswith("As-is") and "68.7" in text[0] and text[0].endswith("audit before consolidating")
+        text[0].startswith("As-is") and "74.1" in text[0] and text[0].endswith("audit before consolidating")
     )
 
     for args in (("--from", "as-is"), ("--from", "As-is", "--to", "consolidated")):
@@ -77,9 +77,16 @@ def test_save_list_and_compare_a_consolidation(tmp_path):
         assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)
         assert set(data) >= SPEC_KEYS
-        assert data["from"]["score"] == 68.7 and data["to"]["score"] == 85.4
-        assert set(data["from"]["components"]) == {"coverage", "flow", "routing", "execution", "feedback"}
-        assert data["delta"] == 16.7
+        assert data["from"]["score"] == 74.1 and data["to"]["score"] == 86.1
+        assert set(data["from"]["components"]) == {
+            "coverage",
+            "flow",
+            "routing",
+            "execution",
+            "alignment",
+            "feedback",
+        }
+        assert data["delta"] == 12.0
         assert data["channels_added"] == [] and data["channels_moved"] == []
         assert data["channels_removed"] == ["6sense intent"]
         assert data["flows_added"] == [
@@ -92,18 +99,21 @@ def test_save_list_and_compare_a_consolidation(tmp_path):
         assert ("open-loop", ("Win/loss interviews",)) in resolved
         assert ("unruled-routing", ("Lead scoring",)) in resolved
         assert all(f["points"] > 0 for f in data["findings_resolved"])
-        assert data["findings_new"] == []
+        # Once connected, the partner channel counts, and contract 2 asks for its segment.
+        assert [(f["rule"], f["channels"]) for f in data["findings_new"]] == [
+            ("unknown-segment", ["Partner referrals"])
+        ]
 
     backwards = json.loads(
         cli("compare", str(path), "--from", "Consolidated", "--to", "As-is", "--json").stdout
     )
-    assert backwards["delta"] == -16.7
+    assert backwards["delta"] == -12.0
     assert backwards["channels_added"] == ["6sense intent"]
 
     plain = cli("compare", str(path), "--from", "As-is")
     assert plain.returncode == 0
-    assert plain.stdout.splitlines()[0] == "Score 68.7 → 85.4 (+16.7)"
-    assert "Findings resolved (6):" in plain.stdout
+    assert plain.stdout.splitlines()[0] == "Score 74.1 → 86.1 (+12.0)"
+    assert f"Findings resolved ({len(data['findings_resolved'])}):" in plain.stdout
 
 
 def test_compare_two_files_json_and_distarch(tmp_path):
@@ -112,11 +122,11 @@ def test_compare_two_files_json_and_distarch(tmp_path):
     before = tmp_path / "before.json"
     before.write_text(interchange.dumps(interchange.loads(sample_map_path().read_bytes())), encoding="utf-8")
     data = json.loads(cli("compare", str(before), str(path), "--json").stdout)
-    assert data["delta"] == 16.7 and data["channels_removed"] == ["6sense intent"]
+    assert data["delta"] == 12.0 and data["channels_removed"] == ["6sense intent"]
     other = tmp_path / "copy.distarch"
     assert cli("import", str(before), "--into", str(other)).returncode == 0
     data = json.loads(cli("compare", str(path), str(other), "--json").stdout)
-    assert data["delta"] == -16.7 and data["channels_added"] == ["6sense intent"]
+    assert data["delta"] == -12.0 and data["channels_added"] == ["6sense intent"]
     same = cli("compare", str(before), str(other))
     assert same.stdout.splitlines()[1] == "The two maps have the same channels, flows and findings."
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import pytest
 
-from desktop.domain.coherence import WEIGHTS, CoherenceReport, Finding, assess, summary_text, tenths
+from desktop.domain.coherence_v1 import WEIGHTS, assess
+from desktop.domain.findings import CoherenceReport, Finding, summary_text, tenths
 from desktop.domain.interchange import loads
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow

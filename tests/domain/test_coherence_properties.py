@@ -12,7 +12,8 @@ from collections import deque
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.domain.coherence import COMPONENTS, assess, tenths
+from desktop.domain.coherence_v1 import COMPONENTS, assess
+from desktop.domain.findings import tenths
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow
 

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.domain.coherence import Finding, assess
+from desktop.domain.coherence_v1 import assess
+from desktop.domain.findings import Finding
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, Channel, Flow
 from tests.domain import _reference_coherence as reference

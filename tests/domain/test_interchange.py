@@ -30,6 +30,7 @@ BASE = {
             "monthly_spend": 12000,
             "leads_per_month": 340,
             "notes": "",
+            "automation": "ai",
             "x": 40,
             "y": 120,
         },
@@ -84,7 +85,7 @@ def test_missing_positions_are_laid_out_without_overlap():
         (lambda d: d["channels"][0].update(monthly_spend=-5), "must not be negative"),
         (lambda d: d["channels"][0].update(leads_per_month="lots"), "must be a number"),
         (lambda d: d.update(format="drawio"), "format must be"),
-        (lambda d: d.update(version=2), "newer than this program"),
+        (lambda d: d.update(version=3), "newer than this program"),
         (lambda d: d["channels"][0].pop("name"), "missing required field 'name'"),
         (lambda d: d["flows"][0].pop("target"), "missing required field 'target'"),
     ],
@@ -105,3 +106,30 @@ def test_not_json_is_refused_with_a_position():
 def test_layer_is_case_insensitive_and_written_lower_case():
     arch = interchange.from_dict(doc())
     assert json.loads(interchange.dumps(arch))["channels"][1]["layer"] == "routing"
+
+
+def test_version_1_files_read_automation_and_currency_and_write_version_2():
+    arch = interchange.from_dict(doc(currency="eur"))
+    assert arch.channels[0].automation == "ai" and arch.channels[1].automation == ""
+    assert arch.info.currency == "EUR"
+    out = interchange.to_dict(arch)
+    assert out["version"] == 2 and out["currency"] == "EUR"
+    assert interchange.from_dict(doc(version=2)).info.currency == "USD"
+
+
+@pytest.mark.parametrize("value", ["AI", "yes", "True", "x", "1", True])
+def test_automation_words_that_mean_ai(value):
+    data = doc()
+    data["channels"][0]["automation"] = value
+    assert interchange.from_dict(data).channels[0].automation == "ai"
+
+
+@pytest.mark.parametrize(("field", "value"), [("automation", "robot"), ("currency", "dollars")])
+def test_bad_automation_or_currency_is_refused_with_a_reason(field, value):
+    data = doc()
+    if field == "currency":
+        data["currency"] = value
+    else:
+        data["channels"][0]["automation"] = value
+    with pytest.raises(MapError, match=field):
+        interchange.from_dict(data)

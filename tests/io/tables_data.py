@@ -29,6 +29,7 @@ TRICKY_MAP = {
             "segment": "Mid-market",
             "motion": "sales-led",
             "message": 'Consolidate, "simplify"; grow',
+            "automation": "ai",
             "monthly_spend": 12000,
             "leads_per_month": 340.5,
             "notes": "line one\nline two\r\nthree",

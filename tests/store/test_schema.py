@@ -65,7 +65,7 @@ def test_the_expected_objects_and_columns_follow_the_versions():
 
 
 def test_the_columns_the_reader_selects_exist():
-    assert set(CHANNEL_COLUMNS) == set(schema.CHANNEL.columns)
+    assert set(CHANNEL_COLUMNS) == set(schema.CHANNEL.columns_at(schema.SCHEMA_VERSION))
     assert set(MAP_COLUMNS) <= set(schema.MAP.columns)
     assert set(FLOW_COLUMNS) <= set(schema.FLOW.columns)
 
@@ -81,19 +81,45 @@ def _stored_ddl(path: Path) -> list[str]:
         conn.close()
 
 
-def test_a_new_file_holds_exactly_the_frozen_ddl(tmp_path):
+def _columns(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        return {name: [row[1] for row in conn.execute(f"PRAGMA table_info({name})")] for name in names}
+    finally:
+        conn.close()
+
+
+def _created_ddl() -> list[str]:
+    """The CREATE statements of every version (ALTER TABLE statements change the stored CREATE instead)."""
+    return [s for v in VERSIONS for s in schema.statements(v) if not s.startswith("ALTER TABLE")]
+
+
+def test_a_new_file_holds_exactly_the_frozen_tables_and_columns(tmp_path):
     path = tmp_path / "new.distarch"
     write_new_file(path, big_map(3))
-    assert _stored_ddl(path) == [s for v in VERSIONS for s in schema.statements(v)]
+    stored = _stored_ddl(path)
+    assert len(stored) == len(_created_ddl())
+    columns = _columns(path)
+    assert {name: set(found) for name, found in columns.items()} == schema.expected_columns(
+        schema.SCHEMA_VERSION
+    )
+    assert columns["channel"][-1] == "automation" and columns["score_history"][-1] == "contract"
 
 
-def test_a_migrated_file_holds_exactly_the_frozen_ddl(tmp_path):
+@pytest.mark.parametrize("old", [1, 2])
+def test_a_migrated_file_holds_exactly_what_a_new_file_holds(tmp_path, old):
+    new = tmp_path / "new.distarch"
+    write_new_file(new, big_map(3))
     path = tmp_path / "old.distarch"
-    write_new_file(path, big_map(3), schema_version=1)
-    assert _stored_ddl(path) == schema.statements(1)
+    write_new_file(path, big_map(3), schema_version=old)
+    assert _stored_ddl(path) == [s for v in range(1, old + 1) for s in schema.statements(v)]
     with MapDocument.open(path) as doc:
         assert doc.schema_version == schema.SCHEMA_VERSION
-    assert _stored_ddl(path) == [s for v in VERSIONS for s in schema.statements(v)]
+        arch = doc.load()
+        assert all(c.automation == "" for c in arch.channels) and arch.info.currency == "USD"
+    assert _stored_ddl(path) == _stored_ddl(new)
+    assert _columns(path) == _columns(new)
 
 
 def test_every_statement_of_the_fast_paths_prepares_against_the_schema(tmp_path):

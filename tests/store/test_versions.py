@@ -60,7 +60,7 @@ def test_versions_survive_reopening_and_stay_immutable(sample_file):
         assert second.history_index == saved.history_index + 3
         after = arch.copy()
 
-    assert inspect(sample_file) == 2  # the schema checks still pass: only our tables, quick_check ok
+    assert inspect(sample_file) == 3  # the schema checks still pass: only our tables, quick_check ok
     with MapDocument.open(sample_file, read_only=True) as doc:
         listed = versions.list_versions(doc)
         assert [v.name for v in listed] == ["As-is", "Consolidated"]

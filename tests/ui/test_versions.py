@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop.app import MainWindow
 from desktop.domain import interchange
 from desktop.domain import operations as ops
+from desktop.domain.coherence import COMPONENTS
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.io.comparison_image import SlideSide, export_comparison
@@ -44,7 +45,9 @@ def consolidate(window) -> None:
     assert s.perform("Delete 6sense intent", ops.delete(s.map, [cid(window, "6sense intent")], []))
     lead, nurture = cid(window, "Lead scoring"), cid(window, "Email nurture")
     assert s.perform("Rule", ops.update_flow(s.map, lead, nurture, rule="score < 70"))
-    assert s.perform("Loop", ops.connect(s.map, cid(window, "Win/loss interviews"), lead))
+    assert s.perform(
+        "Loop", ops.connect(s.map, cid(window, "Win/loss interviews"), lead, label="ICP refresh")
+    )
     assert s.perform(
         "Measure", ops.connect(s.map, cid(window, "Partner referrals"), cid(window, "Attribution"))
     )
@@ -103,7 +106,7 @@ def test_restore_is_one_undoable_step_and_the_file_follows(qtbot, tmp_path):
     assert same_map(file_map(path), as_is)
     assert window.session.undo_stack.count() == steps + 1
     assert window.session.undo_stack.undoText() == "Restore version As-is"
-    assert window.session.report.score_text == "68.7"
+    assert window.session.report.score_text == "74.1"
 
     window.actions_by_name["undo"].trigger()
     assert same_map(window.session.map, consolidated) and same_map(file_map(path), consolidated)
@@ -139,7 +142,7 @@ def test_versions_survive_reopening_the_window(qtbot, tmp_path):
     assert again.versions_dock.names() == ["As-is"]
     assert again.scenarios.versions()[0].note == "kept"
     dialog = again.scenarios.open_compare()
-    assert dialog.result is not None and dialog.result.delta == 16.7
+    assert dialog.result is not None and dialog.result.delta == 12.0
 
 
 def test_read_only_window_cannot_save_or_restore(qtbot, tmp_path):
@@ -167,13 +170,14 @@ def test_compare_dialog_overlay_follows_edits_and_exports_the_slide(qtbot, tmp_p
     dialog = window.scenarios.open_compare(("version", "As-is"))
     qtbot.addWidget(dialog)
     assert dialog.chosen() == (("version", "As-is"), ("current", ""))
-    assert dialog.result.delta == 16.7
+    assert dialog.result.delta == 12.0
     rows = dialog.section_rows()
     assert rows["Channels removed"] == ["6sense intent"]
     assert rows["Flows added"] == ["Win/loss interviews → Lead scoring", "Partner referrals → Attribution"]
-    assert len(rows["Findings resolved"]) == 6
+    assert len(rows["Findings resolved"]) == 5
     before, after = dialog.bars.values()
-    assert after[4] > before[4]  # feedback earned points
+    feedback = COMPONENTS.index("feedback")
+    assert after[feedback] > before[feedback]  # feedback earned points
 
     overlay = window.scenarios.overlay
     assert overlay is not None
@@ -196,12 +200,12 @@ def test_compare_dialog_overlay_follows_edits_and_exports_the_slide(qtbot, tmp_p
     sample.write_text(interchange.dumps(interchange.loads(sample_map_path().read_bytes())), encoding="utf-8")
     dialog.choose(("file", str(sample)))  # another map file, e.g. a colleague's export
     assert dialog.chosen() == (("file", str(sample)), ("current", ""))
-    assert dialog.result.delta == 16.7 and window.scenarios.overlay.label == "sample"
+    assert dialog.result.delta == 12.0 and window.scenarios.overlay.label == "sample"
 
     dialog.choose(("version", "As-is"))
     dialog.swap()
     assert dialog.chosen() == (("current", ""), ("version", "As-is"))
-    assert dialog.result.delta == -16.7
+    assert dialog.result.delta == -12.0
     assert not dialog.overlay_box.isEnabled() and window.scenarios.overlay is None
     dialog.close()
     assert window.scenarios.overlay is None

@@ -1,0 +1,502 @@
+"""The coherence score, contract version 2 (docs/score.md): the rules a go-to-market lead signs.
+
+Every rule of docs/score.md lives here and nowhere else, with its named
+constants; the document says why each exists. The shape of a run:
+1. each component's rules add findings worth their *base* points;
+2. a finding that names a channel acting through AI (or an open loop on a
+   feedback channel that measures one) is multiplied by AI_FACTOR;
+3. a component never loses more than its weight (its findings are scaled to
+   fit), drag is soft-capped, and each component's value is what is left.
+So the findings always sum to 100 − the unclamped score, and AI never raises it.
+
+What depends only on the flows is cached in coherence_v2_graph.py; the rest is
+one pass per lane. Findings name channels in name order and suggestions are
+picked by name, so the order of channels and flows never changes a report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from operator import attrgetter
+
+from desktop.domain.coherence_v2_graph import GraphV2, graph_v2
+from desktop.domain.coherence_v2_rules import (
+    AI_FACTOR,
+    COMPONENTS,
+    DRAG,
+    DRAG_SCALE,
+    FEEDBACK_SHARES,
+    PASS_THROUGH_CREDIT,
+    UNACCOUNTABLE_CREDIT,
+    VERSION,
+    WEIGHTS,
+    SegmentRules,
+    _name_key,
+)
+from desktop.domain.findings import CoherenceReport, Finding, make_finding, names_text
+from desktop.domain.layers import LAYERS
+from desktop.domain.model import ArchitectureMap, Channel
+from desktop.domain.vocabulary import (
+    CUSTOMER_STAGE,
+    DECIDING_ROUTING,
+    INLINE_ROUTING,
+    REVENUE_EXECUTION,
+    REVENUE_FEEDBACK,
+    TARGETING_FEEDBACK,
+    function_key,
+    money,
+)
+
+__all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
+
+_CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
+_AI_PREFIX = "[AI amplifies] "
+_AUTOMATION = attrgetter("automation")
+_ID = attrgetter("id")
+_NAME = attrgetter("name")
+
+
+def assess(arch: ArchitectureMap) -> CoherenceReport:
+    """Score a map by contract 2. Linear in channels + flows (the alignment search: per segment)."""
+    return _Run(arch).report()
+
+
+class _Raw:
+    """A finding before the AI factor and the caps."""
+
+    __slots__ = ("rule", "component", "points", "channels", "message", "amplify", "folded")
+
+    def __init__(
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        channels: list[Channel],
+        message: str,
+        amplify: bool,
+        folded: tuple[str, ...],
+    ) -> None:
+        self.rule, self.component, self.points = rule, component, points
+        self.channels, self.message, self.amplify, self.folded = channels, message, amplify, folded
+
+
+class _Run(SegmentRules):
+    """One run of contract 2 over one map."""
+
+    def __init__(self, arch: ArchitectureMap) -> None:
+        channels = arch.channels
+        self.by_id = {c.id: c for c in channels}
+        self.graph: GraphV2 = graph_v2(
+            [c.id for c in channels], [c.layer for c in channels], arch.flows, arch
+        )
+        self.currency = arch.info.currency
+        self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        for channel in channels:
+            self.all_lanes[LAYERS.index(channel.layer)].append(channel)
+        by_id = self.by_id
+        self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
+        self.functions = {c.id: function_key(c.function) for c in channels}
+        self.raw: list[_Raw] = []
+        self._door: Channel | None | bool = False
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def add(
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        named: Iterable[Channel],
+        message: str,
+        amplify: bool | None = None,
+        folded: tuple[str, ...] | None = None,
+    ) -> None:
+        """Record a finding; `folded`: the channels are already in name order, with these folded names."""
+        named = list(named)
+        if folded is not None:
+            pass
+        elif len(named) > 1:  # name order, the folded names kept for the order of findings
+            decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(named)])
+            named = [named[d[2]] for d in decorated]
+            folded = tuple([d[0] for d in decorated])
+        else:
+            folded = tuple([c.name.strip().casefold() for c in named])
+        if amplify is None:  # automation is "ai" or blank (validated on every way in)
+            amplify = any(map(_AUTOMATION, named))
+        self.raw.append(_Raw(rule, component, points, named, message, amplify, folded))
+
+    def spend(self, channel: Channel) -> float:
+        value = channel.monthly_spend
+        return value if value is not None and value > 0 else 0.0
+
+    def shown(self, channel: Channel) -> str:
+        """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
+        spend = self.spend(channel)
+        return (
+            f"{channel.name.strip()} ({money(spend, self.currency)}/month)" if spend else channel.name.strip()
+        )
+
+    def first(self, channels: Iterable[Channel]) -> Channel | None:
+        return min(channels, key=_name_key, default=None)
+
+    def front_door(self) -> Channel | None:
+        """The routing channel most capture channels flow into (ties by name): where signals should enter."""
+        if self._door is not False:
+            return self._door  # type: ignore[return-value]
+        self._door = self._front_door()
+        return self._door
+
+    def _front_door(self) -> Channel | None:
+        counts: dict[str, int] = {}
+        by_id = self.by_id
+        for capture in self.lanes[0]:
+            for f in self.graph.outgoing.get(capture.id, ()):
+                if by_id[f.target].layer is _ROUTING:
+                    counts[f.target] = counts.get(f.target, 0) + 1
+        routing = self.lanes[1]
+        if not routing:
+            return None
+        return min(routing, key=lambda r: (-counts.get(r.id, 0), *_name_key(r)))
+
+    def deciding_routing(self) -> Channel | None:
+        """The routing channel that decides (scoring, routing, qualification), else the front door."""
+        deciding = [r for r in self.lanes[1] if self.functions[r.id] in DECIDING_ROUTING]
+        return self.first(deciding) or self.front_door()
+
+    # --- the report ------------------------------------------------------------------------------
+    def report(self) -> CoherenceReport:
+        self.coverage()
+        self.flow()
+        self.routing()
+        self.execution()
+        self.alignment()
+        self.feedback()
+        self.drag()
+        losses = {name: 0.0 for name in COMPONENTS}
+        findings: list[tuple[tuple[float, str, tuple[str, ...]], Finding]] = []
+        scaled: list[tuple[_Raw, float]] = []
+        for raw in self.raw:
+            scaled.append((raw, raw.points * AI_FACTOR if raw.amplify else raw.points))
+        by_component: dict[str, list[tuple[_Raw, float]]] = {}
+        for raw, points in scaled:
+            by_component.setdefault(raw.component, []).append((raw, points))
+        drag = 0.0
+        orders: dict[float, float] = {}
+        for component, items in by_component.items():
+            total = sum(points for _, points in items)
+            if component == DRAG:
+                capped = DRAG_SCALE * (1.0 - math.exp(-total / DRAG_SCALE))
+                drag = capped
+            else:
+                capped = min(WEIGHTS[component], total)
+                losses[component] = capped
+            factor = capped / total if total > 0 else 0.0
+            for raw, points in items:
+                final = points * factor
+                message = _AI_PREFIX + raw.message if raw.amplify else raw.message
+                finding = make_finding(
+                    raw.rule,
+                    component,
+                    final,
+                    tuple(map(_ID, raw.channels)),
+                    tuple(map(_NAME, raw.channels)),
+                    message,
+                    raw.amplify,
+                )
+                order = orders.get(final)
+                if order is None:  # rounding is slow and many findings share their points
+                    order = orders[final] = -round(final, 9)
+                key = (order, raw.rule, raw.folded, message)
+                findings.append((key, finding))  # type: ignore[arg-type]
+        findings.sort(key=lambda item: item[0])
+        components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
+        raw_score = 100.0 - sum(losses.values()) - drag
+        return CoherenceReport(
+            score=max(0.0, raw_score),
+            raw_score=raw_score,
+            components=components,
+            drag=drag,
+            findings=tuple(finding for _, finding in findings),
+            version=VERSION,
+            weights=WEIGHTS,
+        )
+
+    # --- 1. coverage -----------------------------------------------------------------------------
+    def coverage(self) -> None:
+        weight = WEIGHTS["coverage"] / len(LAYERS)
+        for layer, lane, everything in zip(LAYERS, self.lanes, self.all_lanes, strict=True):
+            if lane:
+                continue
+            title = layer.title.lower()
+            if everything:
+                message = (
+                    f"The {title} layer has channels but none is connected: "
+                    "draw the flows that link it to the rest of the map"
+                )
+            else:
+                message = f"The {title} layer has no channel: add one so the map covers all four layers"
+            self.add("missing-layer", "coverage", weight, (), message)
+
+    # --- 2. flow ---------------------------------------------------------------------------------
+    def flow(self) -> None:
+        weight = WEIGHTS["flow"]
+        capture = self.lanes[0]
+        if not capture:
+            self.add(
+                "no-capture",
+                "flow",
+                weight,
+                (),
+                "No connected channel captures signals, so nothing enters the architecture: "
+                "add capture channels such as paid search or webinars and connect them to routing",
+            )
+            return
+        graph = self.graph
+        entries = capture + [self.by_id[cid] for cid in graph.entry_execution]
+        spends = [self.spend(c) for c in entries if self.spend(c)]
+        mean = sum(spends) / len(spends) if spends else 0.0
+        weights = {c.id: 1.0 + (self.spend(c) / mean if mean else 0.0) for c in entries}
+        total = sum(weights.values())
+        door = self.front_door()
+        deciding = self.deciding_routing()
+        for channel in entries:
+            share = weight * weights[channel.id] / total
+            shown = self.shown(channel)
+            if channel.layer is _EXECUTION:
+                routed = any(self.by_id[f.target].layer is _ROUTING for f in graph.outgoing[channel.id])
+                if not routed:
+                    via = f"send them through {deciding.name.strip()}" if deciding else "add lead routing"
+                    self.add(
+                        "unrouted-source",
+                        "flow",
+                        share,
+                        [channel],
+                        f"{shown} originates deals that reach sales without any routing: {via} "
+                        "(dedupe against open opportunities, assign an owner)",
+                    )
+                    continue
+            elif channel.id not in graph.routed:
+                targets = graph.direct_targets.get(channel.id, [])
+                send = f"send it through {door.name.strip()}" if door else "add routing such as lead scoring"
+                if self.functions[channel.id] in ("chat", "events") and deciding:
+                    send = f"route it through {deciding.name.strip()} so each lead finds its owner (territory, open deals)"
+                named = [channel]
+                if targets:
+                    target = self.first(self.by_id[t] for t in targets)
+                    named.append(target)  # type: ignore[arg-type]
+                    message = f"{shown} goes straight to {target.name.strip()}, bypassing routing: {send}"  # type: ignore[union-attr]
+                else:
+                    message = f"{shown} reaches no execution channel through routing: {send}"
+                self.add("unrouted-signal", "flow", share, named, message)
+                continue
+            if channel.id not in graph.accountable:
+                self.add(
+                    "unaccountable-spend",
+                    "flow",
+                    share * (1.0 - UNACCOUNTABLE_CREDIT),
+                    [channel],
+                    f"{shown} is routed, but no feedback loop reaches it or the routing it feeds: "
+                    "nothing can tell whether it works, so connect attribution before adding or scaling it",
+                )
+
+    # --- 3. routing ------------------------------------------------------------------------------
+    def routing(self) -> None:
+        weight = WEIGHTS["routing"]
+        routing = self.lanes[1]
+        if not routing:
+            self.add(
+                "no-routing",
+                "routing",
+                weight,
+                (),
+                "No routing logic decides where leads go: "
+                "add lead scoring or lead routing between capture and execution",
+            )
+            return
+        share = weight / len(routing)
+        by_id = self.by_id
+        deciding = self.deciding_routing()
+        for channel in routing:
+            count, _decided, unruled = self.graph.decision_rows[channel.id]
+            name = channel.name.strip()
+            if count == 0:
+                if self.functions[channel.id] in INLINE_ROUTING:
+                    after = deciding.name.strip() if deciding and deciding is not channel else "lead scoring"
+                    advice = f"put it inline: capture → {name} → {after}, or remove it"
+                else:
+                    advice = "add a flow with a rule to each execution channel it decides for"
+                self.add(
+                    "routing-dead-end", "routing", share, [channel], f"{name} sends nothing on: {advice}"
+                )
+                continue
+            if not unruled:
+                continue
+            targets = sorted((by_id[t] for t in unruled), key=_name_key)
+            if count == 1:
+                self.add(
+                    "pass-through-routing",
+                    "routing",
+                    share * (1.0 - PASS_THROUGH_CREDIT),
+                    [channel],
+                    f"{name} sends every lead to {targets[0].name.strip()} with no rule: a hop, "
+                    "not a routing decision; write the rule it applies (segment, score, territory)",
+                )
+                continue
+            ruled = count - len(unruled)
+            have = (
+                "no flow has a rule"
+                if ruled == 0
+                else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
+            )
+            self.add(
+                "unruled-routing",
+                "routing",
+                share * len(unruled) / count,
+                [channel],
+                f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
+                f"write the rule for {names_text([t.name.strip() for t in targets])}",
+            )
+
+    # --- 4. execution ----------------------------------------------------------------------------
+    def feedback(self) -> None:
+        weight = WEIGHTS["feedback"]
+        feedback = self.lanes[3]
+        if not feedback:
+            self.add(
+                "no-feedback",
+                "feedback",
+                weight,
+                (),
+                "The feedback layer is empty: add closed-loop attribution or win/loss analysis "
+                "so that results feed back into targeting",
+            )
+            return
+        graph, by_id, functions = self.graph, self.by_id, self.functions
+        measured_part = weight * FEEDBACK_SHARES["measured"]
+        closed_part = weight * FEEDBACK_SHARES["closed"]
+        execution = self.lanes[2]
+        if not execution:
+            self.add(
+                "nothing-to-measure",
+                "feedback",
+                measured_part,
+                (),
+                "Feedback has no execution channel to measure: connect execution channels to it",
+            )
+        for channel in execution:
+            if channel.id in graph.measured:
+                continue
+            sink = self._sink_for(channel)
+            fix = (
+                f"add a flow to {sink.name.strip()}"
+                if sink
+                else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
+            )
+            self.add(
+                "unmeasured-execution",
+                "feedback",
+                measured_part / len(execution),
+                [channel],
+                f"{channel.name.strip()} is not measured: {fix}",
+            )
+        for channel in feedback:
+            credit = graph.loop_credit[channel.id]
+            if credit >= 1.0:
+                continue
+            ai = any(
+                by_id[f.source].layer is _EXECUTION and by_id[f.source].automation == "ai"
+                for f in graph.incoming.get(channel.id, ())
+            )
+            name = channel.name.strip()
+            if credit == 0.0:
+                target = self._loop_target(channel)
+                if self.functions[channel.id] in ("analytics", "dashboards"):
+                    fix = (
+                        f"it reports activity, not pipeline; loop what it learns into {target}, "
+                        "or let closed-loop attribution do it"
+                    )
+                else:
+                    fix = f"add a flow from it to {target}"
+                self.add(
+                    "open-loop",
+                    "feedback",
+                    closed_part / len(feedback),
+                    [channel],
+                    f"{name} feeds nothing back: {fix}",
+                    amplify=ai or channel.automation == "ai",
+                )
+            else:
+                self.add(
+                    "unlabelled-loop",
+                    "feedback",
+                    closed_part * (1.0 - credit) / len(feedback),
+                    [channel],
+                    f"{name} loops back, but the arrow does not say what it carries: label it "
+                    "(e.g. “offline conversions”, “ICP refresh”)",
+                    amplify=ai or channel.automation == "ai",
+                )
+        if not self._revenue_loop():
+            revenue = [c for c in execution if functions[c.id] in REVENUE_EXECUTION]
+            ai_senders = [c for c in execution if c.automation == "ai"]
+            decider = self.deciding_routing()
+            into = decider.name.strip() if decider else "lead scoring"
+            if revenue:
+                source = names_text([c.name.strip() for c in sorted(revenue, key=_name_key)][:2])
+                fix = f"add closed-loop attribution from {source} to {into}"
+            else:
+                fix = f"connect what closes deals (account executives, checkout) to attribution, and it to {into}"
+            self.add(
+                "no-revenue-loop",
+                "feedback",
+                weight * FEEDBACK_SHARES["revenue"],
+                ai_senders,
+                f"Nothing carries pipeline or revenue back to targeting: {fix}"
+                + (", before the AI channels add more volume" if ai_senders else ""),
+            )
+
+    def _revenue_loop(self) -> bool:
+        graph, by_id, functions = self.graph, self.by_id, self.functions
+        for channel in self.lanes[3]:
+            if functions[channel.id] not in REVENUE_FEEDBACK and functions[channel.id]:
+                continue
+            hears = any(
+                by_id[f.source].layer is _EXECUTION
+                and (functions[f.source] in REVENUE_EXECUTION or not functions[f.source])
+                for f in graph.incoming.get(channel.id, ())
+            )
+            feeds = any(
+                by_id[f.target].layer in (_CAPTURE, _ROUTING) for f in graph.outgoing.get(channel.id, ())
+            )
+            if hears and feeds:
+                return True
+        return False
+
+    def _sink_for(self, channel: Channel) -> Channel | None:
+        """The feedback channel that should measure an execution channel (attribution for sales, …)."""
+        feedback = self.lanes[3]
+        function = self.functions[channel.id]
+        preferred = (
+            ("analytics", "experimentation", "revenue-analytics")
+            if function in CUSTOMER_STAGE
+            else ("attribution", "pipeline-review", "revenue-analytics", "win-loss")
+        )
+        for wanted in preferred:
+            found = self.first(c for c in feedback if self.functions[c.id] == wanted)
+            if found:
+                return found
+        return self.first(c for c in feedback if self.functions[c.id] not in ("analytics", "dashboards"))
+
+    def _loop_target(self, channel: Channel) -> str:
+        """Where a feedback channel's loop should go, by what it measures."""
+        if self.functions[channel.id] in TARGETING_FEEDBACK or not self.functions[channel.id]:
+            target = self.deciding_routing()
+            return f"{target.name.strip()} (scoring or routing)" if target else "lead scoring or routing"
+        measured = self.first(
+            self.by_id[f.source]
+            for f in self.graph.incoming.get(channel.id, ())
+            if self.by_id[f.source].layer is _EXECUTION
+        )
+        tested = f" such as {measured.name.strip()}" if measured else ""
+        return f"the ICP, the messaging or the channel it tests{tested}"
+
+    # --- drag ------------------------------------------------------------------------------------
