@@ -8,11 +8,14 @@ from desktop.domain.edits import AddChannel, AddFlow, Edit, apply_all
 from desktop.domain.errors import MapError
 from desktop.domain.layout import place_positions
 from desktop.domain.model import ArchitectureMap
-from desktop.store.document import MapDocument, write_new_file
+from desktop.domain.validation import check_room
+from desktop.store import locking
+from desktop.store.document import CreatedMeanwhile, MapDocument, write_new_file
 
 
 def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions: bool = False) -> list[Edit]:
     """The edits that add `incoming`'s channels and flows to `into` (fresh ids; a name clash is an error)."""
+    check_room(into, len(incoming))
     scratch = into.copy()
     edits: list[Edit] = []
     ids: dict[str, str] = {}
@@ -39,14 +42,28 @@ def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions
     return edits
 
 
-def import_into(target: Path, incoming: ArchitectureMap) -> tuple[int, bool]:
-    """Create `target` from the map, or merge into the existing file. Returns (channels added, created)."""
-    if not target.exists():
+def import_into(target: Path, incoming: ArchitectureMap, wait: float = 0.0) -> tuple[int, bool]:
+    """Create `target` from the map, or merge into the existing file. Returns (channels added, created).
+
+    Creating is exclusive: when another program creates the same file meanwhile,
+    the import merges into it as it would into any existing map. A refused merge
+    (a name clash, the size limit) is found through a read-only look first, so
+    the file keeps every byte (opening for writing would switch it to WAL).
+    `wait`: seconds to wait for another command's lock before refusing.
+    """
+    if not target.exists() and not target.is_symlink():
         if not incoming.info.name or incoming.info.name == "Untitled map":
             incoming.info.name = target.stem
-        write_new_file(target, incoming)
-        return len(incoming), True
-    with MapDocument.open(target) as doc:
+        try:
+            write_new_file(target, incoming)
+            return len(incoming), True
+        except CreatedMeanwhile:
+            pass  # another program won the race: merge into what it wrote
+    with MapDocument.open(target, read_only=True) as doc:
+        current = doc.load()
+    _check_writable(target, wait)
+    merge_edits(current, incoming, keep_positions=len(current) == 0)  # raises before anything is written
+    with MapDocument.open(target, wait=wait) as doc:
         if doc.read_only:
             raise MapError(doc.read_only_reason)
         current = doc.load()
@@ -54,3 +71,16 @@ def import_into(target: Path, incoming: ArchitectureMap) -> tuple[int, bool]:
         apply_all(current, edits)
         doc.write(edits)
     return len(incoming), False
+
+
+def _check_writable(target: Path, wait: float) -> None:
+    """Refuse (naming what holds it) a map that cannot be written now, before anything is merged."""
+    reason = locking.why_read_only(target)
+    if not reason:
+        probe = locking.FileLock.acquire_waiting(target, wait)
+        if probe is None:
+            reason = locking.holder_reason(target)
+        else:
+            probe.release()
+    if reason:
+        raise MapError(reason)
