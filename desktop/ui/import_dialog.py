@@ -54,11 +54,11 @@ if TYPE_CHECKING:
 
 FOLDER_KEY = "import_folder"
 SOURCE_FILTER = (
-    "Inventories and maps (*.csv *.xlsx *.json *.png *.svg *.distarch);;"
-    "Channel inventories (*.csv *.xlsx);;Map files (*.json *.distarch);;"
+    "Inventories and maps (*.csv *.xlsx *.ods *.json *.png *.svg *.distarch);;"
+    "Channel inventories (*.csv *.xlsx *.ods);;Map files (*.json *.distarch);;"
     "Exported map pictures (*.png *.svg);;All files (*)"
 )
-FLOWS_FILTER = "Flows (*.csv *.xlsx);;All files (*)"
+FLOWS_FILTER = "Flows (*.csv *.xlsx *.ods);;All files (*)"
 MAX_LISTED = 500
 MAX_ROWS_SHOWN = 6
 TABLE_ORDER = {"": 0, "channels": 1, "flows": 2}

@@ -24,7 +24,7 @@ from desktop.io.cells import unneutralise
 from desktop.io.tables import CHANNEL_COLUMNS, RowProblem, preview_inventory
 from desktop.store.document import MapDocument
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAP_SUFFIXES = (".json", ".png", ".svg", ".distarch")
 HEADINGS = {"row": "Row", "monthly_spend": "Monthly spend", "leads_per_month": "Leads per month"}
 
@@ -68,7 +68,7 @@ def read_source(path: Path, flows: Path | None = None) -> ImportSource:
             _read_map(source)
         else:
             source.problems.append(
-                Problem("", 0, f"{path.name}: import reads .csv, .xlsx, .json, .png, .svg or .distarch files")
+                Problem("", 0, f"{path.name}: import reads .csv, .xlsx, .ods, .json, .png, .svg or .distarch files")
             )
     except MapError as exc:
         where = f"{exc.where}: " if exc.where else ""
