@@ -68,7 +68,11 @@ def read_source(path: Path, flows: Path | None = None) -> ImportSource:
             _read_map(source)
         else:
             source.problems.append(
-                Problem("", 0, f"{path.name}: import reads .csv, .xlsx, .ods, .json, .png, .svg or .distarch files")
+                Problem(
+                    "",
+                    0,
+                    f"{path.name}: import reads .csv, .xlsx, .ods, .json, .png, .svg or .distarch files",
+                )
             )
     except MapError as exc:
         where = f"{exc.where}: " if exc.where else ""
