@@ -297,9 +297,17 @@ class Sheet:
 
     # --- painting ------------------------------------------------------------------------------
     def paint(
-        self, painter: QPainter, region: QRectF, background: bool = True, progress: Progress | None = None
+        self,
+        painter: QPainter,
+        region: QRectF,
+        background: bool = True,
+        progress: Progress | None = None,
+        keep: Callable[[object], bool] | None = None,
     ) -> None:
-        """Paint the part of the sheet inside `region` (sheet units); `progress` is told after each item."""
+        """Paint the part of the sheet inside `region` (sheet units); `progress` is told after each item.
+
+        `keep`: which of the items in the region to paint (a page skips the cards another page shows).
+        """
         if background and not self.options.transparent:
             painter.fillRect(region, QColor(self.theme.background))
         if self.header_height and region.top() < self.top + self.header_height:
@@ -314,7 +322,7 @@ class Sheet:
         total = len(items) + 1
         every = max(1, total // 100)
         for done, item in enumerate(items, start=1):
-            if item.isVisible():
+            if item.isVisible() and (keep is None or keep(item)):
                 painter.save()
                 painter.setWorldTransform(
                     item.sceneTransform() * QTransform.fromTranslate(offset.x(), offset.y()) * base

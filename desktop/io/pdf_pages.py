@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from desktop.canvas.channel_item import ChannelItem
 from desktop.domain.layout import CHANNEL_HEIGHT
 
 if TYPE_CHECKING:
@@ -86,11 +87,24 @@ def paged_pdf_bytes(sheet: Sheet, progress: Progress | None = None) -> bytes:
             region = QRectF(0, top, sheet.width, bottom - top)
             painter.setClipRect(region)
             step = _page_progress(progress, index, len(pages))
-            sheet.paint(painter, region, progress=step)
+            sheet.paint(painter, region, progress=step, keep=_on_page(sheet, top, bottom))
             painter.restore()
     finally:
         painter.end()
     return bytes(buffer.data())
+
+
+def _on_page(sheet: Sheet, top: float, bottom: float) -> Callable[[object], bool]:
+    """Cards belong to the page that holds their middle (a card peeking over a cut is drawn once)."""
+    offset = sheet.map_origin.y() - sheet.map_rect.top()
+
+    def keep(item: object) -> bool:
+        if not isinstance(item, ChannelItem):
+            return True
+        middle = item.sceneBoundingRect().center().y() + offset
+        return top <= middle < bottom
+
+    return keep
 
 
 def _page_progress(progress: Progress | None, index: int, count: int) -> Progress | None:
