@@ -180,12 +180,18 @@ def test_import_spreadsheets_as_people_save_them(bundle: Path, home: Path) -> No
     book.active.append(["Paid search", "capture", "flows"])
     book.active.append(["Lead scoring", 2, ""])
     book.save(xlsx)
-    assert "2 channels" in ok(run(bundle, home, "import", str(xlsx), "--into", str(home.parent / "x.distarch")))
+    assert "2 channels" in ok(
+        run(bundle, home, "import", str(xlsx), "--into", str(home.parent / "x.distarch"))
+    )
     ods = home.parent / "book.ods"
     with pd.ExcelWriter(ods, engine="odf") as writer:
-        frame = pd.DataFrame({"name": ["Ads", "SDR", "Survey"], "layer": ["capture", "execution", "feedback"]})
+        frame = pd.DataFrame(
+            {"name": ["Ads", "SDR", "Survey"], "layer": ["capture", "execution", "feedback"]}
+        )
         frame.to_excel(writer, sheet_name="Sheet1", index=False)
-    assert "3 channels" in ok(run(bundle, home, "import", str(ods), "--into", str(home.parent / "o.distarch")))
+    assert "3 channels" in ok(
+        run(bundle, home, "import", str(ods), "--into", str(home.parent / "o.distarch"))
+    )
 
 
 @pytest.mark.skipif(not _source_has("desktop.io.images"), reason="desktop/io/images.py is not written yet")
