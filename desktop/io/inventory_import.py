@@ -51,6 +51,7 @@ class InventoryPreview:
     problems: list[RowProblem]
     arch: ArchitectureMap | None
     warnings: list[RowProblem] = field(default_factory=list)  # imported anyway, but worth a look
+    channel_sheet: str = CHANNELS_SHEET  # the sheet the channels came from ("Sheet1" in a one-sheet book)
     columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     flow_rows: list[PreviewRow] = field(default_factory=list)
@@ -81,6 +82,8 @@ def preview_inventory(source: Path, flows: Path | None = None) -> InventoryPrevi
     channel_table, flow_table = _read_sources(source, flows, problems)
     preview = InventoryPreview(rows=[], problems=problems, arch=None)
     checked = _ChannelCheck(problems)
+    if channel_table is not None:
+        preview.channel_sheet = channel_table.sheet
     for table in (channel_table, flow_table):
         if table is not None:
             preview.warnings += table.warnings

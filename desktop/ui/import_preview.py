@@ -49,6 +49,7 @@ class ImportSource:
     columns: list[str] = field(default_factory=list)
     flow_rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # imported anyway (an error cell read as blank)
     ignored: list[str] = field(default_factory=list)
     arch: ArchitectureMap | None = None
 
@@ -88,13 +89,15 @@ def _read_table(source: ImportSource, flows: Path | None) -> None:
     preview = preview_inventory(source.path, flows)
     source.rows, source.flow_rows = preview.rows, preview.flow_rows
     source.columns, source.ignored = list(preview.columns), list(preview.ignored_columns)
-    source.problems = [_table_problem(p, source.path) for p in preview.problems]
+    sheet = preview.channel_sheet
+    source.problems = [_table_problem(p, source.path, sheet) for p in preview.problems]
+    source.warnings = [_table_problem(p, source.path, sheet) for p in preview.warnings]
     source.arch = preview.arch
 
 
-def _table_problem(problem: RowProblem, path: Path) -> Problem:
+def _table_problem(problem: RowProblem, path: Path, channel_sheet: str = "channels") -> Problem:
     """'Row 4: …' for the channel rows; other sheets and files say where they are."""
-    main = (problem.file or problem.sheet) == path.name and problem.sheet in (path.name, "channels")
+    main = (problem.file or problem.sheet) == path.name and problem.sheet in (path.name, channel_sheet)
     if not problem.row:
         return Problem("", 0, f"{problem.location}: {problem.message}")
     if main:
