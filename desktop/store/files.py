@@ -84,7 +84,11 @@ def fsync_link(tmp: Path, target: Path) -> None:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            target.unlink(missing_ok=True)  # our empty claim, never someone's map
+            raise
     _fsync_folder(target.parent)
 
 

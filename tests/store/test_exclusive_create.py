@@ -168,3 +168,27 @@ def test_an_import_beyond_the_size_limit_leaves_the_map_byte_identical(tmp_path,
     with pytest.raises(Exception, match="at most 25 channels"):
         import_into(target, interchange.loads(inventory(tmp_path / "more.json", "More", 6).read_bytes()))
     assert target.read_bytes() == before
+
+
+def test_without_hard_links_the_name_is_claimed_exclusively(tmp_path, monkeypatch):
+    """A filesystem with no hard links (FAT, some network shares): O_EXCL claims the name instead."""
+    import errno
+
+    import desktop.store.files as files
+
+    def no_links(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(files.os, "link", no_links)
+    target = tmp_path / "m.distarch"
+    write_new_file(target, ArchitectureMap(info=MapInfo("First")))
+    with MapDocument.open(target, read_only=True) as doc:
+        assert doc.load().info.name == "First"
+    other = tmp_path / ".m.distarch.other.tmp"
+    other.write_bytes(b"another program's map")
+    with pytest.raises(FileExistsError):
+        files.fsync_link(other, target)
+    other.unlink()
+    with MapDocument.open(target, read_only=True) as doc:
+        assert doc.load().info.name == "First"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.distarch"]
