@@ -3,7 +3,7 @@
 Not part of `make test`: it takes minutes and its numbers depend on the
 machine. `--quick` runs fewer repeats and skips the 10,000-channel sizes, for
 a look while working; `--only WORD` runs the figures whose group contains WORD
-(start, score, import, open, drag, save, export, memory).
+(start, score, import, bomb, open, drag, save, export, memory).
 """
 
 from __future__ import annotations
@@ -75,6 +75,10 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         figures += data.cli_score(folder / "cli-score", slow if quick else 5)
     if wanted("import"):
         figures.append(data.csv_import(folder, 20_000, slow))
+    if wanted("bomb"):
+        from bench import bombs
+
+        figures += bombs.refusal(folder)
     bench = canvas.CanvasBench(folder)
     try:
         if wanted("open"):

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Distribution Architect")
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("distribution-architect")
+    from desktop.io.fonts import no_ligatures
+
+    no_ligatures()  # searchable text in exported PDFs
     apply_app_style(app)
     install_exception_handler()
     from desktop.ui.icons import release_icons

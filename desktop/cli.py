@@ -2,7 +2,8 @@
 
 Each command imports only what it needs (no Qt for new/import/score/version/
 compare, Qt's GUI module only for image exports), so these stay fast.
-Bad input exits 2 with one line on stderr and never a traceback.
+Bad input exits 2 with one line per problem on stderr (each with its row, at
+most MAX_LISTED, then "… and N more") and never a traceback.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 COMMANDS = ("new", "import", "score", "export", "version", "compare")
 MAP_SUFFIXES = (".distarch",)
 READABLE = (".distarch", ".json")
+TABLES = (".csv", ".xlsx", ".ods")
+MAX_LISTED = 20
+LOCK_WAIT = 3.0  # seconds a command waits for another command's lock before refusing
 
 
 class UsageError(MapError):
@@ -97,7 +101,8 @@ def run_command(argv: Sequence[str]) -> int:
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except MapError as exc:
-        return _fail(str(exc))
+        problems = getattr(exc, "problems", None)
+        return _fail(*(str(p) for p in problems)) if problems else _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted")
     except OSError as exc:
@@ -106,10 +111,19 @@ def run_command(argv: Sequence[str]) -> int:
         return _fail(f"unexpected error: {type(exc).__name__}: {exc}")
 
 
-def _fail(message: str) -> int:
-    line = " ".join(str(message).split())
-    print(f"error: {line}", file=sys.stderr)
+def _fail(*messages: str) -> int:
+    for message in messages[:MAX_LISTED]:
+        print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    if len(messages) > MAX_LISTED:
+        print(f"error: … and {len(messages) - MAX_LISTED} more", file=sys.stderr)
     return 2
+
+
+def _warn(messages: Sequence[object]) -> None:
+    for message in messages[:MAX_LISTED]:
+        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
+    if len(messages) > MAX_LISTED:
+        print(f"warning: … and {len(messages) - MAX_LISTED} more", file=sys.stderr)
 
 
 def _need(path: Path, suffixes: tuple[str, ...], role: str) -> None:
@@ -129,7 +143,9 @@ def read_map(path_text: str, for_score: bool = False):
     _need(path, READABLE, "a map")
     if path.suffix.lower() == ".json":
         if not path.is_file():
-            raise MapError(f"{path.name} does not exist")
+            from desktop.store.messages import not_a_file
+
+            raise MapError(not_a_file(path))
         try:
             return interchange.loads(path.read_bytes(), layout=not for_score)
         except MapError as exc:
@@ -146,10 +162,11 @@ def read_map(path_text: str, for_score: bool = False):
 def read_source(source: Path, flows: str = ""):
     """Any importable file: interchange JSON, an inventory table, or an exported image."""
     from desktop.domain import interchange
+    from desktop.store.messages import not_a_file
 
     suffix = source.suffix.lower()
     if not source.is_file():
-        raise MapError(f"{source.name} does not exist")
+        raise MapError(not_a_file(source))
     if flows and suffix not in (".csv",):
         raise MapError("--flows goes with a CSV inventory")
     if suffix == ".json":
@@ -157,17 +174,21 @@ def read_source(source: Path, flows: str = ""):
             return interchange.loads(source.read_bytes())
         except MapError as exc:
             raise MapError(exc.message, f"{source.name}: {exc.where}" if exc.where else source.name) from None
-    if suffix in (".csv", ".xlsx"):
-        from desktop.io.tables import read_inventory
+    if suffix in TABLES:
+        from desktop.io.tables import InventoryError, preview_inventory
 
-        return read_inventory(source, Path(flows) if flows else None)
+        preview = preview_inventory(source, Path(flows) if flows else None)
+        if preview.arch is None:
+            raise InventoryError(preview.problems)
+        _warn(preview.warnings)
+        return preview.arch
     if suffix in (".png", ".svg"):
         from desktop.io.embedded import read_embedded_map
 
         return read_embedded_map(source)
     if suffix == ".distarch":
         return read_map(str(source))
-    raise MapError(f"{source.name}: import reads .json, .csv, .xlsx, .png or .svg")
+    raise MapError(f"{source.name}: import reads .json, .csv, .xlsx, .ods, .png or .svg")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -191,35 +212,28 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.document.importing import import_map
-    from desktop.store.document import write_new_file
+    from desktop.store.importing import import_into
 
     target = Path(args.into)
     _need(target, MAP_SUFFIXES, "--into")
     source = Path(args.source)
     arch = read_source(source, args.flows)
-    created = not target.exists()
-    if created:
-        if not arch.info.name or arch.info.name == "Untitled map":
-            arch.info.name = target.stem
-        write_new_file(target.absolute(), arch)
-    with _editing(target) as editor:  # opening a new map records its first score-history row
-        if not created:
-            done = import_map(editor, arch, source.name)
-            if not done:
-                raise MapError(done.reason)
+    _, created = import_into(target, arch, wait=LOCK_WAIT, source_name=source.name)
     verb = "created" if created else "imported into"
     print(f"{verb} {target}: {len(arch)} channels, {len(arch.flows)} flows")
     return 0
 
 
 @contextmanager
-def _editing(path: Path) -> Iterator[MapEditor]:
-    """The map at `path` open for writing through the editor (a read-only map is refused)."""
+def _editing(path: Path, wait: float = 0.0) -> Iterator[MapEditor]:
+    """The map at `path` open for writing through the editor (a read-only map is refused).
+
+    `wait`: seconds to wait for another command's lock before refusing.
+    """
     from desktop.document.editor import MapEditor
     from desktop.store.opening import open_map
 
-    repository = open_map(str(path.absolute()))
+    repository = open_map(str(path.absolute()), wait=wait)
     if repository.read_only:
         reason = repository.read_only_reason
         repository.close()
@@ -298,7 +312,7 @@ def cmd_version(args: argparse.Namespace) -> int:
                 note = f"  {v.note}" if v.note else ""
                 print(f"{v.name:<24} {v.score:5.1f}  {v.created}{note}")
         return 0
-    with _editing(path) as editor:
+    with _editing(path, wait=LOCK_WAIT) as editor:
         done = editor.save_version(args.save, args.note)
         if not done:
             raise MapError(done.reason)

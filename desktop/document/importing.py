@@ -13,10 +13,12 @@ from desktop.domain.edits import AddChannel, AddFlow, Edit, apply_all
 from desktop.domain.errors import MapError
 from desktop.domain.layout import place_positions
 from desktop.domain.model import ArchitectureMap
+from desktop.domain.validation import check_room
 
 
 def merge_edits(into: ArchitectureMap, incoming: ArchitectureMap, keep_positions: bool = False) -> list[Edit]:
     """The edits that add `incoming`'s channels and flows to `into` (fresh ids; a name clash is an error)."""
+    check_room(into, len(incoming))
     scratch = into.copy()
     edits: list[Edit] = []
     ids: dict[str, str] = {}

@@ -14,11 +14,13 @@ from desktop.domain.layers import Layer
 from desktop.domain.layout import place_missing
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import (
+    MAX_CHANNELS,
     MAX_NAME,
     MAX_TEXT,
     check_channel,
     check_flow,
     clean_text,
+    one_line,
     parse_coordinate,
     parse_number,
 )
@@ -67,12 +69,14 @@ def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
         raise MapError("channels must be a list", "channels")
     if not isinstance(raw_flows, list):
         raise MapError("flows must be a list", "flows")
+    if len(raw_channels) > MAX_CHANNELS:
+        raise MapError(f"{len(raw_channels):,} channels; a map holds at most {MAX_CHANNELS:,}", "channels")
     try:
         currency = parse_currency(clean_text(data.get("currency"), "currency", 20))
     except ValueError as exc:
         raise MapError(str(exc), "currency") from None
     info = MapInfo(
-        name=clean_text(data.get("name"), "name", MAX_NAME).strip() or "Untitled map",
+        name=one_line(clean_text(data.get("name"), "name", MAX_NAME)).strip() or "Untitled map",
         description=clean_text(data.get("description"), "description"),
         currency=currency,
     )
@@ -137,7 +141,9 @@ def _channel(raw: Any, index: int) -> Channel:
     cid = clean_text(raw["id"], "id", MAX_NAME).strip()
     where = f"channels[{index}] (id {cid})"
     try:
-        layer = Layer.parse(raw["layer"]) if isinstance(raw["layer"], str) else Layer.parse(None)
+        layer_value = raw["layer"]
+        valid = isinstance(layer_value, str | int | float) and not isinstance(layer_value, bool)
+        layer = Layer.parse(layer_value if valid else None)
     except ValueError as exc:
         raise MapError(str(exc), where) from None
     try:
@@ -150,7 +156,7 @@ def _channel(raw: Any, index: int) -> Channel:
             raise MapError(str(exc)) from None
         x = parse_coordinate(raw.get("x"), "x")
         y = parse_coordinate(raw.get("y"), "y")
-        name = clean_text(raw["name"], "name", MAX_NAME).strip()
+        name = one_line(clean_text(raw["name"], "name", MAX_NAME)).strip()
     except MapError as exc:
         raise MapError(exc.message, where) from None
     return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)

@@ -24,7 +24,9 @@ class Layer(StrEnum):
     @classmethod
     def parse(cls, text: object) -> Layer:
         """Read a layer case-insensitively; raise ValueError naming the allowed values."""
-        value = str(text).strip().casefold() if text is not None else ""
+        value = str(text).strip().casefold() if text is not None and not isinstance(text, bool) else ""
+        if value in _NUMBERS:  # a spreadsheet's layer column often holds the layer's number, 1 to 4
+            return LAYERS[_NUMBERS[value]]
         for layer in LAYERS:
             if layer.value == value or LAYER_TITLES[layer].casefold() == value:
                 return layer
@@ -40,3 +42,4 @@ LAYER_TITLES: dict[Layer, str] = {
     Layer.EXECUTION: "Execution",
     Layer.FEEDBACK: "Feedback",
 }
+_NUMBERS: dict[str, int] = {text: n - 1 for n in range(1, 5) for text in (str(n), f"{n}.0")}

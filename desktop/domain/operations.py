@@ -27,7 +27,7 @@ from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
 from desktop.domain.layout import CHANNEL_WIDTH, clamp_x, free_slot, lane_of_x
 from desktop.domain.model import ArchitectureMap, Channel, Flow
-from desktop.domain.validation import MAX_NAME
+from desktop.domain.validation import MAX_NAME, one_line
 
 CLIPBOARD_FORMAT = "distribution-architecture-selection"
 
@@ -45,7 +45,7 @@ def add_channel(
         x, y = free_slot(arch, layer)
     channel = Channel(
         id=arch.next_channel_id(),
-        name=arch.unique_name(name[:MAX_NAME]),
+        name=arch.unique_name(one_line(name)[:MAX_NAME]),
         layer=layer,
         x=clamp_x(layer, x),
         y=max(0.0, y),
@@ -84,7 +84,7 @@ def update_channel(arch: ArchitectureMap, cid: str, **changes: Any) -> list[Edit
             if isinstance(edit, UpdateChannel):
                 channel = edit.channel
     if "name" in changes:
-        name = str(changes["name"]).strip()
+        name = one_line(str(changes["name"])).strip()
         if not name:
             raise MapError("a channel needs a name")
         changes["name"] = name
@@ -119,7 +119,7 @@ def delete(
 
 
 def rename_map(arch: ArchitectureMap, name: str, description: str | None = None) -> list[Edit]:
-    name = name.strip()
+    name = one_line(name).strip()
     if not name:
         raise MapError("a map needs a name")
     return [SetInfo(name[:MAX_NAME], arch.info.description if description is None else description)]

@@ -15,6 +15,25 @@ from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Ch
 
 MAX_TEXT = 10_000
 MAX_NAME = 200
+# The most channels one map holds (README, "Limits"). Imports and edits that would go beyond it are
+# refused; a file already beyond it (made by an older version or another program) still opens.
+MAX_CHANNELS = 20_000
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A name as one line: every run of line breaks becomes one space (a name is never two lines)."""
+    return _LINE_BREAKS.sub(" ", text) if not text.isprintable() else text
+
+
+def check_room(arch: ArchitectureMap, adding: int = 1) -> None:
+    """Refuse to grow a map beyond MAX_CHANNELS channels."""
+    if adding > 0 and len(arch) + adding > MAX_CHANNELS:
+        have = f"it has {len(arch):,}, " if len(arch) else ""
+        raise MapError(
+            f"a map holds at most {MAX_CHANNELS:,} channels ({have}adding {adding:,} would make "
+            f"{len(arch) + adding:,}): split it into several maps"
+        )
 
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -105,8 +124,15 @@ def clean_text(value: object, field_name: str, limit: int = MAX_TEXT) -> str:
     return text
 
 
-def check_channel(arch: ArchitectureMap, channel: Channel, replacing: str | None = None) -> None:
-    """Refuse a channel that would break the map's rules (replacing: the id it updates)."""
+def check_channel(
+    arch: ArchitectureMap, channel: Channel, replacing: str | None = None, *, limit: bool = True
+) -> None:
+    """Refuse a channel that would break the map's rules (replacing: the id it updates).
+
+    `limit=False` only when reading a file that exists already (it may be above MAX_CHANNELS).
+    """
+    if replacing is None and limit:
+        check_room(arch)
     if not channel.id.strip():
         raise MapError("a channel needs an id")
     if not channel.name.strip():

@@ -1,10 +1,18 @@
-"""Write a file so that a crash leaves the old file or the new one, never half of either."""
+"""Write a file so that a crash leaves the old file or the new one, never half of either.
+
+A failure names the file the user asked for (never the hidden temp file beside
+it) and says why in words: "could not write map.png: the disk is full".
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from desktop.domain.errors import MapError
 
 
 def _umask() -> int:
@@ -14,8 +22,29 @@ def _umask() -> int:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write beside the target, fsync, then rename; the file gets the usual permissions (not mkstemp's 0600)."""
+    """Write beside the target, fsync, then rename; the file gets the usual permissions (not mkstemp's 0600).
+
+    Raises MapError naming `path` when the target is not a file or the write fails.
+    """
     path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise MapError(f"could not write {path}: it is {kind}")
+    try:
+        _write(path, data)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise MapError(
+                f"could not write {path.name}: the disk is full. Free some space and try again"
+            ) from None
+        raise MapError(f"could not write {path.name} ({exc.strerror or exc})") from None
+
+
+def _write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -53,10 +53,12 @@ from desktop.domain import interchange
 from desktop.domain.coherence import CoherenceReport, assess
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
-from desktop.domain.layout import LANE_WIDTH, slot_y
+from desktop.domain.layout import CHANNEL_HEIGHT, LANE_WIDTH, slot_y
 from desktop.domain.model import ArchitectureMap, MapInfo
+from desktop.domain.validation import MAX_CHANNELS
 from desktop.io.atomic import write_bytes
 from desktop.io.embedded import EMBED_KEY, PNG_SIGNATURE, SVG_NAMESPACE
+from desktop.io.fonts import no_ligatures
 from desktop.io.png import FAST_LEVEL, StripEncoder, chunk
 
 FORMATS: dict[str, str] = {".png": "PNG image", ".svg": "SVG drawing", ".pdf": "PDF document"}
@@ -99,6 +101,7 @@ def ensure_gui_app() -> QGuiApplication:
     global _APP
     app = QGuiApplication.instance()
     if isinstance(app, QApplication):
+        no_ligatures()
         return app
     if app is not None:
         raise RuntimeError("image export needs a QApplication, and a QGuiApplication is already running")
@@ -106,6 +109,7 @@ def ensure_gui_app() -> QGuiApplication:
     if sys.platform.startswith("linux") and no_display and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _APP = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else APP_NAME])
+    no_ligatures()  # "flows" stays searchable in a PDF (fonts.py)
     return _APP
 
 
@@ -126,6 +130,7 @@ def export_map(
         raise MapError(f"unknown theme {options.theme!r} (light, dark or projector)")
     if not MIN_SCALE <= options.scale <= MAX_SCALE:
         raise MapError(f"the scale must be between 1 and {MAX_SCALE:g}, not {options.scale:g}")
+    check_drawable(arch, options, suffix)
     ensure_gui_app()
     sheet = Sheet(arch, options, report)
     if suffix == ".png":
@@ -136,6 +141,27 @@ def export_map(
         data = sheet.pdf_bytes(progress)
     write_bytes(path, data)
     return path
+
+
+def check_drawable(arch: ArchitectureMap, options: ExportOptions, suffix: str) -> None:
+    """Refuse, before anything is drawn, an image too large to make (MAX_CHANNELS, MAX_PIXELS)."""
+    count = len(set(options.selection)) if options.selection else len(arch)
+    if count > MAX_CHANNELS:
+        raise MapError(
+            f"{count:,} channels are too many to draw (at most {MAX_CHANNELS:,}): export a selection, "
+            "or the data as CSV, XLSX or JSON"
+        )
+    if suffix != ".png" or options.selection:
+        return  # (a selection is moved up: png_bytes checks its exact size)
+    lowest = max((c.y for c in arch.iter_channels() if c.y is not None), default=0.0)
+    height = Sheet.HEADER + lowest + CHANNEL_HEIGHT + 48 + Sheet.LEGEND
+    width = max(len(LAYERS) * LANE_WIDTH + 48, MIN_WIDTH)
+    pixels = (width * options.scale) * (height * options.scale)
+    if pixels > MAX_PIXELS:
+        raise MapError(
+            f"a {width * options.scale:.0f}×{height * options.scale:.0f} px image is too large; "
+            "export at a smaller scale, or as SVG or PDF"
+        )
 
 
 def selected_map(arch: ArchitectureMap, ids: list[str]) -> ArchitectureMap:
@@ -247,6 +273,10 @@ class Sheet:
         return _svg_with_metadata(bytes(buffer.data()).decode("utf-8"), self.embedded_json()).encode("utf-8")
 
     def pdf_bytes(self, progress: Progress | None = None) -> bytes:
+        from desktop.io.pdf_pages import paged_pdf_bytes, wants_pages
+
+        if wants_pages(self):  # a tall map: A4 pages a person can print
+            return paged_pdf_bytes(self, progress)
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
@@ -267,9 +297,17 @@ class Sheet:
 
     # --- painting ------------------------------------------------------------------------------
     def paint(
-        self, painter: QPainter, region: QRectF, background: bool = True, progress: Progress | None = None
+        self,
+        painter: QPainter,
+        region: QRectF,
+        background: bool = True,
+        progress: Progress | None = None,
+        keep: Callable[[object], bool] | None = None,
     ) -> None:
-        """Paint the part of the sheet inside `region` (sheet units); `progress` is told after each item."""
+        """Paint the part of the sheet inside `region` (sheet units); `progress` is told after each item.
+
+        `keep`: which of the items in the region to paint (a page skips the cards another page shows).
+        """
         if background and not self.options.transparent:
             painter.fillRect(region, QColor(self.theme.background))
         if self.header_height and region.top() < self.top + self.header_height:
@@ -284,7 +322,7 @@ class Sheet:
         total = len(items) + 1
         every = max(1, total // 100)
         for done, item in enumerate(items, start=1):
-            if item.isVisible():
+            if item.isVisible() and (keep is None or keep(item)):
                 painter.save()
                 painter.setWorldTransform(
                     item.sceneTransform() * QTransform.fromTranslate(offset.x(), offset.y()) * base

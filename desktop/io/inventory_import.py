@@ -17,12 +17,13 @@ from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import place_missing, place_positions
 from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo, fold
-from desktop.domain.validation import MAX_NAME, clean_text, parse_coordinate
+from desktop.domain.validation import MAX_CHANNELS, MAX_NAME, clean_text, one_line, parse_coordinate
 from desktop.domain.vocabulary import parse_automation
 from desktop.io.cells import parse_amount, unneutralise
 from desktop.io.problems import InventoryError, RowProblem
 from desktop.io.sheets import (
     CHANNEL_COLUMNS,
+    FITS,
     FLOW_COLUMNS,
     RawTable,
     column_key,
@@ -50,6 +51,8 @@ class InventoryPreview:
     rows: list[PreviewRow]
     problems: list[RowProblem]
     arch: ArchitectureMap | None
+    warnings: list[RowProblem] = field(default_factory=list)  # imported anyway, but worth a look
+    channel_sheet: str = CHANNELS_SHEET  # the sheet the channels came from ("Sheet1" in a one-sheet book)
     columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     flow_rows: list[PreviewRow] = field(default_factory=list)
@@ -80,6 +83,20 @@ def preview_inventory(source: Path, flows: Path | None = None) -> InventoryPrevi
     channel_table, flow_table = _read_sources(source, flows, problems)
     preview = InventoryPreview(rows=[], problems=problems, arch=None)
     checked = _ChannelCheck(problems)
+    if channel_table is not None:
+        preview.channel_sheet = channel_table.sheet
+    for table in (channel_table, flow_table):
+        if table is not None:
+            preview.warnings += table.warnings
+    if channel_table is not None and len(channel_table.rows) > MAX_CHANNELS:
+        problems.append(
+            channel_table.problem(
+                0,
+                f"{len(channel_table.rows):,} channel rows; a map holds at most {MAX_CHANNELS:,} channels "
+                "(split the inventory into several maps)",
+            )
+        )
+        return preview
     if channel_table is not None:
         checked.run(channel_table, preview)
     flow_list: list[Flow] = []
@@ -124,7 +141,13 @@ def _read_sources(
 
 def _no_sheet(path: Path, sheet: str, names: list[str]) -> RowProblem:
     found = ", ".join(names) if names else "none"
-    return RowProblem(path.name, 0, f"the workbook has no sheet named {sheet!r} (sheets: {found})", path.name)
+    return RowProblem(
+        path.name,
+        0,
+        f"the workbook has no sheet named {sheet!r} and no sheet with the columns "
+        f"{' and '.join(FITS[sheet])} (sheets: {found})",
+        path.name,
+    )
 
 
 def _columns(
@@ -196,7 +219,7 @@ class _ChannelCheck:
 
     def _row(self, table: RawTable, number: int, cid: str, ord_: int, values: dict[str, str]) -> None:
         messages: list[str] = []
-        name = unneutralise(values["name"].strip()).strip()
+        name = one_line(unneutralise(values["name"].strip())).strip()
         try:
             name = clean_text(name, "name", MAX_NAME)
         except MapError as exc:

@@ -2,10 +2,13 @@
 
 The inventory rules then see one shape whatever the file was. CSV is read with
 the standard library (exact row numbers, no start-up cost); workbooks through
-pandas with openpyxl, both imported only when a workbook is opened because
-they take a noticeable part of a second to import. openpyxl parses XML with
-defusedxml when it is installed (it is a dependency), which defeats entity
-bombs; sizes are checked before parsing to defeat zip bombs.
+openpyxl (XLSX) or pandas' odf engine (ODS), imported only when a workbook is
+opened because they take a noticeable part of a second to import. openpyxl
+parses XML with defusedxml when it is installed (it is a dependency), which
+defeats entity bombs; a workbook's parts are counted before parsing to defeat
+zip and shared-strings bombs (workbook_limits). A workbook whose sheets are not
+named `channels`/`flows` (Excel's "Sheet1") is read from its only sheet, or
+from the sheet whose header has the columns the role needs.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import codecs
 import csv
 import io
 import re
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,10 @@ from desktop.io.problems import InventoryError, RowProblem
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-MAX_UNZIPPED = 512 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+# The columns that make a sheet fit a role, when no sheet has the role's name.
+FITS: dict[str, tuple[str, ...]] = {"channels": ("name", "layer"), "flows": ("source", "target")}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -72,6 +75,7 @@ class RawTable:
     header: list[str] = field(default_factory=list)
     header_row: int = 0
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
 
     def problem(self, row: int, message: str) -> RowProblem:
         return RowProblem(self.sheet, row, message, self.file)
@@ -164,7 +168,35 @@ def read_csv_table(path: Path, known: frozenset[str]) -> RawTable:
     if "\x00" in text:
         raise _file_problem(path, "the file holds binary data, not CSV text (save it as CSV or XLSX)")
     table = RawTable(path.name, path.name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, known))
+    delimiter = sniff_delimiter(text, known)
+    try:
+        records = _csv_records(path, text, delimiter, strict=True)
+    except _Unterminated as cut:
+        raise InventoryError(
+            [
+                table.problem(
+                    cut.row,
+                    "a quoted cell starts on this row and its closing quote is missing: the file may have "
+                    "been cut off, or a quote inside a cell is not doubled",
+                )
+            ]
+        ) from None
+    except csv.Error:  # strict parsing refuses what spreadsheets write loosely (a"b): read it as before
+        try:
+            records = _csv_records(path, text, delimiter, strict=False)
+        except csv.Error as exc:
+            raise InventoryError([table.problem(0, f"cannot read the file as CSV ({exc})")]) from None
+    return _table_from_rows(table, records)
+
+
+class _Unterminated(Exception):
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+
+def _csv_records(path: Path, text: str, delimiter: str, strict: bool) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV text; strict parsing raises _Unterminated for a quote never closed."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     records: list[tuple[int, list[str]]] = []
     number = 0
     try:
@@ -173,77 +205,89 @@ def read_csv_table(path: Path, known: frozenset[str]) -> RawTable:
                 raise _file_problem(path, f"the file has more than {MAX_ROWS:,} rows")
             records.append((number, cells))
     except csv.Error as exc:
-        raise InventoryError([table.problem(number + 1, f"cannot read this row as CSV ({exc})")]) from None
-    return _table_from_rows(table, records)
+        if strict and "unexpected end of data" in str(exc):
+            raise _Unterminated(number + 1) from None
+        raise
+    return records
 
 
 def read_workbook_tables(path: Path, wanted: tuple[str, ...]) -> tuple[dict[str, RawTable], list[str]]:
-    """The sheets named in `wanted` (matched case-insensitively) that the workbook has, and all its sheet names."""
-    _check_size(path)
-    _check_zip(path)
-    import pandas as pd  # lazy: see the module docstring
+    """The sheets for the roles in `wanted` ("channels", "flows") and all the workbook's sheet names.
 
-    tables: dict[str, RawTable] = {}
-    sheet_names: list[str] = []
+    A role's sheet is the one of its name (matched case-insensitively); else the
+    only sheet, for the first role; else the first sheet whose header has the
+    role's columns (FITS).
+    """
+    _check_size(path)
+    ods = _check_zip(path)
+    from desktop.io.workbook import SheetLimit, read_sheets
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with pd.ExcelFile(path, engine="openpyxl") as book:
-                sheet_names = [str(name) for name in book.sheet_names]
-                names = {name.strip().casefold(): name for name in reversed(sheet_names)}
-                for sheet in wanted:
-                    actual = names.get(sheet.casefold())
-                    if actual is None:
-                        continue
-                    frame = pd.read_excel(
-                        book,
-                        sheet_name=actual,
-                        header=None,
-                        dtype=str,
-                        keep_default_na=False,
-                        nrows=MAX_ROWS + 2,
-                    )
-                    if len(frame) > MAX_ROWS + 1:
-                        raise InventoryError(
-                            [RowProblem(actual, 0, f"the sheet has more than {MAX_ROWS:,} rows", path.name)]
-                        )
-                    records = [
-                        (index, [_cell_text(value) for value in values])
-                        for index, values in enumerate(frame.itertuples(index=False, name=None), start=1)
-                    ]
-                    tables[sheet] = _table_from_rows(RawTable(actual, path.name), records)
-    except InventoryError:
-        raise
+        sheets = read_sheets(path, MAX_ROWS, ods)
+    except SheetLimit as exc:
+        raise _file_problem(path, f"{exc}; refusing to read it") from None
     except Exception as exc:  # any failure of a foreign parser is "unreadable"
         detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         raise _file_problem(path, f"cannot read the workbook ({detail})") from None
-    return tables, sheet_names
+    sheet_names = [sheet.name for sheet in sheets]
+    tables = {sheet.name: _table_from_rows(RawTable(sheet.name, path.name), sheet.rows) for sheet in sheets}
+    for sheet in sheets:
+        tables[sheet.name].warnings = [
+            RowProblem(
+                sheet.name, row, f"cell {ref} holds the error {error}: it was read as blank", path.name
+            )
+            for row, ref, error in sheet.errors
+        ]
+    chosen: dict[str, RawTable] = {}
+    names = {name.strip().casefold(): name for name in reversed(sheet_names)}
+    for role in wanted:
+        actual = names.get(role.casefold())
+        if actual is not None:
+            chosen[role] = tables[actual]
+    used = {table.sheet for table in chosen.values()}
+    for index, role in enumerate(wanted):
+        if role in chosen:
+            continue
+        if index == 0 and len(sheets) == 1:
+            chosen[role] = tables[sheet_names[0]]
+            continue
+        for name in sheet_names:
+            if name not in used and _fits(tables[name], FITS.get(role, ())):
+                chosen[role] = tables[name]
+                used.add(name)
+                break
+    return chosen, sheet_names
 
 
-def _check_zip(path: Path) -> None:
+def _fits(table: RawTable, columns: tuple[str, ...]) -> bool:
+    keys = {column_key(cell) for cell in table.header}
+    return bool(columns) and all(column in keys for column in columns)
+
+
+def _check_zip(path: Path) -> bool:
+    """Check a workbook's container and its cost; True for an ODS workbook, False for XLSX."""
+    from desktop.io.workbook_limits import WorkbookTooCostly, check_workbook
+
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
         raise _file_problem(path, f"cannot read the file ({exc.strerror or exc})") from None
     if head.startswith(_OLE_MAGIC):
-        raise _file_problem(path, "old .xls workbooks cannot be read; save it as .xlsx or CSV")
+        raise _file_problem(path, "old .xls workbooks cannot be read; save it as .xlsx, .ods or CSV")
     if not head.startswith(_ZIP_MAGIC):
-        raise _file_problem(path, "not an XLSX workbook")
+        raise _file_problem(path, f"not an {_kind(path)} workbook")
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _file_problem(path, "not an XLSX workbook (the file is damaged)") from None
-    if unpacked > MAX_UNZIPPED:
-        raise _file_problem(
-            path, f"the workbook unpacks to more than {MAX_UNZIPPED // 2**20} MB; refusing to read it"
-        )
+            names = set(archive.namelist())
+            ods = "content.xml" in names and "xl/workbook.xml" not in names
+        check_workbook(path)
+    except WorkbookTooCostly as exc:
+        raise _file_problem(path, str(exc)) from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _file_problem(path, f"not an {_kind(path)} workbook (the file is damaged)") from None
+    return ods
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:
-        return ""
-    return str(value)
+def _kind(path: Path) -> str:
+    return "ODS" if path.suffix.casefold() == ".ods" else "XLSX"

@@ -182,4 +182,16 @@ def _add_sheet(book: Any, title: str, table: Table) -> None:
         heading.append(cell)
     sheet.append(heading)
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([_as_text(sheet, _xlsx_cell(value)) for value in row])
+
+
+def _as_text(sheet: Any, value: Cell) -> Any:
+    """Text that spells an error code ("#N/A") is written as text, or a spreadsheet shows an error."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
+
+    if not isinstance(value, str) or value not in ERROR_CODES:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

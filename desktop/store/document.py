@@ -43,8 +43,8 @@ from desktop.domain.errors import MapError
 from desktop.domain.model import DEFAULT_CURRENCY, ArchitectureMap, Channel, Flow
 from desktop.domain.vocabulary import parse_currency
 from desktop.store import locking
-from desktop.store.files import fsync_replace, remove_stale_temps, temp_beside
-from desktop.store.messages import disk_is_full, human_os_error, human_sqlite_error
+from desktop.store.files import fsync_link, fsync_replace, remove_stale_temps, temp_beside
+from desktop.store.messages import already_there, disk_is_full, human_os_error, human_sqlite_error
 from desktop.store.migrations import backup_copy, migrate
 from desktop.store.safety import (
     CHANNEL_COLUMNS,
@@ -65,6 +65,10 @@ EXTENSION = ".distarch"
 
 class StoreWriteError(WriteRefused):
     """A write failed (disk full, I/O error, read-only); nothing of the edit was kept."""
+
+
+class CreatedMeanwhile(MapError):
+    """Another program created the map while this one was writing it; nothing was written."""
 
 
 def now() -> str:
@@ -142,13 +146,19 @@ class MapDocument:
     # --- opening -------------------------------------------------------------
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, read_only: bool = False, trusted: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        trusted: bool = False,
+        wait: float = 0.0,
     ) -> MapDocument:
         """Open a map after checking it; fall back to read-only when another window edits it.
 
         `trusted` (read-only readers that only score): the file checks still run, but the map is
         built without re-checking every channel's rules unless a row looks like no program of
         ours wrote it.
+        `wait`: seconds to wait for another program's lock (a command finishing) before giving up.
 
         Raises FileRefused (a MapError) with a one-line reason; a refused file is never written.
         """
@@ -159,9 +169,9 @@ class MapDocument:
         if not read_only:
             reason = locking.why_read_only(path)
             if not reason:
-                lock = locking.FileLock.try_acquire(path)
+                lock = locking.FileLock.acquire_waiting(path, wait)
                 if lock is None:
-                    reason = f"{path.name} is open in another window: this view is read-only"
+                    reason = locking.holder_reason(path)
         read_only = read_only or bool(reason)
         try:
             checked = cls._checked_copy(path, read_only, reason, trusted and read_only)
@@ -526,8 +536,8 @@ def write_new_file(
     beside it, which the next successful write of that name removes).
     """
     path = Path(path).absolute()
-    if path.exists() and not overwrite:
-        raise MapError(f"{path.name} already exists")
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise MapError(already_there(path))
     if not path.parent.is_dir():
         raise MapError(f"the folder {path.parent} does not exist")
     _check_replaceable(path)
@@ -556,7 +566,14 @@ def write_new_file(
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
-            fsync_replace(tmp, path)
+            if overwrite:
+                fsync_replace(tmp, path)  # the caller asked to replace it (Save As, after asking)
+            else:
+                fsync_link(tmp, path)  # exclusive: never replaces a map another program just created
+    except FileExistsError:
+        raise CreatedMeanwhile(
+            f"{path.name} was created meanwhile by another program; nothing was written"
+        ) from None
     except sqlite3.Error as exc:
         raise StoreWriteError(human_sqlite_error(exc, path.name, path.parent)) from None
     except OSError as exc:

@@ -9,6 +9,7 @@ live temp (another program still writing) from one a crash left behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -59,8 +60,41 @@ def fsync_replace(tmp: Path, target: Path) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, target)
+    _fsync_folder(target.parent)
+
+
+def fsync_link(tmp: Path, target: Path) -> None:
+    """Flush `tmp` and give it the name `target` only if no file has that name (never replaces one).
+
+    A hard link is created atomically and fails with FileExistsError when the
+    name is taken, so two programs creating the same map cannot both succeed.
+    Where the filesystem has no hard links, the name is claimed with O_EXCL
+    (an empty placeholder) and the finished file renamed over the claim.
+    """
+    fd = os.open(tmp, os.O_RDONLY)
     try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            target.unlink(missing_ok=True)  # our empty claim, never someone's map
+            raise
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:

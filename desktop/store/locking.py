@@ -69,6 +69,52 @@ def why_read_only(path: Path) -> str:
     return ""
 
 
+# --- who holds a map's lock -------------------------------------------------------------------
+_COMMAND_WORDS = ("new", "import", "score", "export", "version", "compare")
+
+
+def holder_reason(path: Path) -> str:
+    """Why the map cannot be edited here: what holds its lock (another command or another window)."""
+    pid = _lock_holder_pid(path)
+    command = _command_of(pid) if pid else None
+    if command:
+        return f"{path.name} is being changed by another command ({command}, process {pid}): try again"
+    if pid:
+        return f"{path.name} is open in another window (process {pid}): this view is read-only"
+    return f"{path.name} is open in another window or command: this view is read-only"
+
+
+def _lock_holder_pid(path: Path) -> int | None:
+    """The process holding a flock on the file, from /proc/locks (Linux); None when unknown."""
+    try:
+        st = os.stat(path)
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5] == wanted and parts[4].isdigit():
+            pid = int(parts[4])
+            if pid != os.getpid():
+                return pid
+    return None
+
+
+def _command_of(pid: int) -> str | None:
+    """The headless command a process runs ("import", "version"...), or None for a window."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            args = handle.read().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return None
+    for arg in args[1:3]:
+        if arg in _COMMAND_WORDS:
+            return arg
+    return None
+
+
 # --- SQLite connections of this process, and descriptors parked while they live -----------------
 def connection_opened(path: Path) -> FileKey:
     """Record an SQLite connection on `path`; returns the key to pass to `connection_closed`."""
@@ -174,6 +220,18 @@ class FileLock:
         lock = cls(path, fd, key)
         _held[key] = lock
         return lock
+
+    @classmethod
+    def acquire_waiting(cls, path: Path, wait: float) -> FileLock | None:
+        """`try_acquire`, retried for up to `wait` seconds while another process holds the lock."""
+        import time
+
+        deadline = time.monotonic() + wait
+        while True:
+            lock = cls.try_acquire(path)
+            if lock is not None or held_here(path) or time.monotonic() >= deadline:
+                return lock
+            time.sleep(0.05)
 
     @classmethod
     def _sidecar(cls, path: Path) -> FileLock | None:  # pragma: no cover - Windows only

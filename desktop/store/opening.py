@@ -14,14 +14,17 @@ from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap
 
 
-def open_map(location: str, *, read_only: bool = False, trusted: bool = False) -> MapRepository:
+def open_map(
+    location: str, *, read_only: bool = False, trusted: bool = False, wait: float = 0.0
+) -> MapRepository:
     """Open the map at `location`. Raises a `MapError` with a one-line reason when it cannot.
 
-    `trusted` (read-only use such as scoring) skips re-checking rows the store already validated.
+    `trusted` (read-only use such as scoring) skips re-checking rows the store already validated;
+    `wait`: seconds to wait for another program's lock on a file before opening it read-only.
     """
     from desktop.store.document import MapDocument
 
-    return MapDocument.open(location, read_only=read_only, trusted=trusted)
+    return MapDocument.open(location, read_only=read_only, trusted=trusted, wait=wait)
 
 
 class FileMaps:

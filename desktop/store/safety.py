@@ -16,8 +16,9 @@ from urllib.parse import quote
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
 from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, MapInfo
-from desktop.domain.validation import MAX_NAME, MAX_TEXT, check_channel, check_flow, clean_text
+from desktop.domain.validation import MAX_NAME, MAX_TEXT, check_channel, check_flow, clean_text, one_line
 from desktop.store import locking
+from desktop.store.messages import not_a_file
 from desktop.store.schema import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -77,7 +78,7 @@ def inspect(path: Path) -> int:
     if not path.exists():
         raise FileRefused(f"{name} does not exist")
     if not path.is_file():
-        raise FileRefused(f"{name} is not a file")
+        raise FileRefused(not_a_file(path))
     size = path.stat().st_size
     if size == 0:
         raise FileRefused(f"{name} is empty: it is not a Distribution Architect map")
@@ -193,6 +194,14 @@ CHANNEL_COLUMNS = (
 FLOW_COLUMNS = ("source", "target", "rule", "label", "ord")
 
 
+def _one_line_name(arch: ArchitectureMap, name: str) -> str:
+    """A name an older version stored with line breaks, shown on one line (kept when that would clash)."""
+    folded = one_line(name)
+    if folded == name or arch.channel_by_name(folded) is not None:
+        return name
+    return folded
+
+
 def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
     """Build the map from rows another program may have written, with every rule of the domain.
 
@@ -202,7 +211,7 @@ def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
     if row is not None:
         name, description, created, modified = row
         info = MapInfo(
-            _text(name, "the map's name"),
+            one_line(_text(name, "the map's name")),
             _text(description, "the map's description"),
             _text(created, "created", 100),
             _text(modified, "modified", 100),
@@ -222,7 +231,7 @@ def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
                 raise MapError(f"unknown layer {str(layer)[:40]!r}") from None
             channel = Channel(
                 id=_text(channel_id, "id"),
-                name=_text(name, "name"),
+                name=_one_line_name(arch, _text(name, "name")),
                 layer=layer,
                 function=_text(function, "function"),
                 tool=_text(tool, "tool"),
@@ -237,7 +246,7 @@ def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
                 ord=ord_,
                 automation=_automation(automation),
             )
-            check_channel(arch, channel)
+            check_channel(arch, channel, limit=False)  # a file above MAX_CHANNELS still opens
         except MapError as exc:
             raise MapError(exc.message, f"channel {str(channel_id)[:40]!r}") from None
         arch.put_channel(channel)

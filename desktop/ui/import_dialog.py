@@ -53,11 +53,11 @@ if TYPE_CHECKING:
 
 FOLDER_KEY = "import_folder"
 SOURCE_FILTER = (
-    "Inventories and maps (*.csv *.xlsx *.json *.png *.svg *.distarch);;"
-    "Channel inventories (*.csv *.xlsx);;Map files (*.json *.distarch);;"
+    "Inventories and maps (*.csv *.xlsx *.ods *.json *.png *.svg *.distarch);;"
+    "Channel inventories (*.csv *.xlsx *.ods);;Map files (*.json *.distarch);;"
     "Exported map pictures (*.png *.svg);;All files (*)"
 )
-FLOWS_FILTER = "Flows (*.csv *.xlsx);;All files (*)"
+FLOWS_FILTER = "Flows (*.csv *.xlsx *.ods);;All files (*)"
 MAX_LISTED = 500
 MAX_ROWS_SHOWN = 6
 TABLE_ORDER = {"": 0, "channels": 1, "flows": 2}
@@ -309,7 +309,12 @@ class ImportDialog(QDialog):
             more = QListWidgetItem(f"… and {len(self.problems) - MAX_LISTED} more problems")
             more.setForeground(QColor(bad))
             self.problem_list.addItem(more)
-        self.problem_list.setVisible(bool(self.problems))
+        warnings = source.warnings if source else []
+        for warning in warnings[:MAX_LISTED]:
+            item = QListWidgetItem(f"Warning: {warning.text}")
+            item.setData(Qt.ItemDataRole.UserRole, (warning.table, warning.row))
+            self.problem_list.addItem(item)
+        self.problem_list.setVisible(bool(self.problems or warnings))
         shown = min(self.problem_list.count(), MAX_ROWS_SHOWN)
         if shown:
             height = sum(self.problem_list.sizeHintForRow(i) for i in range(shown))
@@ -335,7 +340,9 @@ class ImportDialog(QDialog):
             return f"{counts}: the file has no channels to import"
         if not count:
             where = "this map" if self.add_here.isChecked() else "a new map"
-            return f"{counts}; no problems — ready to import into {where}"
+            warned = len(self.source.warnings)
+            note = f" ({warned} warning{'s' if warned != 1 else ''} below)" if warned else ""
+            return f"{counts}; no problems{note} — ready to import into {where}"
         place = "the spreadsheet" if self.source.is_table else "the file"
         noun = f"{count} problem{'s' if count != 1 else ''}"
         return f"{counts}; {noun} — fix {'them' if count != 1 else 'it'} in {place} and reload"

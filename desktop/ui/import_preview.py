@@ -24,7 +24,7 @@ from desktop.domain.model import NUMBER_FIELDS, ArchitectureMap
 from desktop.io.cells import unneutralise
 from desktop.io.tables import CHANNEL_COLUMNS, RowProblem, preview_inventory
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAP_SUFFIXES = (".json", ".png", ".svg", ".distarch")
 HEADINGS = {"row": "Row", "monthly_spend": "Monthly spend", "leads_per_month": "Leads per month"}
 
@@ -49,6 +49,7 @@ class ImportSource:
     columns: list[str] = field(default_factory=list)
     flow_rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # imported anyway (an error cell read as blank)
     ignored: list[str] = field(default_factory=list)
     arch: ArchitectureMap | None = None
 
@@ -73,7 +74,11 @@ def read_source(
             _read_map(source, read_map)
         else:
             source.problems.append(
-                Problem("", 0, f"{path.name}: import reads .csv, .xlsx, .json, .png, .svg or .distarch files")
+                Problem(
+                    "",
+                    0,
+                    f"{path.name}: import reads .csv, .xlsx, .ods, .json, .png, .svg or .distarch files",
+                )
             )
     except MapError as exc:
         where = f"{exc.where}: " if exc.where else ""
@@ -89,13 +94,15 @@ def _read_table(source: ImportSource, flows: Path | None) -> None:
     preview = preview_inventory(source.path, flows)
     source.rows, source.flow_rows = preview.rows, preview.flow_rows
     source.columns, source.ignored = list(preview.columns), list(preview.ignored_columns)
-    source.problems = [_table_problem(p, source.path) for p in preview.problems]
+    sheet = preview.channel_sheet
+    source.problems = [_table_problem(p, source.path, sheet) for p in preview.problems]
+    source.warnings = [_table_problem(p, source.path, sheet) for p in preview.warnings]
     source.arch = preview.arch
 
 
-def _table_problem(problem: RowProblem, path: Path) -> Problem:
+def _table_problem(problem: RowProblem, path: Path, channel_sheet: str = "channels") -> Problem:
     """'Row 4: …' for the channel rows; other sheets and files say where they are."""
-    main = (problem.file or problem.sheet) == path.name and problem.sheet in (path.name, "channels")
+    main = (problem.file or problem.sheet) == path.name and problem.sheet in (path.name, channel_sheet)
     if not problem.row:
         return Problem("", 0, f"{problem.location}: {problem.message}")
     if main:

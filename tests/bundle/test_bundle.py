@@ -178,6 +178,31 @@ def test_export_and_import_tables(bundle: Path, home: Path, sample_map: Path) ->
     assert json.loads(ok(run(bundle, home, "score", str(into), "--json")))["score"] > 0
 
 
+def test_import_spreadsheets_as_people_save_them(bundle: Path, home: Path) -> None:
+    """Excel's lone "Sheet1", and LibreOffice's .ods through pandas' odf engine (odfpy in the bundle)."""
+    import openpyxl
+    import pandas as pd
+
+    xlsx = home.parent / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Layer", "Notes"])
+    book.active.append(["Paid search", "capture", "flows"])
+    book.active.append(["Lead scoring", 2, ""])
+    book.save(xlsx)
+    assert "2 channels" in ok(
+        run(bundle, home, "import", str(xlsx), "--into", str(home.parent / "x.distarch"))
+    )
+    ods = home.parent / "book.ods"
+    with pd.ExcelWriter(ods, engine="odf") as writer:
+        frame = pd.DataFrame(
+            {"name": ["Ads", "SDR", "Survey"], "layer": ["capture", "execution", "feedback"]}
+        )
+        frame.to_excel(writer, sheet_name="Sheet1", index=False)
+    assert "3 channels" in ok(
+        run(bundle, home, "import", str(ods), "--into", str(home.parent / "o.distarch"))
+    )
+
+
 @pytest.mark.skipif(not _source_has("desktop.io.images"), reason="desktop/io/images.py is not written yet")
 def test_export_png_svg_pdf(bundle: Path, home: Path, sample_map: Path) -> None:
     png = home.parent / "out.png"

@@ -16,6 +16,7 @@ from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
 from desktop.domain.layout import slot_y
 from desktop.domain.model import TEXT_FIELDS, ArchitectureMap, Channel, Flow, fold
+from desktop.domain.validation import one_line
 from desktop.io.cells import xml_safe
 from desktop.io.inventory_import import lay_out
 from desktop.io.tables import (
@@ -161,7 +162,7 @@ def maps(alphabet: st.SearchStrategy[str], digits: int = 17) -> st.SearchStrateg
         st.floats(min_value=0, max_value=1e18, allow_nan=False, allow_infinity=False).map(kept),
     )
     coordinate = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False).map(kept)
-    name = _text(alphabet).map(str.strip).filter(bool)
+    name = _text(alphabet).map(one_line).map(str.strip).filter(bool)  # names are one line
     channel = st.tuples(
         name,
         st.sampled_from(LAYERS),

@@ -12,7 +12,7 @@ import pytest
 from desktop.domain.coherence import assess
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, Channel
-from desktop.io import sheets
+from desktop.io import workbook_limits
 from desktop.io.tables import (
     InventoryError,
     read_inventory,
@@ -78,9 +78,12 @@ def test_workbook_numbers_and_text_cells_read_as_typed(tmp_path):
 
 
 def test_workbook_without_channels_sheet(tmp_path):
-    path = make_book(tmp_path / "book.xlsx", {"Sheet1": [["name", "layer"]], "flows": [["source", "target"]]})
+    path = make_book(tmp_path / "book.xlsx", {"Sheet1": [["total", "3"]], "flows": [["source", "target"]]})
     (problem,) = problems_of(path)
-    assert problem.message == "the workbook has no sheet named 'channels' (sheets: Sheet1, flows)"
+    assert problem.message == (
+        "the workbook has no sheet named 'channels' and no sheet with the columns name and layer "
+        "(sheets: Sheet1, flows)"
+    )
     assert str(problems_of(path)[0]) == "book.xlsx: " + problem.message
 
 
@@ -109,7 +112,7 @@ def test_old_xls_workbook_is_refused_by_name(tmp_path):
     path = tmp_path / "legacy.csv"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     (problem,) = problems_of(path)
-    assert problem.message == "old .xls workbooks cannot be read; save it as .xlsx or CSV"
+    assert problem.message == "old .xls workbooks cannot be read; save it as .xlsx, .ods or CSV"
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
@@ -121,12 +124,12 @@ def test_zip_that_is_not_a_workbook(tmp_path):
 
 
 def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_UNZIPPED", 1000)
+    monkeypatch.setattr(workbook_limits, "MAX_UNZIPPED", 1000)
     path = tmp_path / "book.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", " " * 10_000)
     (problem,) = problems_of(path)
-    assert "unpacks to more than" in problem.message
+    assert "unpacks to" in problem.message and "refusing to read it" in problem.message
 
 
 # --- exports: neutralised text, numbers as numbers, atomic ----------------------------

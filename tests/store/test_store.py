@@ -98,7 +98,7 @@ def test_an_old_file_is_migrated_with_a_backup_kept(tmp_path):
     ("make", "words"),
     [
         (lambda p: None, "does not exist"),
-        (lambda p: p.mkdir(), "is not a file"),
+        (lambda p: p.mkdir(), "is a folder, not a file"),
         (lambda p: p.write_bytes(b""), "is empty"),
         (lambda p: p.write_text("name,layer\n"), "not an SQLite database"),
     ],
