@@ -8,7 +8,7 @@ calls become channels (type a name, press Enter), and a workshop timer.
 Reveal: entering shows only the Capture lane; Right, Space or PageDown reveal
 the next lane, Left or PageUp hide the last one (down to none). Adding a
 channel to a hidden lane reveals up to that lane. Keys (when not typing):
-T starts or pauses the timer, R resets it, + and - change its minutes,
+T starts or pauses the timer, R resets it, W shows the room's join card, + and - change its minutes,
 Ctrl+K jumps to the quick-add box, Esc leaves (in the quick-add box, Esc first
 clears what was typed). Leaving restores the window exactly: geometry,
 maximized or normal state, docks (saveState/restoreState), menu and status
@@ -237,6 +237,8 @@ class PresentMode(QObject):
         if hooks is None:
             hooks = window.open_hooks = []
         hooks.append(self._map_opened)
+        for hook in getattr(window, "present_hooks", ()):  # e.g. the room's strip in the bottom bar
+            hook(self)
 
     # --- entering and leaving -----------------------------------------------------------------
     def toggle(self) -> None:
@@ -469,6 +471,8 @@ class PresentMode(QObject):
             self.timer.add_minutes(1)
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
             self.timer.add_minutes(-1)
+        elif key == Qt.Key.Key_W and "room-card" in self.window.actions_by_name:
+            self.window.actions_by_name["room-card"].trigger()  # the room's join card
         else:
             return False
         return True

@@ -1,0 +1,183 @@
+"""What the projector shows of a room: the join card (QR code, short address, join code) and the
+compact strip of present mode; and the choice of the network interface the room listens on.
+
+The QR code (segno, imported when a room opens) is painted module by module,
+crisp at any size. The join card covers the canvas until W (present mode) or
+its button hides it; the strip sits in present mode's bottom bar, so the map
+keeps its fit.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QNetworkInterface
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+HOST_VARIABLE = "DISTARCH_ROOM_HOST"
+LOOPBACK = "127.0.0.1"
+
+CARD_QSS = """
+QFrame#roomProjector { background: rgba(15, 23, 42, 215); }
+QFrame#roomCard { background: #ffffff; border-radius: 28px; }
+QLabel { color: #0f172a; background: transparent; }
+QLabel#roomCardTitle { font-size: 44px; font-weight: 800; }
+QLabel#roomCardStep { font-size: 24px; color: #475569; }
+QLabel#roomCardAddress { font-size: 34px; font-weight: 700; }
+QLabel#roomCardCode { font-size: 76px; font-weight: 800; letter-spacing: 10px; color: #1d4ed8; }
+QLabel#roomCardCount, QLabel#roomCardHint { font-size: 22px; color: #475569; }
+"""
+
+
+def room_hosts() -> list[tuple[str, str]]:
+    """(address, label) of each IPv4 address of a running interface, LAN addresses first, loopback last."""
+    found: list[tuple[str, str]] = []
+    for interface in QNetworkInterface.allInterfaces():
+        flags = interface.flags()
+        if (
+            not flags & QNetworkInterface.InterfaceFlag.IsUp
+            or not flags & QNetworkInterface.InterfaceFlag.IsRunning
+        ):
+            continue
+        for entry in interface.addressEntries():
+            ip = entry.ip()
+            if ip.protocol() != QAbstractSocket.NetworkLayerProtocol.IPv4Protocol or ip.isLoopback():
+                continue
+            found.append(
+                (ip.toString(), f"{ip.toString()}  ({interface.humanReadableName()}: the room's network)")
+            )
+    found.append((LOOPBACK, f"{LOOPBACK}  (this computer only: to try the room)"))
+    return found
+
+
+def preset_host() -> str:
+    """The address `DISTARCH_ROOM_HOST` names, if any (it skips the choice)."""
+    host = os.environ.get(HOST_VARIABLE, "").strip()
+    return host if host and not QHostAddress(host).isNull() else ""
+
+
+class QrCode(QWidget):
+    """A QR code painted from segno's module matrix: black on white, with its quiet zone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("roomQr")
+        self.matrix: list[list[bool]] = []
+        self.text = ""
+        self.setMinimumSize(240, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_text(self, text: str) -> None:
+        import segno
+
+        code = segno.make(text, error="m", micro=False)
+        self.text = text
+        self.matrix = [[bool(v) for v in row] for row in code.matrix]
+        self.setAccessibleName(f"QR code for {text}")
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        side = min(self.width(), self.height())
+        painter.fillRect(self.rect(), QColor("white"))
+        if not self.matrix:
+            return
+        modules = len(self.matrix) + 8  # four modules of quiet zone each side
+        unit = side / modules
+        left = (self.width() - side) / 2 + 4 * unit
+        top = (self.height() - side) / 2 + 4 * unit
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("black"))
+        for y, row in enumerate(self.matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.drawRect(QRectF(left + x * unit, top + y * unit, unit + 0.4, unit + 0.4))
+        painter.end()
+
+
+def spaced(code: str) -> str:
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
+class JoinCard(QFrame):
+    """The projector's join card over the canvas. Signal `dismissed` on a click outside the card."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("roomProjector")
+        self.setStyleSheet(CARD_QSS)
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card = QFrame(objectName="roomCard")
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout(card)
+        row.setContentsMargins(44, 44, 52, 44)
+        row.setSpacing(48)
+        self.qr = QrCode()
+        self.qr.setFixedSize(440, 440)
+        row.addWidget(self.qr)
+        column = QVBoxLayout()
+        column.setSpacing(10)
+        column.addWidget(QLabel("Join the room", objectName="roomCardTitle"))
+        column.addSpacing(12)
+        column.addWidget(QLabel("Scan the code with your phone's camera, or open", objectName="roomCardStep"))
+        self.address = QLabel(objectName="roomCardAddress")
+        self.address.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(self.address)
+        column.addSpacing(12)
+        column.addWidget(QLabel("and type the join code", objectName="roomCardStep"))
+        self.code = QLabel(objectName="roomCardCode")
+        column.addWidget(self.code)
+        column.addStretch(1)
+        self.count = QLabel(objectName="roomCardCount")
+        column.addWidget(self.count)
+        column.addWidget(
+            QLabel(
+                "Same Wi-Fi as this computer · nothing to install · W hides this", objectName="roomCardHint"
+            )
+        )
+        row.addLayout(column)
+        self.hide()
+
+    def show_room(self, join_url: str, address: str, code: str, people: int) -> None:
+        self.qr.set_text(join_url)
+        self.address.setText(address)
+        self.code.setText(spaced(code))
+        self.set_people(people)
+
+    def set_people(self, people: int) -> None:
+        self.count.setText("Nobody has joined yet" if not people else f"{people} joined")
+
+    def cover(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.raise_()
+
+    def mousePressEvent(self, event) -> None:
+        self.dismissed.emit()
+
+
+class RoomStrip(QFrame):
+    """Present mode's compact room strip: the join code, the waiting count and the inbox as one row."""
+
+    def __init__(self, inbox: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("roomStrip")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        self.label = QLabel(objectName="presentHint")
+        layout.addWidget(self.label)
+        inbox.setMaximumHeight(44)
+        inbox.setStyleSheet("font-size: 18px;")
+        layout.addWidget(inbox, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def show_state(self, code: str, waiting: int, vote: str) -> None:
+        text = f"Room {spaced(code)} · {waiting} waiting"
+        self.label.setText(f"{text} · {vote}" if vote else text)
