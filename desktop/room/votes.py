@@ -88,6 +88,23 @@ class VoteResults:
             return cls()
 
 
+def interchange_with_room(map_data: dict[str, Any], results: VoteResults) -> str:
+    """Interchange JSON text of a map, with the room's vote under the key `room` when there is one."""
+    data = dict(map_data)
+    if results.results:
+        data[ROOM_KEY] = results.to_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def results_in_json(text: str | bytes) -> VoteResults:
+    """The room's vote carried by interchange JSON (its key `room`); none when absent or malformed."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return VoteResults()
+    return VoteResults.from_dict(data.get(ROOM_KEY)) if isinstance(data, dict) else VoteResults()
+
+
 @dataclass
 class Ballot:
     """An open vote. Thread-safe: phones cast dots from the server thread."""

@@ -60,7 +60,8 @@ class RoomController(QObject):
         self.card = JoinCard(window.view)
         self.card.dismissed.connect(self.card.hide)
         self.dock = RoomDock(self)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        window.tabifyDockWidget(window.palette_dock, self.dock)
         self.dock.hide()
         for view in (self.inbox, self.strip_inbox):
             view.accept.connect(self.accept)
@@ -316,6 +317,10 @@ class RoomController(QObject):
     def _refresh_strip(self) -> None:
         state = self.state
         self.strip.setVisible(state is not None)
+        if self._present is not None:  # the room's strip takes the place of the keys' reminder
+            hint = self._present.quick.findChild(QLabel, "presentHint")
+            if hint is not None:
+                hint.setVisible(state is None)
         if state is not None:
             vote = "vote open" if state.ballot is not None else ""
             self.strip.show_state(state.tokens.code, self.model.rowCount(), vote)

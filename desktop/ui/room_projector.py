@@ -19,15 +19,22 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 HOST_VARIABLE = "DISTARCH_ROOM_HOST"
 LOOPBACK = "127.0.0.1"
 
-CARD_QSS = """
-QFrame#roomProjector { background: rgba(15, 23, 42, 215); }
-QFrame#roomCard { background: #ffffff; border-radius: 28px; }
-QLabel { color: #0f172a; background: transparent; }
-QLabel#roomCardTitle { font-size: 44px; font-weight: 800; }
-QLabel#roomCardStep { font-size: 24px; color: #475569; }
-QLabel#roomCardAddress { font-size: 34px; font-weight: 700; }
-QLabel#roomCardCode { font-size: 76px; font-weight: 800; letter-spacing: 10px; color: #1d4ed8; }
-QLabel#roomCardCount, QLabel#roomCardHint { font-size: 22px; color: #475569; }
+
+def card_qss(f: float) -> str:
+    """The join card's style at scale `f` (1.0 on a 1920 px wide projector)."""
+
+    def px(size: float) -> int:
+        return max(12, round(size * f))
+
+    return f"""
+QFrame#roomProjector {{ background: rgba(15, 23, 42, 215); }}
+QFrame#roomCard {{ background: #ffffff; border-radius: {px(28)}px; }}
+QLabel {{ color: #0f172a; background: transparent; }}
+QLabel#roomCardTitle {{ font-size: {px(52)}px; font-weight: 800; }}
+QLabel#roomCardStep {{ font-size: {px(26)}px; color: #475569; }}
+QLabel#roomCardAddress {{ font-size: {px(38)}px; font-weight: 700; }}
+QLabel#roomCardCode {{ font-size: {px(84)}px; font-weight: 800; letter-spacing: {px(8)}px; color: #1d4ed8; }}
+QLabel#roomCardCount, QLabel#roomCardHint {{ font-size: {px(24)}px; color: #475569; }}
 """
 
 
@@ -97,6 +104,14 @@ class QrCode(QWidget):
         painter.end()
 
 
+STRIP_QSS = """
+QLabel#roomStripLabel { font-size: 20px; font-weight: 700; color: #1d4ed8; }
+QListView { background: transparent; border: 0; font-size: 19px; }
+QListView::item { border: 2px solid #94a3b8; border-radius: 8px; padding: 4px 10px; color: #0f172a; }
+QListView::item:selected { border-color: #1d4ed8; background: #dbeafe; }
+"""
+
+
 def spaced(code: str) -> str:
     return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
 
@@ -109,16 +124,12 @@ class JoinCard(QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("roomProjector")
-        self.setStyleSheet(CARD_QSS)
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card = QFrame(objectName="roomCard")
+        card = self.card = QFrame(objectName="roomCard")
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignCenter)
-        row = QHBoxLayout(card)
-        row.setContentsMargins(44, 44, 52, 44)
-        row.setSpacing(48)
+        row = self.row = QHBoxLayout(card)
         self.qr = QrCode()
-        self.qr.setFixedSize(440, 440)
         row.addWidget(self.qr)
         column = QVBoxLayout()
         column.setSpacing(10)
@@ -144,6 +155,7 @@ class JoinCard(QFrame):
         self.hide()
 
     def show_room(self, join_url: str, address: str, code: str, people: int) -> None:
+        self.cover()
         self.qr.set_text(join_url)
         self.address.setText(address)
         self.code.setText(spaced(code))
@@ -156,6 +168,12 @@ class JoinCard(QFrame):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            f = max(0.45, min(1.0, parent.width() / 1920, parent.height() / 1080))
+            self.setStyleSheet(card_qss(f))
+            side = round(min(parent.height() * 0.62, 560 * f))
+            self.qr.setFixedSize(side, side)
+            self.row.setContentsMargins(round(48 * f), round(44 * f), round(56 * f), round(44 * f))
+            self.row.setSpacing(round(48 * f))
         self.raise_()
 
     def mousePressEvent(self, event) -> None:
@@ -171,10 +189,10 @@ class RoomStrip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
-        self.label = QLabel(objectName="presentHint")
+        self.label = QLabel(objectName="roomStripLabel")
         layout.addWidget(self.label)
-        inbox.setMaximumHeight(44)
-        inbox.setStyleSheet("font-size: 18px;")
+        inbox.setMaximumHeight(48)
+        self.setStyleSheet(STRIP_QSS)
         layout.addWidget(inbox, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
