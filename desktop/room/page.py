@@ -132,6 +132,7 @@ JS = r"""
   let token = sessionStorage.getItem("roomToken") || "";
   let events = null;
   let pictureShown = -1;
+  const shown = {};
 
   function say(text, bad) {
     const box = $("message");
@@ -159,6 +160,7 @@ JS = r"""
 
   function left(message) {
     token = "";
+    for (const part of Object.keys(shown)) delete shown[part];
     sessionStorage.removeItem("roomToken");
     if (events) { events.close(); events = null; }
     $("room").hidden = true;
@@ -186,6 +188,7 @@ JS = r"""
     if (events) events.close();
     events = new EventSource("/api/events?t=" + encodeURIComponent(token));
     events.onmessage = refresh;
+    events.addEventListener("closed", () => left("The room is closed. Thank you!"));
     events.onerror = () => { refresh(); };
   }
 
@@ -198,7 +201,15 @@ JS = r"""
 
   const STATUS = { new: "waiting", accepted: "on the map", dismissed: "not taken" };
 
+  function changed(part, value) {
+    const text = JSON.stringify(value);
+    if (shown[part] === text) return false;
+    shown[part] = text;
+    return true;
+  }
+
   function showMine(list) {
+    if (!changed("mine", list)) return;
     const box = $("mine");
     box.replaceChildren();
     if (!list.length) { box.append(element("li", "empty", "None yet.")); return; }
@@ -215,6 +226,7 @@ JS = r"""
   }
 
   function showVote(vote) {
+    if (!changed("vote", vote)) return;
     const box = $("voteBox");
     box.hidden = !vote;
     if (!vote) return;
@@ -262,19 +274,26 @@ JS = r"""
   }
 
   let refreshing = false;
+  let again = false;
+  let failures = 0;
   async function refresh() {
-    if (!token || refreshing) return;
+    if (!token) return;
+    if (refreshing) { again = true; return; }
     refreshing = true;
     try {
       const state = await api("/api/state");
+      failures = 0;
       $("who").textContent = "Participant " + state.you;
       showMine(state.suggestions);
       showVote(state.vote);
       showPicture(state.picture);
     } catch (error) {
       if (error.status === 401 || error.status === 410) left("The room is closed, or you left it. Join again.");
+      else if (!error.status && ++failures >= 3) left("The room is closed, or this phone lost the network.");
+      else if (!error.status) say("Lost the room for a moment: trying again…", true);
     } finally {
       refreshing = false;
+      if (again) { again = false; refresh(); }
     }
   }
 

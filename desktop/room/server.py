@@ -217,6 +217,7 @@ class RoomServer:
                 except TimeoutError:
                     await response.write(b": still here\n\n")
                 self.state.tokens.participant(participant.token)  # closed or forgotten: stop
+            await response.write(b"event: closed\ndata: 0\n\n")  # the page goes back to joining
         except (ConnectionError, Refused):
             pass
         return response
