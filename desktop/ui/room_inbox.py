@@ -69,6 +69,8 @@ class InboxModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.groups: list[Group] = []
+        self._by_key: dict[str, Group] = {}
+        self._seen: set[int] = set()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.groups)
@@ -94,32 +96,49 @@ class InboxModel(QAbstractListModel):
         base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
 
-    def add(self, suggestion: Suggestion) -> None:
+    def add_all(self, suggestions: list[Suggestion]) -> None:
+        """Add arrivals: new groups as one block of rows at the end, grown groups updated in place."""
+        fresh: list[Group] = []
+        grown: set[int] = set()
+        for suggestion in suggestions:
+            if suggestion.id in self._seen:
+                continue
+            self._seen.add(suggestion.id)
+            group = self._by_key.get(suggestion.group)
+            if group is None:
+                group = self._by_key[suggestion.group] = Group(suggestion.group)
+                fresh.append(group)
+            elif group not in fresh:
+                grown.add(id(group))
+            group.suggestions.append(suggestion)
         for row, group in enumerate(self.groups):
-            if group.key == suggestion.group:
-                if all(s.id != suggestion.id for s in group.suggestions):
-                    group.suggestions.append(suggestion)
-                    self.dataChanged.emit(self.index(row), self.index(row))
-                return
-        self.beginInsertRows(QModelIndex(), len(self.groups), len(self.groups))
-        self.groups.append(Group(suggestion.group, [suggestion]))
-        self.endInsertRows()
+            if id(group) in grown:
+                self.dataChanged.emit(self.index(row), self.index(row))
+        if fresh:
+            self.beginInsertRows(QModelIndex(), len(self.groups), len(self.groups) + len(fresh) - 1)
+            self.groups.extend(fresh)
+            self.endInsertRows()
+
+    def add(self, suggestion: Suggestion) -> None:
+        self.add_all([suggestion])
 
     def group(self, key: str) -> Group | None:
-        return next((g for g in self.groups if g.key == key), None)
+        return self._by_key.get(key)
 
     def take(self, key: str) -> Group | None:
-        for row, group in enumerate(self.groups):
-            if group.key == key:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self.groups[row]
-                self.endRemoveRows()
-                return group
-        return None
+        group = self._by_key.pop(key, None)
+        if group is not None:
+            row = self.groups.index(group)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.groups[row]
+            self.endRemoveRows()
+        return group
 
     def clear(self) -> None:
         self.beginResetModel()
         self.groups = []
+        self._by_key = {}
+        self._seen = set()
         self.endResetModel()
 
     def names(self) -> list[str]:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 PICTURE_MS = 500  # the phones' map is refreshed at most twice a second
+BATCH_MS = 25  # arrivals within this are added to the inbox together: one layout for a burst
 
 
 class RoomController(QObject):
@@ -69,6 +70,9 @@ class RoomController(QObject):
             view.dragged.connect(self.dragged)
         self.arrived.connect(self._arrived)
         self.voted.connect(self._voted)
+        self._pending: list[Suggestion] = []
+        self._batch = QTimer(self, singleShot=True, interval=BATCH_MS)
+        self._batch.timeout.connect(self._flush)
         self._picture = QTimer(self, singleShot=True, interval=PICTURE_MS)
         self._picture.timeout.connect(self.publish)
         self._session: MapSession | None = None
@@ -139,6 +143,7 @@ class RoomController(QObject):
         if self.state is not None and self.state.ballot is not None:
             self.close_vote()
         self.state = None
+        self._pending = []
         self.model.clear()
         self.card.hide()
         self.dock.show_closed()
@@ -164,9 +169,15 @@ class RoomController(QObject):
 
     # --- suggestions --------------------------------------------------------------------------
     def _arrived(self, suggestion: Suggestion) -> None:
+        self._pending.append(suggestion)
+        if not self._batch.isActive():
+            self._batch.start()
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
         if self.state is None:
             return
-        self.model.add(suggestion)
+        self.model.add_all(pending)
         self.dock.set_people(self.state.tokens.count)
         if self.card.isVisible():
             self.card.set_people(self.state.tokens.count)
