@@ -9,11 +9,12 @@ keeps its fit.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QNetworkInterface
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 HOST_VARIABLE = "DISTARCH_ROOM_HOST"
@@ -39,30 +40,38 @@ QLabel#roomCardCount, QLabel#roomCardHint {{ font-size: {px(24)}px; color: #4755
 
 
 def room_hosts() -> list[tuple[str, str]]:
-    """(address, label) of each IPv4 address of a running interface, LAN addresses first, loopback last."""
-    found: list[tuple[str, str]] = []
-    for interface in QNetworkInterface.allInterfaces():
-        flags = interface.flags()
-        if (
-            not flags & QNetworkInterface.InterfaceFlag.IsUp
-            or not flags & QNetworkInterface.InterfaceFlag.IsRunning
-        ):
-            continue
-        for entry in interface.addressEntries():
-            ip = entry.ip()
-            if ip.protocol() != QAbstractSocket.NetworkLayerProtocol.IPv4Protocol or ip.isLoopback():
-                continue
-            found.append(
-                (ip.toString(), f"{ip.toString()}  ({interface.humanReadableName()}: the room's network)")
-            )
-    found.append((LOOPBACK, f"{LOOPBACK}  (this computer only: to try the room)"))
-    return found
+    """(address, label) of this computer's IPv4 LAN addresses, the default route's first; loopback last.
+
+    Python's socket module, not QtNetwork (which the bundle leaves out): a UDP
+    socket "connected" to an outside address names the interface the default
+    route uses (no packet is sent); the host name's addresses add the others.
+    """
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            found.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        for *_rest, address in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(str(address[0]))
+    except OSError:
+        pass
+    lan = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback]
+    hosts = [(a, f"{a}  (the room's network)") for a in lan]
+    hosts.append((LOOPBACK, f"{LOOPBACK}  (this computer only: to try the room)"))
+    return hosts
 
 
 def preset_host() -> str:
     """The address `DISTARCH_ROOM_HOST` names, if any (it skips the choice)."""
     host = os.environ.get(HOST_VARIABLE, "").strip()
-    return host if host and not QHostAddress(host).isNull() else ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    return host
 
 
 class QrCode(QWidget):
