@@ -16,9 +16,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from desktop.domain.coherence import CoherenceReport
 from desktop.domain.layers import LAYERS
+from desktop.domain.layout import LANE_WIDTH
 from desktop.domain.model import ArchitectureMap, Channel, MapInfo
 
 WIDTH_PX = 960
+MARGIN_X = 12.0
 
 
 def room_map(arch: ArchitectureMap, revealed: int) -> ArchitectureMap:
@@ -35,7 +37,7 @@ def room_map(arch: ArchitectureMap, revealed: int) -> ArchitectureMap:
 
 
 def room_picture(arch: ArchitectureMap, report: CoherenceReport, revealed: int) -> bytes:
-    """PNG bytes, about 960 px wide, of what the projector shows."""
+    """PNG bytes, at most 960 px wide, of the lanes the projector shows (the legend left out)."""
     from desktop.io.images import ExportOptions, Sheet
 
     subject = room_map(arch, revealed)
@@ -43,15 +45,21 @@ def room_picture(arch: ArchitectureMap, report: CoherenceReport, revealed: int) 
     findings = tuple(f for f in report.findings if set(f.channel_ids) <= keep)
     shown = replace(report, findings=findings)  # the badges the projector shows on these cards
     sheet = Sheet(subject, ExportOptions(theme="projector", title=False), shown)
-    scale = WIDTH_PX / sheet.width
-    image = QImage(round(sheet.width * scale), round(sheet.height * scale), QImage.Format.Format_RGB32)
+    lanes = max(1, min(len(LAYERS), revealed))  # the revealed lanes only: larger on a phone
+    left = max(0.0, sheet.content_left - MARGIN_X)
+    right = min(sheet.width, sheet.content_left + lanes * LANE_WIDTH + MARGIN_X)
+    bottom = sheet.height - Sheet.LEGEND
+    part = QRectF(left, 0, right - left, bottom)
+    scale = min(2.0, WIDTH_PX / part.width())
+    image = QImage(round(part.width() * scale), round(part.height() * scale), QImage.Format.Format_RGB32)
     image.fill(QColor(sheet.theme.background))
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.scale(scale, scale)
-        sheet.paint(painter, QRectF(0, 0, sheet.width, sheet.height), background=False)
+        painter.translate(-left, 0)
+        sheet.paint(painter, part, background=False)
     finally:
         painter.end()
     buffer = QBuffer()

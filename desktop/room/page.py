@@ -116,12 +116,13 @@ ul#mine { list-style: none; padding: 0; margin: 0; }
 #map { width: 100%; height: auto; border-radius: 8px; border: 1px solid #cbd5e1; background: #0b1220; }
 .hint { color: #475569; font-size: 15px; }
 ol#findings { padding: 0; margin: 0; list-style: none; }
-#findings li { border: 2px solid #e2e8f0; border-radius: 10px; padding: 10px; margin: 8px 0;
+#findings li { border: 2px solid #e2e8f0; border-radius: 10px; padding: 8px 10px; margin: 8px 0;
   overflow-wrap: anywhere; }
 #findings li.voted { border-color: #f59e0b; background: #fffbeb; }
-.dots { color: #d97706; font-size: 24px; letter-spacing: 3px; min-height: 1em; }
-.voteButtons { display: flex; gap: 8px; }
-.voteButtons button { margin-top: 8px; }
+#findings p { margin: 0 0 6px; font-size: 16px; line-height: 1.35; }
+.voteButtons { display: flex; gap: 8px; align-items: center; }
+.dots { flex: 1; color: #d97706; font-size: 26px; letter-spacing: 2px; line-height: 1; }
+.voteButtons button { margin: 0; width: 52px; min-height: 44px; padding: 0; font-size: 24px; }
 .voteButtons button.remove { background: #e2e8f0; color: #0f172a; }
 """
 
@@ -240,18 +241,20 @@ JS = r"""
       row.dataset.key = finding.key;
       const text = element("p", "findingText", finding.text);
       text.dir = "auto";
-      const dots = element("div", "dots", "\u25CF".repeat(mine));
       const buttons = element("div", "voteButtons");
-      const add = element("button", "add", "+ dot");
+      const dots = element("span", "dots", "\u25CF".repeat(mine));
+      const add = element("button", "add", "+");
+      add.setAttribute("aria-label", "Add a dot");
       add.type = "button";
       add.disabled = spent >= vote.dots;
       add.onclick = () => cast(finding.key, 1);
-      const remove = element("button", "remove", "\u2212 dot");
+      const remove = element("button", "remove", "\u2212");
+      remove.setAttribute("aria-label", "Take a dot back");
       remove.type = "button";
       remove.disabled = !mine;
       remove.onclick = () => cast(finding.key, -1);
-      buttons.append(add, remove);
-      row.append(text, dots, buttons);
+      buttons.append(dots, remove, add);
+      row.append(text, buttons);
       list.append(row);
     }
   }

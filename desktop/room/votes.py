@@ -15,7 +15,7 @@ from typing import Any
 from desktop.room.text import Refused
 
 DOTS = 3
-MAX_ITEMS = 12
+MAX_ITEMS = 8
 ROOM_KEY = "room"
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.canvas.vote_dots import show_vote_dots
 from desktop.domain import operations as ops
-from desktop.domain.layers import Layer
+from desktop.domain.layers import LAYERS, Layer
 from desktop.room.state import ACCEPTED, DISMISSED, RoomState, Suggestion
 from desktop.room.votes import MAX_ITEMS, ROOM_KEY, VoteItem, VoteResults
 from desktop.ui.room_inbox import InboxModel, InboxView
@@ -125,8 +125,12 @@ class RoomController(QObject):
         self.model.clear()
         self.publish()
         self.dock.show_open(server.join_url, server.url, state.tokens.code)
-        self.dock.show()
-        self.dock.raise_()
+        present = getattr(self.window, "present_mode", None)
+        if (
+            present is None or not present.active
+        ):  # present mode keeps its panels hidden: the strip shows the room
+            self.dock.show()
+            self.dock.raise_()
         self.card.show_room(server.join_url, server.url.rstrip("/"), state.tokens.code, 0)
         self.show_card()
         self._refresh_strip()
@@ -219,9 +223,13 @@ class RoomController(QObject):
         w = self.window
         if self.state is None or w.session is None or self.state.ballot is not None:
             return
-        findings = w.session.report.findings[:MAX_ITEMS]
+        # Only what the room sees: no finding that names a channel of a lane not revealed yet.
+        revealed = len(LAYERS) if w.scene is None else w.scene.revealed
+        hidden = [c.name for c in w.session.map.iter_channels() if c.layer.index >= revealed]
+        visible = [f for f in w.session.report.findings if not any(name in f.message for name in hidden)]
+        findings = visible[:MAX_ITEMS]
         if not findings:
-            w.flash("No findings to vote on: the map has nothing to fix")
+            w.flash("No findings to vote on in the lanes shown")
             return
         self.state.open_vote([VoteItem.of(f.rule, f.channel_ids, f.message) for f in findings])
         self.dock.show_vote(True, {}, 0)
