@@ -108,7 +108,7 @@ ul#mine { list-style: none; padding: 0; margin: 0; }
 #mine li { display: flex; justify-content: space-between; gap: 8px; padding: 8px 0;
   border-bottom: 1px solid #e2e8f0; overflow-wrap: anywhere; }
 #mine li.empty { color: #64748b; }
-.layerName { color: #475569; font-size: 15px; }
+.layerName { display: block; color: #475569; font-size: 15px; }
 .status { flex: none; font-size: 14px; font-weight: 700; padding: 2px 10px; border-radius: 999px;
   background: #e2e8f0; color: #334155; align-self: center; }
 .status.accepted { background: #dcfce7; color: #166534; }
@@ -220,7 +220,7 @@ JS = r"""
       const text = element("span");
       const name = element("b", "name", s.channel);
       name.dir = "auto";
-      text.append(name, element("span", "layerName", " · " + s.layer));
+      text.append(name, element("span", "layerName", s.layer));
       row.append(text, element("span", "status " + s.status, STATUS[s.status] || s.status));
       box.append(row);
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QDrag, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
 from desktop.canvas import mime
 from desktop.domain.layers import Layer
@@ -145,6 +145,17 @@ class InboxModel(QAbstractListModel):
         return [g.text() for g in self.groups]
 
 
+class ShortDelegate(QStyledItemDelegate):
+    """Rows as the present-mode strip shows them: the name and how many sent it, no more."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        group = index.model().groups[index.row()] if index.row() < index.model().rowCount() else None
+        if group is not None:
+            count = len(group.suggestions)
+            option.text = f"{group.name} ×{count}" if count > 1 else group.name
+
+
 class InboxView(QListView):
     """A view of the inbox. Signals: `accept(key)` (Enter, double-click), `dismiss(key)` (Delete),
     `dragged(key)` (its name was dropped on a lane)."""
@@ -164,6 +175,8 @@ class InboxView(QListView):
         self.setUniformItemSizes(True)
         self.setAlternatingRowColors(not horizontal)
         if horizontal:
+            self.setItemDelegate(ShortDelegate(self))
+            self.setUniformItemSizes(False)
             self.setFlow(QListView.Flow.LeftToRight)
             self.setWrapping(False)
             self.setSpacing(6)

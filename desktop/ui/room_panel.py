@@ -126,11 +126,8 @@ class RoomController(QObject):
         self.publish()
         self.dock.show_open(server.join_url, server.url, state.tokens.code)
         present = getattr(self.window, "present_mode", None)
-        if (
-            present is None or not present.active
-        ):  # present mode keeps its panels hidden: the strip shows the room
-            self.dock.show()
-            self.dock.raise_()
+        if present is None or not present.active:  # in present mode, the strip shows the room
+            self.show_dock()
         self.card.show_room(server.join_url, server.url.rstrip("/"), state.tokens.code, 0)
         self.show_card()
         self._refresh_strip()
@@ -330,8 +327,21 @@ class RoomController(QObject):
     # --- present mode ---------------------------------------------------------------------------------
     def attach_present(self, present) -> None:
         self._present = present
-        present.quick.layout().addWidget(self.strip, 2)
+        present.quick.layout().addWidget(self.strip, 4)
+        present.toggled.connect(self._present_toggled)
         self._refresh_strip()
+
+    def _present_toggled(self, active: bool) -> None:
+        if not active and self.is_open:  # present mode restored the docks as they were before the room
+            QTimer.singleShot(0, self.show_dock)
+
+    def show_dock(self) -> None:
+        """The Room dock, as a tab beside the palette (the facilitator's left side), in front."""
+        w = self.window
+        if self.dock.isHidden() and w.palette_dock.isVisible() and not w.palette_dock.isFloating():
+            w.tabifyDockWidget(w.palette_dock, self.dock)
+        self.dock.show()
+        self.dock.raise_()
 
     def _refresh_strip(self) -> None:
         state = self.state
