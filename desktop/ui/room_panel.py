@@ -78,6 +78,7 @@ class RoomController(QObject):
         self._session: MapSession | None = None
         window.open_hooks.append(self._map_opened)
         window.view.installEventFilter(self)
+        window.installEventFilter(self)  # closing the window closes its room
         window.view.viewport().installEventFilter(self)
         self._bind(window.session)
         self._present = None
@@ -316,6 +317,9 @@ class RoomController(QObject):
         self._bind(session)
 
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == event.Type.Close:
+            self.close()
+            return False
         if watched is self.window.view and event.type() == event.Type.Resize and self.card.isVisible():
             self.card.cover()
         elif event.type() == event.Type.Paint and self.state is not None:

@@ -150,6 +150,7 @@ def test_events_announce_changes(room) -> None:
     state, server = room
     phone = Phone(server.join_url).join()
     received: list[bytes] = []
+    first = threading.Event()
     url = f"{phone.base}/api/events?t={phone.token}"
 
     def listen() -> None:
@@ -158,9 +159,11 @@ def test_events_announce_changes(room) -> None:
                 line = stream.readline()
                 if line.startswith(b"data:"):
                     received.append(line)
+                    first.set()
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
+    assert first.wait(10)  # the stream is open and has said where the room is
     phone.suggest("Webinars")
     thread.join(10)
     assert len(received) == 2 and received[0] != received[1]

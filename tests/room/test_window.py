@@ -123,3 +123,14 @@ def test_w_in_present_mode_shows_the_join_card_and_the_strip(qtbot, room_window)
     Phone(window.room.server.join_url).join().suggest("Webinars")
     qtbot.waitUntil(lambda: "1 waiting" in window.room.strip.label.text())
     window.present_mode.leave()
+
+
+def test_closing_the_window_closes_its_room(qtbot, room_window) -> None:
+    window, _path = room_window
+    phone = Phone(open_room(qtbot, window)).join()
+    window.close()
+    assert window.room.server is None
+    try:
+        assert phone.get("/api/state").status in (401, 410)
+    except OSError:
+        pass  # nothing listens any more
