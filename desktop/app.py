@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _WINDOWS.append(window)
     window.show()
     _quit_after_smoke_test(app)
+    _open_room_for_smoke_test(window)
     _quit_after_first_paint(app, window)
     code = app.exec()
     if own_app:
@@ -120,6 +121,27 @@ def _quit_after_smoke_test(app: QCoreApplication) -> None:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(delay), app.quit)
+
+
+def _open_room_for_smoke_test(window: MainWindow) -> None:
+    """DISTARCH_SMOKE_ROOM=1 opens the workshop room at start-up and prints `room <join address>`
+    (the bundle test joins it over loopback, with DISTARCH_ROOM_HOST=127.0.0.1)."""
+    import os
+
+    if not os.environ.get("DISTARCH_SMOKE_ROOM"):
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel
+
+    def open_room() -> None:
+        action = window.findChild(QAction, "openRoom")
+        if action is not None:
+            action.trigger()
+        label = window.findChild(QLabel, "roomAddress")
+        print(f"room {label.text() if label is not None else ''}", flush=True)
+
+    QTimer.singleShot(0, open_room)
 
 
 def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:

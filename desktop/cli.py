@@ -159,6 +159,22 @@ def read_map(path_text: str, for_score: bool = False):
         repository.close()
 
 
+def read_room(path_text: str):
+    """A workshop room's vote kept with a map: the setting `room` of a .distarch, the key `room` of JSON."""
+    from desktop.room.votes import ROOM_KEY, VoteResults, results_in_json
+
+    path = Path(path_text)
+    if path.suffix.lower() == ".json":
+        return results_in_json(path.read_bytes())
+    from desktop.store.opening import open_map
+
+    repository = open_map(str(path), read_only=True)
+    try:
+        return VoteResults.loads(repository.setting(ROOM_KEY))
+    finally:
+        repository.close()
+
+
 def read_source(source: Path, flows: str = ""):
     """Any importable file: interchange JSON, an inventory table, or an exported image."""
     from desktop.domain import interchange
@@ -219,6 +235,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.source)
     arch = read_source(source, args.flows)
     _, created = import_into(target, arch, wait=LOCK_WAIT, source_name=source.name)
+    if created and source.suffix.lower() == ".json":
+        _keep_room(target, read_room(args.source))
     verb = "created" if created else "imported into"
     print(f"{verb} {target}: {len(arch)} channels, {len(arch.flows)} flows")
     return 0
@@ -245,6 +263,20 @@ def _editing(path: Path, wait: float = 0.0) -> Iterator[MapEditor]:
         editor.close()
 
 
+def _keep_room(target: Path, results) -> None:
+    """A new map made from JSON keeps the room's vote the JSON carried (the setting `room`)."""
+    if not results.results:
+        return
+    from desktop.room.votes import ROOM_KEY
+    from desktop.store.opening import open_map
+
+    repository = open_map(str(target.absolute()), wait=LOCK_WAIT)
+    try:
+        repository.set_setting(ROOM_KEY, results.dumps())
+    finally:
+        repository.close()
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from desktop.domain.coherence import assess, summary_text
 
@@ -267,8 +299,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if suffix == ".json":
         from desktop.domain import interchange
         from desktop.io.atomic import write_text
+        from desktop.room.votes import interchange_with_room
 
-        write_text(out, interchange.dumps(arch))
+        write_text(out, interchange_with_room(interchange.to_dict(arch), read_room(args.map)))
     elif suffix == ".csv":
         from desktop.io.tables import write_channels_csv
 
@@ -279,9 +312,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         write_workbook(arch, assess(arch), out)
     elif suffix in (".png", ".svg", ".pdf"):
+        from dataclasses import replace
+
         from desktop.io.images import ExportOptions, export_map
 
-        export_map(arch, out, ExportOptions(scale=args.scale, theme=args.theme, transparent=args.transparent))
+        options = ExportOptions(scale=args.scale, theme=args.theme, transparent=args.transparent)
+        export_map(arch, out, replace(options, votes=read_room(args.map)))
     else:
         raise MapError(f"{out.name}: export writes .png, .svg, .pdf, .json, .csv or .xlsx")
     print(f"wrote {out}")

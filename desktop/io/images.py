@@ -60,6 +60,7 @@ from desktop.io.atomic import write_bytes
 from desktop.io.embedded import EMBED_KEY, PNG_SIGNATURE, SVG_NAMESPACE
 from desktop.io.fonts import no_ligatures
 from desktop.io.png import FAST_LEVEL, StripEncoder, chunk
+from desktop.room.votes import VoteResults
 
 FORMATS: dict[str, str] = {".png": "PNG image", ".svg": "SVG drawing", ".pdf": "PDF document"}
 MIN_WIDTH = 1200.0
@@ -69,6 +70,7 @@ STRIP_PIXELS = 4_000_000
 FAST_PIXELS = 40_000_000  # above this, a faster zlib level: 3× quicker, a fifth larger
 PDF_MAX_POINTS = 14_400.0  # the largest page side PDF readers accept (200 inches)
 MARGIN = 40.0
+VOTE_HEAD, VOTE_LINE, VOTE_LINES = 40.0, 28.0, 8
 
 Progress = Callable[[int, int], object]
 
@@ -83,6 +85,7 @@ class ExportOptions:
     selection: list[str] | None = None
     title: bool = True
     aspect: float | None = None  # e.g. 16/9: the page is padded to fill a slide; None: as tall as the map
+    votes: VoteResults | None = None  # a workshop room's vote: dots on the cards and a list under the legend
 
 
 class ExportCancelled(Exception):
@@ -193,16 +196,25 @@ class Sheet:
         self.report = report if report is not None else assess(arch)
         self.subject = selected_map(arch, options.selection) if options.selection else arch
         self.scene = MapScene.for_map(self.subject, self.report, self.theme)
+        self.votes = options.votes if options.votes is not None and options.votes.results else None
+        self.votes_height = 0.0
+        if self.votes is not None:
+            from desktop.canvas.vote_dots import show_vote_dots
+
+            show_vote_dots(self.scene, self.scene.channel_items, self.votes.dots_by_channel())
+            self.votes_height = VOTE_HEAD + VOTE_LINE * min(len(self.votes.results), VOTE_LINES)
         self.map_rect = self.scene.sceneRect().united(
             self.scene.itemsBoundingRect().adjusted(-24, -24, 24, 24)
         )
         self.header_height = self.HEADER if options.title else 0.0
         width = max(self.map_rect.width(), MIN_WIDTH)
-        height = self.header_height + self.map_rect.height() + self.LEGEND
+        height = self.header_height + self.map_rect.height() + self.LEGEND + self.votes_height
         if options.aspect:
             width, height = max(width, height * options.aspect), max(height, width / options.aspect)
         self.width, self.height = float(math.ceil(width)), float(math.ceil(height))
-        self.top = (self.height - (self.header_height + self.map_rect.height() + self.LEGEND)) / 2
+        self.top = (
+            self.height - (self.header_height + self.map_rect.height() + self.LEGEND + self.votes_height)
+        ) / 2
         self.map_origin = QPointF((self.width - self.map_rect.width()) / 2, self.top + self.header_height)
         self.content_left = self.map_origin.x() + (0.0 - self.map_rect.left())
         self.content_right = self.content_left + len(LAYERS) * LANE_WIDTH
@@ -339,6 +351,8 @@ class Sheet:
         legend_top = self.map_origin.y() + self.map_rect.height()
         if region.bottom() > legend_top:
             self._paint_legend(painter, legend_top)
+        if self.votes is not None and region.bottom() > legend_top + self.LEGEND:
+            self._paint_votes(painter, legend_top + self.LEGEND)
         if progress is not None:
             _report(progress, total, total)
 
@@ -435,6 +449,35 @@ class Sheet:
         painter.setBrush(QColor(t.badge))
         painter.drawEllipse(QPointF(x + 10, middle), 10, 10)
         self._legend_text(painter, metrics, x + 28, middle, "Finding to fix")
+
+    def _paint_votes(self, painter: QPainter, top: float) -> None:
+        """The room's vote under the legend: each finding with its dots, most first."""
+        assert self.votes is not None
+        t = self.theme
+        left = self.content_left
+        painter.setFont(_font(t.sub_px + 3, bold=True))
+        painter.setPen(QColor(t.title_text))
+        heading = f"Room vote: what to fix first ({self.votes.voters} voted)"
+        painter.drawText(
+            QRectF(left, top, self.content_right - left, VOTE_HEAD), Qt.AlignmentFlag.AlignVCenter, heading
+        )
+        painter.setFont(_font(t.sub_px + 1))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for i, result in enumerate(self.votes.results[:VOTE_LINES]):
+            y = top + VOTE_HEAD + i * VOTE_LINE
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#f59e0b"))
+            for d in range(min(result.dots, 10)):
+                painter.drawEllipse(QRectF(left + d * 14, y + VOTE_LINE / 2 - 5, 10, 10))
+            painter.setPen(QColor(t.lane_subtitle))
+            text = f"{result.dots}  {result.message}"
+            painter.drawText(
+                QRectF(left + 150, y, self.content_right - left - 150, VOTE_LINE),
+                Qt.AlignmentFlag.AlignVCenter,
+                QFontMetricsF(painter.font()).elidedText(
+                    text, Qt.TextElideMode.ElideRight, self.content_right - left - 150
+                ),
+            )
 
     def _legend_text(
         self, painter: QPainter, metrics: QFontMetricsF, x: float, middle: float, text: str

@@ -70,7 +70,7 @@ def write_data(window: MainWindow, path: Path) -> bool:
         elif suffix == ".xlsx":
             write_workbook(session.map, session.report, path)
         elif suffix == ".json":
-            write_text(path, interchange.dumps(session.map))
+            write_text(path, _map_json(window))
         else:
             raise MapError(f"{path.name}: Export Data writes .csv, .xlsx or .json")
     except (MapError, OSError) as exc:
@@ -89,3 +89,12 @@ def export_data(window: MainWindow) -> bool:
         return False
     path = ask_export_path(window)
     return path is not None and write_data(window, path)
+
+
+def _map_json(window: MainWindow) -> str:
+    """The map's interchange JSON, with the workshop room's vote (key `room`) when it has one."""
+    from desktop.room.votes import ROOM_KEY, VoteResults, interchange_with_room
+
+    assert window.session is not None
+    results = VoteResults.loads(window.session.repository.setting(ROOM_KEY))
+    return interchange_with_room(interchange.to_dict(window.session.map), results)

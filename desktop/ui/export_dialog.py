@@ -239,7 +239,7 @@ class ExportDialog(QDialog):
         try:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                export_map(session.map, path, self.options(), report, session.report)
+                export_map(session.map, path, _with_votes(self.options(), session), report, session.report)
             finally:
                 QApplication.restoreOverrideCursor()
                 progress.close()
@@ -286,3 +286,12 @@ def open_export_dialog(window: MainWindow) -> ExportDialog | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _with_votes(options: ExportOptions, session) -> ExportOptions:
+    """The options with the workshop room's vote stored in the map (printed under the legend)."""
+    from dataclasses import replace
+
+    from desktop.room.votes import ROOM_KEY, VoteResults
+
+    return replace(options, votes=VoteResults.loads(session.repository.setting(ROOM_KEY)))

@@ -45,7 +45,10 @@ from desktop.ui.style import apply_app_style, system_prefers_dark
 from desktop.ui.versions_dock import install as install_scenarios
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.ui.present import PresentMode
+    from desktop.ui.room_panel import RoomController
 
 
 def sample_document_path(maps: MapFiles) -> Path:
@@ -115,6 +118,8 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.scenarios, self.versions_dock = install_scenarios(self)
         self.present_mode: PresentMode | None = None  # built the first time F5 is pressed
+        self.present_hooks: list[Callable[[PresentMode], None]] = []  # parts that add to present mode's bar
+        self.room: RoomController | None = None  # the workshop room, made on first use (room_panel.py)
         self.session_opened.connect(self._panels_follow)
         self._build_status()
         self.palette_dock.quick_add.connect(self.quick_add)

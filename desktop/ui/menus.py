@@ -202,12 +202,32 @@ def build_menus(w: MainWindow) -> None:
     for dock in (w.palette_dock, w.coherence, w.inspector, w.history):
         docks.addAction(dock.toggleViewAction())
 
+    build_workshop_menu(w, bar.addMenu("&Workshop"))
+
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
         _action(w, "shortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(w), std.HelpContents)
     )
     help_menu.addAction(_action(w, "about", f"&About {APP_NAME}", lambda: about(w)))
     w.help_menu = help_menu
+
+
+def build_workshop_menu(w: MainWindow, menu: QMenu) -> None:
+    """Workshop: the room (desktop.ui.room_panel, loaded on first use with aiohttp and segno)."""
+
+    def room():
+        from desktop.ui.room_panel import room_controller
+
+        return room_controller(w)
+
+    tip = "Phones on this network suggest channels and vote; a QR code and a join code on the projector"
+    menu.addAction(_action(w, "open-room", "Open &Room…", lambda: room().choose_and_open(), tip=tip))
+    w.actions_by_name["open-room"].setObjectName("openRoom")
+    menu.addAction(
+        _action(w, "room-card", "Show &Join Code (W in present mode)", lambda: room().toggle_card())
+    )
+    menu.addAction(_action(w, "room-vote", "Open or Close the &Vote", lambda: room().dock._vote_clicked()))
+    menu.addAction(_action(w, "room-close", "&Close Room", lambda: room().close()))
 
 
 def export_image(w: MainWindow) -> None:

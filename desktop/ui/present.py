@@ -10,7 +10,7 @@ the next lane, Left or PageUp hide the last one (down to none). Adding a
 channel to a hidden lane reveals up to that lane. Keys (when not typing):
 T starts or pauses the timer, R resets it, + and - change its minutes,
 F shows the top findings and ↑/↓ spotlight one (present_findings.py),
-Ctrl+1…4 pick the quick-add lane,
+W shows the workshop room's join card, Ctrl+1…4 pick the quick-add lane,
 Ctrl+K jumps to the quick-add box, Esc leaves (in the quick-add box, Esc first
 clears what was typed). Leaving restores the window exactly: geometry,
 maximized or normal state, docks (saveState/restoreState), menu and status
@@ -262,6 +262,8 @@ class PresentMode(QObject):
         self.quick.done.connect(lambda: self.window.view.setFocus())
         self._links = Links()
         window.session_opened.connect(self._map_opened)
+        for hook in window.present_hooks:  # e.g. the room's strip in the bottom bar
+            hook(self)
 
     # --- entering and leaving -----------------------------------------------------------------
     def toggle(self) -> None:
@@ -512,6 +514,8 @@ class PresentMode(QObject):
             self.timer.add_minutes(1)
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
             self.timer.add_minutes(-1)
+        elif key == Qt.Key.Key_W and "room-card" in self.window.actions_by_name:
+            self.window.actions_by_name["room-card"].trigger()  # the room's join card
         else:
             return False
         return True

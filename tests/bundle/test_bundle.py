@@ -238,3 +238,46 @@ def test_the_window_opens_the_sample_on_first_launch(bundle: Path, home: Path) -
     ok(run(bundle, home, DISTARCH_SMOKE_QUIT_MS="1500", timeout=90))
     _no_crash_log(home)
     assert list(home.rglob("*.distarch")), "the first launch did not make the user's copy of the sample"
+
+
+def test_the_bundle_opens_a_room_a_phone_joins_and_suggests(  # aiohttp and segno are bundled
+    bundle: Path, home: Path, sample_map: Path
+) -> None:
+    name = "distribution-architect.exe" if WINDOWS else "distribution-architect"
+    env = clean_env(
+        home, DISTARCH_SMOKE_ROOM="1", DISTARCH_ROOM_HOST="127.0.0.1", DISTARCH_SMOKE_QUIT_MS="20000"
+    )
+    process = subprocess.Popen(
+        [str(bundle / name), str(sample_map)],
+        cwd=home.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline and not line.startswith("room "):
+            line = process.stdout.readline() if process.stdout else ""
+            if not line and process.poll() is not None:
+                break
+        assert line.startswith("room http://127.0.0.1:"), (
+            f"no room opened: {line!r} {process.stderr.read() if process.poll() is not None else ''}"
+        )
+        from tests.room.phones import Phone, request
+
+        url = line.split(" ", 1)[1].strip()
+        assert request(url).status == 200  # the phone page
+        phone = Phone(url).join()
+        assert phone.suggest("Webinars (ON24)").status == 201
+        assert phone.state()["suggestions"][0]["channel"] == "Webinars (ON24)"
+        assert phone.get("/api/state", token="wrong").status == 401
+    finally:
+        try:
+            _out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
