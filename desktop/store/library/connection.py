@@ -60,7 +60,7 @@ def connect(conninfo: str, password: str | None = None) -> psycopg.Connection[An
 
 def connection_error(exc: BaseException, conninfo: str) -> LibraryError:
     """The one line for a failed connection attempt."""
-    text = str(exc)
+    text = _without_secrets(str(exc), conninfo)
     where = describe(conninfo)
     lower = text.lower()
     role = _quoted(text, r'for user "([^"]*)"')
@@ -99,6 +99,19 @@ def connection_error(exc: BaseException, conninfo: str) -> LibraryError:
         text.replace("connection failed:", "").strip().splitlines()[0] if text.strip() else type(exc).__name__
     )
     return LibraryError(f"cannot connect to the team library ({where}): {first}")
+
+
+def _without_secrets(text: str, conninfo: str) -> str:
+    """libpq quotes parts of a malformed address back: never let a password through."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(conninfo.partition("#")[0])
+    secrets = [parts.password or ""]
+    secrets += [v for k, v in parse_qsl(parts.query) if k in ("password", "sslpassword")]
+    for secret in filter(None, secrets):
+        for form in {secret, unquote(secret)}:
+            text = text.replace(form, "***")
+    return text
 
 
 def _quoted(text: str, pattern: str) -> str:
