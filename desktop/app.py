@@ -44,6 +44,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
+def _connect_library(address: str, *, password: str | None = None, author: str = ""):
+    """The Team Library dialog's connection (psycopg is imported only now)."""
+    from desktop.store.library.catalog import Library
+
+    return Library.connect(address, password=password, author=author)
+
+
+def _compose() -> None:
+    """The composition root: the window opens maps and libraries through the store, never importing it."""
+    from desktop.store.opening import open_map
+
+    MainWindow.open_location = staticmethod(open_map)
+    MainWindow.connect_library = staticmethod(_connect_library)
+
+
+_compose()
+
 _WINDOWS: list[MainWindow] = []  # the window the system's file-open requests go to
 
 

@@ -11,8 +11,12 @@ import os
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from desktop.document.repository import MapRepository
+from desktop.document.repository import MapRepository, RepositoryError
 from desktop.domain.model import ArchitectureMap
+
+
+class PasswordNeeded(RepositoryError):
+    """The server asks for a password that neither the address nor ~/.pgpass gave: ask the person."""
 
 
 class CatalogEntry(Protocol):
@@ -46,6 +50,8 @@ class TeamLibrary(Protocol):
     author: str
 
     def list_maps(self, search: str = "", *, deleted: bool = False, limit: int = 1000) -> list: ...
+
+    def find(self, name: str): ...
 
     def open(self, name: str, *, read_only: bool = False) -> MapRepository: ...
 

@@ -28,6 +28,15 @@ from desktop.ui import settings
 from desktop.ui.coherence_panel import CoherencePanel
 from desktop.ui.icons import app_icon
 from desktop.ui.inspector import InspectorDock
+from desktop.ui.library_window import (
+    Banner,
+    LibraryWatch,
+    PasswordNeeded,
+    RepositoryDocument,
+    ask_password,
+    is_address,
+    open_address,
+)
 from desktop.ui.menus import build_menus
 from desktop.ui.palette import PaletteDock
 from desktop.ui.style import apply_app_style, system_prefers_dark
@@ -56,6 +65,8 @@ class MainWindow(QMainWindow):
     """
 
     panels_ready = Signal()
+    open_location = None  # desktop.app sets these (the composition root): open_map, Library.connect
+    connect_library = None
 
     def __init__(self, path: str | Path | None = None, *, panels_after_first_paint: bool = False) -> None:
         super().__init__()
@@ -87,6 +98,9 @@ class MainWindow(QMainWindow):
         self.inspector.raise_()
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
+        self.library_watch: LibraryWatch | None = None
+        self.banner = Banner(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         build_menus(self)
         self.open_hooks: list = []
         install_scenarios(self)
@@ -112,17 +126,23 @@ class MainWindow(QMainWindow):
 
     # --- opening maps ---------------------------------------------------------------
     def _open_initial(self, path: str | Path | None) -> None:
-        candidates: list[Path] = []
+        candidates: list[Path | str] = []
         if path is not None:
-            candidates.append(Path(path))
+            candidates.append(path if is_address(path) else Path(path))
         else:
-            last = settings.last_map()
-            if last is not None and last.exists():
-                candidates.append(last)
+            last = settings.last_location()
+            if is_address(last) or (last and Path(last).exists()):
+                candidates.append(last if is_address(last) else Path(last))
         for candidate in candidates:
             try:
-                self.open_document(MapDocument.open(candidate))
+                self.open_document(
+                    open_address(self, candidate)
+                    if isinstance(candidate, str)
+                    else MapDocument.open(candidate)
+                )
                 return
+            except PasswordNeeded:  # asked inside the window once it is up, never by a modal now
+                QTimer.singleShot(0, lambda a=candidate: ask_password(self, a))
             except MapError as exc:
                 self._pending_message = str(exc)
         try:
@@ -145,18 +165,21 @@ class MainWindow(QMainWindow):
         """Open a map chosen by the user; a refused file gets a dialog and changes nothing."""
         try:
             with collector_paused():
-                document = MapDocument.open(Path(path))
+                document = open_address(self, path) if is_address(path) else MapDocument.open(Path(path))
+        except PasswordNeeded:
+            ask_password(self, str(path))
+            return False
         except MapError as exc:
             self.show_problem("This map cannot be opened", str(exc))
             return False
         self.open_document(document)
         return True
 
-    def open_document(self, document: MapDocument) -> None:
+    def open_document(self, document: MapDocument | RepositoryDocument) -> None:
         with collector_paused():  # reading, scoring and drawing a big map: see collector_paused
             self._open_document(document)
 
-    def _open_document(self, document: MapDocument) -> None:
+    def _open_document(self, document: MapDocument | RepositoryDocument) -> None:
         old = self.session
         session = MapSession(document, self)
         self.session = session
@@ -179,7 +202,10 @@ class MainWindow(QMainWindow):
             self.undo_group.removeStack(old.undo_stack)
             old.close()
             old.deleteLater()
-        settings.remember_map(document.path)
+        settings.remember_map(
+            document.location if isinstance(document, RepositoryDocument) else document.path
+        )
+        self._watch_library(document)
         self._refresh_title()
         self._refresh_status()
         self._refresh_read_only()
@@ -253,6 +279,9 @@ class MainWindow(QMainWindow):
         self.counts_label.setObjectName("counts")
         self.zoom_label = QLabel("100 %")
         self.zoom_label.setObjectName("zoomLevel")
+        self.where_label = QLabel()
+        self.where_label.setObjectName("mapLocation")
+        bar.addPermanentWidget(self.where_label)
         bar.addPermanentWidget(self.saved_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.zoom_label)
@@ -262,10 +291,36 @@ class MainWindow(QMainWindow):
 
     def _write_failed(self, message: str) -> None:
         self.saved_label.setText("Not saved")
+        if self.library_watch is not None and not self.library_watch.check():
+            return  # the server went away: the map stays as last saved, the banner says why
         self.show_problem("The edit could not be saved", message, modal=False)
         if self.session is not None:
             self.session.reload()
         self._refresh_status()
+
+    # --- team library maps -----------------------------------------------------------------
+    def _watch_library(self, document) -> None:
+        if self.library_watch is not None:
+            self.library_watch.stop()
+            self.library_watch.deleteLater()
+            self.library_watch = None
+        if isinstance(document, RepositoryDocument) and hasattr(document.repository, "poll"):
+            self.library_watch = LibraryWatch(document, self)
+            self.library_watch.went_away.connect(self._library_went_away)
+            self.library_watch.came_back.connect(self._library_came_back)
+
+    def _library_went_away(self, reason: str) -> None:
+        self.statusBar().showMessage(reason)
+        self._refresh_status()
+        self._refresh_read_only()
+
+    def _library_came_back(self) -> None:
+        if self.session is not None:
+            self.session.reload()  # what the server holds: an edit it did not commit is not shown
+        self._refresh_title()
+        self._refresh_status()
+        self._refresh_read_only()
+        self.flash("The team library server is back: edits are saved again")
 
     def show_problem(self, title: str, message: str, modal: bool = True) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
@@ -293,6 +348,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         suffix = " [read-only]" if self.session.read_only else ""
+        document = self.session.document
+        if isinstance(document, RepositoryDocument):
+            where = getattr(document.repository, "where", "team library")
+            self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {where} — {APP_NAME}")
+            self.setWindowFilePath("")
+            return
         self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {APP_NAME}")
         self.setWindowFilePath(str(self.session.document.path))
 
@@ -301,12 +362,31 @@ class MainWindow(QMainWindow):
             return
         arch = self.session.map
         self.counts_label.setText(f"{len(arch)} channels · {len(arch.flows)} flows")
+        document = self.session.document
+        library = isinstance(document, RepositoryDocument)
+        self.where_label.setText(
+            getattr(document.repository, "where", "team library")
+            if library
+            else f"File: {document.path.name}"
+        )
+        self.where_label.setToolTip(document.location if library else str(document.path))
+        if library and self.library_watch is not None and self.library_watch.offline:
+            self.saved_label.setText("Offline: edits refused")
+            self.saved_label.setToolTip(document.read_only_reason)
+            self.banner.show_text(document.read_only_reason, offline=True)
+            return
+        if library and self.session.read_only:
+            self.banner.show_text(document.read_only_reason)
+        else:
+            self.banner.hide()
         if self.session.read_only:
             self.saved_label.setText("Read-only")
             self.saved_label.setToolTip(self.session.document.read_only_reason)
         else:
             self.saved_label.setText("Saved")
-            self.saved_label.setToolTip(f"Every edit is saved to {self.session.document.path}")
+            self.saved_label.setToolTip(
+                f"Every edit is saved to {document.location if library else document.path}"
+            )
 
     def _refresh_read_only(self) -> None:
         read_only = self.session is not None and self.session.read_only
@@ -332,6 +412,8 @@ class MainWindow(QMainWindow):
         if self.scene is not None:
             self.scene.blockSignals(True)
             self.inspector.unbind()
+        if self.library_watch is not None:
+            self.library_watch.stop()
         if self.session is not None:
             self.undo_group.removeStack(self.session.undo_stack)
             self.session.close()

@@ -56,6 +56,11 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 MINUS = "\u2212"
 
 
+def _store(document):
+    """Where a map's versions live: the file (desktop.store.versions), or the map's repository."""
+    return getattr(document, "versions", None) or store
+
+
 def band_colours(palette: QPalette) -> tuple[str, str, str]:
     """Green, amber and red readable on this palette's window colour (the canvas themes' band colours)."""
     theme = DARK if palette.color(QPalette.ColorRole.Window).lightness() < 110 else LIGHT
@@ -116,12 +121,12 @@ class Scenarios(QObject):
         if session is None:
             return []
         if self._listed is None or self._listed[0] is not session:
-            self._listed = (session, store.list_versions(session.document))
+            self._listed = (session, _store(session.document).list_versions(session.document))
         return self._listed[1]
 
     def load(self, name: str) -> ArchitectureMap:
         assert self.session is not None
-        return store.load_version(self.session.document, name)
+        return _store(self.session.document).load_version(self.session.document, name)
 
     def current(self) -> ArchitectureMap:
         assert self.session is not None
@@ -151,7 +156,7 @@ class Scenarios(QObject):
             self.window.flash("This map is read-only: versions cannot be saved")
             return None
         try:
-            info = store.save_version(
+            info = _store(self.session.document).save_version(
                 self.session.document, name, note, self.session.map, self.session.report.score
             )
         except MapError as exc:
@@ -174,7 +179,7 @@ class Scenarios(QObject):
         if not edits:
             self.window.flash(f"The map already is version {name}")
             return True
-        shown = store.find(self.session.document, name)
+        shown = _store(self.session.document).find(self.session.document, name)
         if not self.session.perform(f"Restore version {shown.name if shown else name}", edits):
             return False
         self.window.flash(f"Restored version {name}; Undo (Ctrl+Z) brings the previous map back")
@@ -182,11 +187,13 @@ class Scenarios(QObject):
 
     def rename(self, old: str, new: str) -> bool:
         return self._write(
-            lambda doc: store.rename_version(doc, old, new), "The version could not be renamed"
+            lambda doc: _store(doc).rename_version(doc, old, new), "The version could not be renamed"
         )
 
     def delete(self, name: str) -> bool:
-        return self._write(lambda doc: store.delete_version(doc, name), "The version could not be deleted")
+        return self._write(
+            lambda doc: _store(doc).delete_version(doc, name), "The version could not be deleted"
+        )
 
     def _write(self, change, title: str) -> bool:
         if self.session is None or not self.writable:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from desktop.document import library as document_library
 from desktop.document.repository import RepositoryError
 from desktop.store.library.address import describe
 
@@ -31,7 +32,7 @@ class LibraryError(RepositoryError):
         super().__init__(" ".join(str(message).split()), where)
 
 
-class PasswordNeeded(LibraryError):
+class PasswordNeeded(LibraryError, document_library.PasswordNeeded):
     """The server asks for a password that neither the address, ~/.pgpass nor the window gave."""
 
 
