@@ -30,7 +30,7 @@ def open_map(
         library = Library.connect(str(location), password=password, author=author or display_name())
         try:
             entry = library.entry(library.address.map_name or _no_name(library))
-            return LibraryMap(library, entry.id, read_only=read_only, owns=True)
+            return LibraryMap(library, entry.id, read_only=read_only, owns=True, name=entry.name)
         except BaseException:
             library.close()
             raise

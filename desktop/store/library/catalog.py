@@ -127,10 +127,7 @@ class Library:
 
     def find(self, name: str) -> MapEntry | None:
         with self._guard("find the map"):
-            row = self.conn.execute(q()["map_by_key"], (fold(name),)).fetchone()
-            if row is None:
-                return None
-            entry = self.conn.execute(q()["entry"], (row[0],)).fetchone()
+            entry = self.conn.execute(q()["entry_by_key"], (fold(name),)).fetchone()
         return MapEntry(*entry) if entry else None
 
     def entry_by_id(self, map_id: uuid.UUID) -> MapEntry:
@@ -152,7 +149,7 @@ class Library:
         from desktop.store.library.repository import LibraryMap
 
         entry = self.entry(name)
-        return LibraryMap(self, entry.id, read_only=read_only)
+        return LibraryMap(self, entry.id, read_only=read_only, name=entry.name)
 
     def create(self, name: str, arch: ArchitectureMap | None = None, *, replace: bool = False) -> MapEntry:
         """A new library map holding `arch` (publish), or with `replace` the named map's content replaced."""

@@ -111,6 +111,9 @@ def q() -> dict[str, Any]:
             "SELECT {} FROM {} WHERE (deleted_at IS NULL) = %s AND (%s = '' OR strpos(name_key, %s) > 0) "
             "ORDER BY edited_at DESC LIMIT %s"
         ).format(_names(CATALOG_COLUMNS), m),
+        "entry_by_key": S("SELECT {} FROM {} WHERE name_key = %s AND deleted_at IS NULL").format(
+            _names(CATALOG_COLUMNS), m
+        ),
         "entry": S("SELECT {} FROM {} WHERE id = %s").format(_names(CATALOG_COLUMNS), m),
         "rename_map": S(
             "UPDATE {} SET name = %s, name_key = %s, revision = revision + 1, edited_at = now(), "

@@ -59,13 +59,21 @@ from desktop.store.safety import build_checked
 class LibraryMap:
     """An open library map. Create through `Library.open` or `desktop.store.opening.open_map`."""
 
-    def __init__(self, library: Library, map_id: uuid.UUID, *, read_only: bool = False, owns: bool = False):
+    def __init__(
+        self,
+        library: Library,
+        map_id: uuid.UUID,
+        *,
+        read_only: bool = False,
+        owns: bool = False,
+        name: str = "",
+    ):
         self.library = library
         self.map_id = map_id
         self._asked_read_only = read_only
         self._owns = owns
         self._revision = 0
-        self._name = library.entry_by_id(map_id).name
+        self._name = name or library.entry_by_id(map_id).name
         self.offline_reason = ""
 
     # --- where and who --------------------------------------------------------------------

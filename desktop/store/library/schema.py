@@ -44,17 +44,13 @@ def _state(conn: psycopg.Connection[Any]) -> int | None:
     """
     from psycopg import sql
 
-    cur = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", (SCHEMA,))
-    if not cur.fetchone()[0]:
+    exists, ours = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s), to_regclass(%s) IS NOT NULL",
+        (SCHEMA, f"{SCHEMA}.schema_version"),
+    ).fetchone()
+    if not exists:
         return None
-    tables = {
-        row[0]
-        for row in conn.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s",
-            (SCHEMA,),
-        ).fetchall()
-    }
+    tables = {"schema_version"} if ours else _tables(conn)
     if not tables:
         return None  # an empty schema a database administrator made for us
     if "schema_version" not in tables:
@@ -84,6 +80,14 @@ def _state(conn: psycopg.Connection[Any]) -> int | None:
             f"this program knows up to {LIBRARY_VERSION}): update the app to use it"
         )
     return versions[0]
+
+
+def _tables(conn: psycopg.Connection[Any]) -> set[str]:
+    rows = conn.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s",
+        (SCHEMA,),
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:
