@@ -187,3 +187,16 @@ def test_the_server_going_away_is_shown_at_once_and_edits_wait_for_it(qtbot, own
     )
     assert on_server.same_content(window.session.map)
     window.close()
+
+
+def test_the_remembered_address_has_no_password():
+    from desktop.ui.team_library import without_password
+
+    assert without_password("postgresql://ann:s3cret@h/db?password=x&sslmode=require") == (
+        "postgresql://ann@h/db?sslmode=require"
+    )
+    assert (
+        without_password("postgresql://h/db?sslmode=require&password=x")
+        == "postgresql://h/db?sslmode=require"
+    )
+    assert without_password("postgresql:///?service=team") == "postgresql:///?service=team"
