@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     import psycopg
 
 CONNECT_TIMEOUT = 5  # seconds, unless the address says otherwise
+# A server that vanishes without closing the connection (a cable, a VPN dropping) is noticed within
+# about 20 s by TCP keepalives, and a write waits at most 15 s for it, instead of the system's hours.
+KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 2}
+TCP_USER_TIMEOUT_MS = 15000
 APPLICATION_NAME = "Distribution Architect"
 
 
@@ -51,6 +55,9 @@ def connect(conninfo: str, password: str | None = None) -> psycopg.Connection[An
     extra: dict[str, Any] = {"application_name": APPLICATION_NAME}
     if "connect_timeout" not in conninfo:
         extra["connect_timeout"] = CONNECT_TIMEOUT
+    for key, value in (*KEEPALIVE.items(), ("tcp_user_timeout", TCP_USER_TIMEOUT_MS)):
+        if key not in conninfo:
+            extra[key] = value
     if password:
         extra["password"] = password
     try:

@@ -282,3 +282,29 @@ def test_library_errors_are_one_line(library_url):
         open_map(f"{library_url}#missing")
     with pytest.raises(LibraryError, match="names no map"):
         open_map(library_url)
+
+
+def test_any_name_round_trips_through_the_library(library_url):
+    """Names are values, never SQL: whatever a person types comes back as typed (trimmed, spaces joined)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+        lambda t: t.strip()
+    )
+
+    with Library.connect(library_url) as library:
+
+        @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(names)
+        def round_trip(name: str) -> None:
+            clean = " ".join(name.split())
+            existing = library.find(clean)
+            if existing is None:
+                library.create(name)
+            entry = library.entry(clean)
+            assert entry.name == (existing.name if existing else clean)
+            address = parse_address(f"{library_url}#{clean.replace('%', '%25').replace('#', '%23')}")
+            assert address.map_name == clean
+
+        round_trip()
