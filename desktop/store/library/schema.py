@@ -38,6 +38,17 @@ class NoLibrary(LibraryError):
 
 
 def _state(conn: psycopg.Connection[Any]) -> int | None:
+    """The library's schema version; None when there is none (see `_read_state`)."""
+    try:
+        return _read_state(conn)
+    except psycopg_errors().InsufficientPrivilege:
+        raise LibraryError(
+            f"your PostgreSQL role {conn.info.user} may not use the team library in this database: ask the "
+            f"administrator to grant it {VIEWER_ROLE} (to look) or {EDITOR_ROLE} (to edit)"
+        ) from None
+
+
+def _read_state(conn: psycopg.Connection[Any]) -> int | None:
     """The library's schema version; None when there is no `distarch` schema (or an empty one).
 
     Raises LibraryRefused for a schema that is not ours or newer than this program.
@@ -62,6 +73,8 @@ def _state(conn: psycopg.Connection[Any]) -> int | None:
         rows = conn.execute(
             sql.SQL("SELECT application, version FROM {}").format(sql.Identifier(SCHEMA, "schema_version"))
         ).fetchall()
+    except psycopg_errors().InsufficientPrivilege:
+        raise
     except Exception as exc:  # noqa: BLE001 - a table of another shape: not ours
         _rollback_quietly(conn)
         raise LibraryRefused(
@@ -80,6 +93,12 @@ def _state(conn: psycopg.Connection[Any]) -> int | None:
             f"this program knows up to {LIBRARY_VERSION}): update the app to use it"
         )
     return versions[0]
+
+
+def psycopg_errors():
+    from psycopg import errors
+
+    return errors
 
 
 def _tables(conn: psycopg.Connection[Any]) -> set[str]:

@@ -308,3 +308,13 @@ def test_any_name_round_trips_through_the_library(library_url):
             assert address.map_name == clean
 
         round_trip()
+
+
+def test_a_role_without_grants_is_told_what_to_ask_for(library_url, pg_cluster, capsys):
+    db = dbname(library_url)
+    pg_cluster.sql("DROP ROLE IF EXISTS nobody")
+    pg_cluster.sql("CREATE ROLE nobody LOGIN PASSWORD 'n'")
+    code = run_command(["library", "list", pg_cluster.url(db, "nobody", "n")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "your PostgreSQL role nobody may not use the team library" in err and "distarch_viewer" in err
