@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QToolBar
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.commands.repository_document import RepositoryDocument
 from desktop.document.library import PasswordNeeded, os_full_name
@@ -91,7 +91,7 @@ class Banner(QToolBar):
         self.setFloatable(False)
         self.label = QLabel()
         self.label.setObjectName("readOnlyBanner")
-        self.label.setWordWrap(True)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.label.setStyleSheet(
             "QLabel { background: #fff4ce; color: #4a3b00; padding: 8px 14px; font-size: 14px; }"
         )
@@ -104,7 +104,7 @@ class Banner(QToolBar):
         self.label.setStyleSheet(
             f"QLabel {{ background: {colours[0]}; color: {colours[1]}; padding: 8px 14px; font-size: 14px; }}"
         )
-        self.label.setText(text)
+        self.label.setText(text[:1].upper() + text[1:])
         self.show()
 
 
