@@ -146,8 +146,8 @@ def init(conn: psycopg.Connection[Any]) -> str:
             return f"the team library is up to date (version {LIBRARY_VERSION})"
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
         for version in range((current or 0) + 1, LIBRARY_VERSION + 1):
-            for statement in statements(version):
-                conn.execute(statement)  # type: ignore[arg-type] - DDL generated from our own tables
+            for statement in statements(version):  # DDL generated from our own tables, no values
+                conn.execute(statement)  # type: ignore[arg-type]
         table = sql.Identifier(SCHEMA, "schema_version")
         conn.execute(sql.SQL("DELETE FROM {}").format(table))
         conn.execute(
