@@ -3,7 +3,7 @@
 Not part of `make test`: it takes minutes and its numbers depend on the
 machine. `--quick` runs fewer repeats and skips the 10,000-channel sizes, for
 a look while working; `--only WORD` runs the figures whose group contains WORD
-(start, score, import, bomb, open, drag, save, export, room, memory).
+(start, score, import, bomb, open, drag, save, export, room, library, memory).
 """
 
 from __future__ import annotations
@@ -95,6 +95,10 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         from bench import room
 
         figures += room.figures(quick)
+    if wanted("library"):
+        from bench import library
+
+        figures += library.figures(folder / "library", slow)
     if wanted("memory"):
         size = 2_000 if quick else 10_000
         own = folder / f"memory-{size}.distarch"

@@ -1,7 +1,8 @@
 """Application start-up (the composition root): `main(argv)` (what main.py runs) and `MainWindow`.
 
 Here the window meets the store: `MainWindow(path)` is the window of `desktop.ui`
-given the file store's `FileMaps`, so `desktop.ui` never imports `desktop.store`.
+given the store's `FileMaps` (map files, and team library maps at `postgresql://`
+addresses), so `desktop.ui` never imports `desktop.store`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ __all__ = ["MainWindow", "main"]
 
 
 class MainWindow(EditorWindow):
-    """The editor window on `.distarch` files: `MainWindow(path)` (None: the last map, else the sample)."""
+    """The editor window: `MainWindow(path)`, a file path or a library address `postgresql://…#Map name`.
+
+    None opens the last map, else the sample.
+    """
 
     def __init__(self, path: str | Path | None = None, *, panels_after_first_paint: bool = False) -> None:
         super().__init__(path, maps=FileMaps(), panels_after_first_paint=panels_after_first_paint)

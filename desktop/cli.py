@@ -21,7 +21,7 @@ from desktop.domain.errors import MapError
 if TYPE_CHECKING:
     from desktop.document.editor import MapEditor
 
-COMMANDS = ("new", "import", "score", "export", "version", "compare")
+COMMANDS = ("new", "import", "score", "export", "version", "compare", "library")
 MAP_SUFFIXES = (".distarch",)
 READABLE = (".distarch", ".json")
 TABLES = (".csv", ".xlsx", ".ods")
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("source")
     p.add_argument("--into", required=True)
     p.add_argument("--flows", default="")
+    p.add_argument("--replace", action="store_true", help="replace a team library map of that name")
 
     p = sub.add_parser("score", help="print the coherence score and findings")
     p.add_argument("map")
@@ -76,13 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_version", default="")
     p.add_argument("--to", dest="to_version", default="")
     p.add_argument("--json", action="store_true")
+
+    from desktop.cli_library import add_parser
+
+    add_parser(sub)
     return parser
 
 
 def run(argv: Sequence[str]) -> int:
     """`main.py` entry: a command runs headless; no command (or a map path) opens the window."""
     args = list(argv)
-    opens_map = bool(args) and args[0].lower().endswith(MAP_SUFFIXES) and len(args) == 1
+    opens_map = (
+        bool(args) and len(args) == 1 and (args[0].lower().endswith(MAP_SUFFIXES) or _is_address(args[0]))
+    )
     if not args or opens_map:
         from desktop.app import main as open_window
 
@@ -126,6 +133,11 @@ def _warn(messages: Sequence[object]) -> None:
         print(f"warning: … and {len(messages) - MAX_LISTED} more", file=sys.stderr)
 
 
+def _is_address(text: str) -> bool:
+    """A team library address (`postgresql://host/db#Map name`): every command that takes a map takes one."""
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
+
+
 def _need(path: Path, suffixes: tuple[str, ...], role: str) -> None:
     if path.suffix.lower() not in suffixes:
         raise MapError(f"{path.name}: {role} must be one of {', '.join(suffixes)}")
@@ -139,6 +151,11 @@ def read_map(path_text: str, for_score: bool = False):
     """
     from desktop.domain import interchange
 
+    if _is_address(path_text):
+        from desktop.cli_library import open_repository
+
+        with open_repository(path_text) as repo:
+            return repo.load()
     path = Path(path_text)
     _need(path, READABLE, "a map")
     if path.suffix.lower() == ".json":
@@ -168,7 +185,7 @@ def read_room(path_text: str):
         return results_in_json(path.read_bytes())
     from desktop.store.opening import open_map
 
-    repository = open_map(str(path), read_only=True)
+    repository = open_map(path_text if _is_address(path_text) else str(path), read_only=True)
     try:
         return VoteResults.loads(repository.setting(ROOM_KEY))
     finally:
@@ -213,8 +230,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     from desktop.resources import template_names, template_path
     from desktop.store.document import write_new_file
 
+    address = _is_address(args.map)
     path = Path(args.map)
-    _need(path, MAP_SUFFIXES, "a new map")
+    if not address:
+        _need(path, MAP_SUFFIXES, "a new map")
     if args.template:
         found = template_path(args.template)
         if found is None:
@@ -222,6 +241,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         arch = interchange.loads(found.read_bytes())
     else:
         arch = ArchitectureMap(info=MapInfo(name=path.stem))
+    if address:
+        from desktop.cli_library import new_map
+
+        print(new_map(args.map, arch))
+        return 0
     write_new_file(path.absolute(), arch)
     print(f"created {path} ({len(arch)} channels)")
     return 0
@@ -230,6 +254,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.store.importing import import_into
 
+    if _is_address(args.into):
+        from desktop.cli_library import import_into as publish
+
+        print(publish(args.into, read_source(Path(args.source), args.flows), args.replace))
+        return 0
     target = Path(args.into)
     _need(target, MAP_SUFFIXES, "--into")
     source = Path(args.source)
@@ -327,6 +356,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_version(args: argparse.Namespace) -> int:
     from desktop.store.opening import open_map
 
+    if _is_address(args.map):
+        return _library_version(args)
     path = Path(args.map)
     _need(path, MAP_SUFFIXES, "versions live in a map file, which")
     if args.list:
@@ -358,6 +389,34 @@ def cmd_version(args: argparse.Namespace) -> int:
     return 0
 
 
+def _library_version(args: argparse.Namespace) -> int:
+    """`version URL#Name --save/--list`: the versions of a team library map."""
+    from desktop.cli_library import open_repository
+    from desktop.domain.coherence import assess
+
+    with open_repository(args.map, read_only=bool(args.list)) as repo:
+        if args.list:
+            found = repo.list_versions()
+            rows = [
+                {"name": v.name, "note": v.note, "created": v.created, "score": round(v.score, 1)}
+                for v in found
+            ]
+            if args.json:
+                print(json.dumps(rows, indent=2, ensure_ascii=False))
+            elif not found:
+                print(f"{repo.name} has no saved versions")
+            for v in found if not args.json else []:
+                note = f"  {v.note}" if v.note else ""
+                print(f"{v.name:<24} {v.score:5.1f}  {v.created}{note}")
+            return 0
+        if repo.read_only:
+            raise MapError(repo.read_only_reason)
+        arch = repo.load()
+        saved = repo.save_version(args.save, args.note, arch, assess(arch).score)
+        print(f"saved version {saved.name!r} of {repo.name} (score {saved.score:.1f})")
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from desktop.domain.compare import compare, comparison_text
 
@@ -366,6 +425,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         if not args.from_version:
             raise MapError("compare MAP needs --from NAME (or give two map files)")
+        if _is_address(args.maps[0]):
+            from desktop.cli_library import open_repository
+
+            with open_repository(args.maps[0]) as repo:
+                before = repo.load_version(args.from_version)
+                after = repo.load_version(args.to_version) if args.to_version else repo.load()
+            result = compare(before, after)
+            print(
+                json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+                if args.json
+                else comparison_text(result)
+            )
+            return 0
         path = Path(args.maps[0])
         _need(path, MAP_SUFFIXES, "a map with versions")
         repository = open_map(str(path), read_only=True)
@@ -388,6 +460,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_library(args: argparse.Namespace) -> int:
+    from desktop.cli_library import run as run_library
+
+    return run_library(args)
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": cmd_new,
     "import": cmd_import,
@@ -395,4 +473,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "version": cmd_version,
     "compare": cmd_compare,
+    "library": cmd_library,
 }

@@ -29,3 +29,36 @@ def _clear_clipboard_before_exit():
     if app is not None:
         QApplication.clipboard().clear()
         QApplication.processEvents()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL 15 server for the whole run (tests/postgres.py), started on first use.
+
+    Without PostgreSQL the tests that need it skip on a developer's machine and FAIL in CI (`CI` set).
+    """
+    from tests.postgres import Cluster, ClusterUnavailable
+
+    try:
+        cluster = Cluster().start()
+    except (ClusterUnavailable, OSError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the PostgreSQL test server could not start: {exc}")
+        pytest.skip(f"no PostgreSQL test server: {exc}")
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture()
+def library_url(pg_cluster) -> str:
+    """A fresh database with an initialised team library; its address (superuser, unix socket)."""
+    from desktop.store.library import schema
+    from desktop.store.library.connection import connect
+
+    url = pg_cluster.socket_url(pg_cluster.new_database())
+    conn = connect(url)
+    try:
+        schema.init(conn)
+    finally:
+        conn.close()
+    return url

@@ -7,6 +7,7 @@ edit stays linear in the size of what it touches.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -206,11 +207,12 @@ class ArchitectureMap:
         return (last.ord if last else 0) + 1
 
     def next_channel_id(self) -> str:
-        taken = self._channels
-        n = len(taken) + 1
-        while f"c{n}" in taken:
-            n += 1
-        return f"c{n}"
+        """A new, globally unique id (a UUID), so channels made in two copies of a map never collide
+        when the maps meet again (a team library, a merge); ids already in a map are kept as they are."""
+        while True:
+            candidate = str(uuid.uuid4())
+            if candidate not in self._channels:
+                return candidate
 
     def unique_name(self, wanted: str, exclude: str | None = None) -> str:
         """`wanted`, or "wanted 2", "wanted 3"… when the name is taken."""

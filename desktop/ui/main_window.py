@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -26,6 +27,7 @@ from desktop.canvas.scene import MapScene, collector_paused
 from desktop.canvas.theme import Theme, theme_named
 from desktop.canvas.view import MapView
 from desktop.commands.session import Change, MapSession
+from desktop.document.library import LiveConnection
 from desktop.document.maps import MapFiles
 from desktop.document.repository import MapRepository
 from desktop.domain import interchange
@@ -39,6 +41,14 @@ from desktop.ui import settings
 from desktop.ui.coherence_panel import CoherencePanel
 from desktop.ui.icons import app_icon
 from desktop.ui.inspector import InspectorDock
+from desktop.ui.library_window import (
+    Banner,
+    LibraryWatch,
+    PasswordNeeded,
+    ask_password,
+    is_address,
+    open_address,
+)
 from desktop.ui.menus import build_menus
 from desktop.ui.palette import PaletteDock
 from desktop.ui.style import apply_app_style, system_prefers_dark
@@ -49,6 +59,7 @@ if TYPE_CHECKING:
 
     from desktop.ui.present import PresentMode
     from desktop.ui.room_panel import RoomController
+    from desktop.ui.team_library import TeamLibraryDialog
 
 
 def sample_document_path(maps: MapFiles) -> Path:
@@ -115,11 +126,16 @@ class MainWindow(QMainWindow):
         self.inspector.raise_()
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
+        self.library_watch: LibraryWatch | None = None
+        self.banner = Banner(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         build_menus(self)
         self.scenarios, self.versions_dock = install_scenarios(self)
         self.present_mode: PresentMode | None = None  # built the first time F5 is pressed
         self.present_hooks: list[Callable[[PresentMode], None]] = []  # parts that add to present mode's bar
         self.room: RoomController | None = None  # the workshop room, made on first use (room_panel.py)
+        self.team_library: TeamLibraryDialog | None = None  # File → Team Library…, made on first use
+        self.password_prompt: QInputDialog | None = None  # a library's password, asked inside the window
         self.session_opened.connect(self._panels_follow)
         self._build_status()
         self.palette_dock.quick_add.connect(self.quick_add)
@@ -143,17 +159,23 @@ class MainWindow(QMainWindow):
 
     # --- opening maps ---------------------------------------------------------------
     def _open_initial(self, path: str | Path | None) -> None:
-        candidates: list[Path] = []
+        candidates: list[Path | str] = []
         if path is not None:
-            candidates.append(Path(path))
+            candidates.append(path if is_address(path) else Path(path))
         else:
-            last = settings.last_map()
-            if last is not None and last.exists():
-                candidates.append(last)
+            last = settings.last_location()
+            if is_address(last) or (last and Path(last).exists()):
+                candidates.append(last if is_address(last) else Path(last))
         for candidate in candidates:
             try:
-                self.open_document(self.maps.open(str(candidate)))
+                self.open_document(
+                    open_address(self, candidate)
+                    if isinstance(candidate, str)
+                    else self.maps.open(str(candidate))
+                )
                 return
+            except PasswordNeeded:  # asked inside the window once it is up, never by a modal now
+                QTimer.singleShot(0, lambda a=candidate: ask_password(self, a))
             except MapError as exc:
                 self._pending_message = str(exc)
         try:
@@ -176,7 +198,10 @@ class MainWindow(QMainWindow):
         """Open a map chosen by the user; a refused file gets a dialog and changes nothing."""
         try:
             with collector_paused():
-                document = self.maps.open(str(path))
+                document = open_address(self, str(path)) if is_address(path) else self.maps.open(str(path))
+        except PasswordNeeded:
+            ask_password(self, str(path))
+            return False
         except MapError as exc:
             self.show_problem("This map cannot be opened", str(exc))
             return False
@@ -208,7 +233,8 @@ class MainWindow(QMainWindow):
             self.undo_group.removeStack(old.undo_stack)
             old.close()
             old.deleteLater()
-        settings.remember_map(Path(document.location))
+        settings.remember_map(document.location)
+        self._watch_library(document)
         self._refresh_title()
         self._refresh_status()
         self._refresh_read_only()
@@ -291,6 +317,9 @@ class MainWindow(QMainWindow):
         self.counts_label.setObjectName("counts")
         self.zoom_label = QLabel("100 %")
         self.zoom_label.setObjectName("zoomLevel")
+        self.where_label = QLabel()
+        self.where_label.setObjectName("mapLocation")
+        bar.addPermanentWidget(self.where_label)
         bar.addPermanentWidget(self.saved_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.zoom_label)
@@ -300,10 +329,36 @@ class MainWindow(QMainWindow):
 
     def _write_failed(self, message: str) -> None:
         self.saved_label.setText("Not saved")
+        if self.library_watch is not None and not self.library_watch.check():
+            return  # the server went away: the map stays as last saved, the banner says why
         self.show_problem("The edit could not be saved", message, modal=False)
         if self.session is not None:
             self.session.reload()
         self._refresh_status()
+
+    # --- team library maps -----------------------------------------------------------------
+    def _watch_library(self, document: MapRepository) -> None:
+        if self.library_watch is not None:
+            self.library_watch.stop()
+            self.library_watch.deleteLater()
+            self.library_watch = None
+        if isinstance(document, LiveConnection):
+            self.library_watch = LibraryWatch(document, self)
+            self.library_watch.went_away.connect(self._library_went_away)
+            self.library_watch.came_back.connect(self._library_came_back)
+
+    def _library_went_away(self, reason: str) -> None:
+        self.statusBar().showMessage(reason)
+        self._refresh_status()
+        self._refresh_read_only()
+
+    def _library_came_back(self) -> None:
+        if self.session is not None:
+            self.session.reload()  # what the server holds: an edit it did not commit is not shown
+        self._refresh_title()
+        self._refresh_status()
+        self._refresh_read_only()
+        self.flash("The team library server is back: edits are saved again")
 
     def show_problem(self, title: str, message: str, modal: bool = True) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
@@ -331,6 +386,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         suffix = " [read-only]" if self.session.read_only else ""
+        document = self.session.repository
+        if is_address(document.location):
+            where = getattr(document, "where", "team library")
+            self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {where} — {APP_NAME}")
+            self.setWindowFilePath("")
+            return
         self.setWindowTitle(f"{self.session.map.info.name}{suffix} — {APP_NAME}")
         self.setWindowFilePath(self.session.repository.location)
 
@@ -339,12 +400,27 @@ class MainWindow(QMainWindow):
             return
         arch = self.session.map
         self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
+        document = self.session.repository
+        library = is_address(document.location)
+        self.where_label.setText(
+            getattr(document, "where", "team library") if library else f"File: {Path(document.location).name}"
+        )
+        self.where_label.setToolTip(document.location)
+        if library and self.library_watch is not None and self.library_watch.offline:
+            self.saved_label.setText("Offline: edits refused")
+            self.saved_label.setToolTip(document.read_only_reason)
+            self.banner.show_text(document.read_only_reason, offline=True)
+            return
+        if library and self.session.read_only:
+            self.banner.show_text(document.read_only_reason)
+        else:
+            self.banner.hide()
         if self.session.read_only:
             self.saved_label.setText("Read-only")
             self.saved_label.setToolTip(self.session.editor.read_only_reason)
         else:
             self.saved_label.setText("Saved")
-            self.saved_label.setToolTip(f"Every edit is saved to {self.session.repository.location}")
+            self.saved_label.setToolTip(f"Every edit is saved to {document.location}")
 
     def _refresh_read_only(self) -> None:
         read_only = self.session is not None and self.session.read_only
@@ -370,6 +446,8 @@ class MainWindow(QMainWindow):
         if self.scene is not None:
             self.scene.blockSignals(True)
             self.inspector.unbind()
+        if self.library_watch is not None:
+            self.library_watch.stop()
         if self.session is not None:
             self.undo_group.removeStack(self.session.undo_stack)
             self.session.close()

@@ -77,6 +77,16 @@ def build_menus(w: MainWindow) -> None:
         )
     file_menu.addAction(_action(w, "open", "&Open…", lambda: open_map(w), std.Open))
     w.recent_menu = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(
+        _action(
+            w,
+            "team-library",
+            "Team &Library…",
+            lambda: open_team_library(w),
+            QKeySequence("Ctrl+Shift+L"),
+            "Open, create, publish and manage maps kept on your firm's PostgreSQL server",
+        )
+    )
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     file_menu.addAction(_action(w, "save-as", "Save &As…", lambda: save_as(w), std.SaveAs))
     file_menu.addSeparator()
@@ -230,6 +240,12 @@ def build_workshop_menu(w: MainWindow, menu: QMenu) -> None:
     menu.addAction(_action(w, "room-close", "&Close Room", lambda: room().close()))
 
 
+def open_team_library(w: MainWindow) -> None:
+    from desktop.ui.team_library import open_team_library as show
+
+    show(w)
+
+
 def export_image(w: MainWindow) -> None:
     from desktop.ui.export_dialog import open_export_dialog
 
@@ -269,10 +285,18 @@ def _fill_recent(w: MainWindow) -> None:
     if not recent:
         menu.addAction("No recent maps").setEnabled(False)
     for path in recent:
-        action = menu.addAction(Path(path).name)
+        library = path.lower().startswith(("postgresql://", "postgres://"))
+        action = menu.addAction(_recent_label(path) if library else Path(path).name)
         action.setToolTip(path)
-        action.setEnabled(Path(path).exists())
+        action.setEnabled(library or Path(path).exists())
         action.triggered.connect(lambda _=False, p=path: w.open_path(p))
+
+
+def _recent_label(address: str) -> str:
+    """A library map in Recent: "Map name (team library)"."""
+    from urllib.parse import unquote
+
+    return f"{unquote(address.partition('#')[2]) or address} (team library)"
 
 
 def _ask_new_path(w: MainWindow, title: str, stem: str) -> Path | None:

@@ -63,10 +63,12 @@ def recent_maps() -> list[str]:
     return [str(v) for v in value if v] if isinstance(value, list | tuple) else []
 
 
-def remember_map(path: Path) -> None:
-    """Put a map first in File → Recent and make it the one to reopen (no write when it already is)."""
+def remember_map(path: Path | str) -> None:
+    """Put a map first in File → Recent and make it the one to reopen (no write when it already is).
+
+    A team library map is remembered by its public address (the caller strips any password)."""
     settings = app_settings()
-    text = str(Path(path).absolute())
+    text = path if _is_address(path) else str(Path(path).absolute())
     current = recent_maps()
     if current[:1] == [text] and str(settings.value("last_map", "")) == text:
         return  # reopening the last map, as every start does: nothing to write
@@ -74,6 +76,15 @@ def remember_map(path: Path) -> None:
     settings.setValue("recent", [text, *recent][:RECENT_LIMIT])
     settings.setValue("last_map", text)
     settings.sync()
+
+
+def _is_address(text: object) -> bool:
+    return isinstance(text, str) and text.lower().startswith(("postgresql://", "postgres://"))
+
+
+def last_location() -> str:
+    """The last map opened: a file path or a team library address ("" when none)."""
+    return str(app_settings().value("last_map", "") or "")
 
 
 def last_map() -> Path | None:

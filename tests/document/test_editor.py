@@ -8,6 +8,7 @@ from desktop.document.editor import Change, MapEditor
 from desktop.document.importing import import_map
 from desktop.document.repository import MapRepository
 from desktop.domain import operations as ops
+from desktop.domain.edits import AddChannel
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.store.document import MapDocument, write_new_file
@@ -27,7 +28,9 @@ def test_a_remote_edit_reaches_the_second_editor_as_the_same_change_and_not_its_
 
     edits = ops.add_channel(first.map, "Webinars", Layer.CAPTURE)
     done = first.perform("Add Webinars", edits)
-    assert done and done.new_ids == ("c1",)
+    added = edits[0]
+    assert isinstance(added, AddChannel)
+    assert done and done.new_ids == (added.channel.id,)
     change = second.apply_remote(edits, revision=shared.revision)
 
     assert heard_second == [change] == heard_first
@@ -48,7 +51,7 @@ def test_two_editors_of_one_file_one_writing_one_reading(tmp_path: Path):
         edits = ops.add_channel(writer.map, "Lead scoring", Layer.ROUTING)
         assert writer.perform("Add Lead scoring", edits)
         reader.apply_remote(edits)
-        assert heard_reader == heard_writer == [Change(channels={"c1"})]
+        assert heard_reader == heard_writer == [Change(channels={c.id for c in writer.map.channels})]
         assert reader.map == writer.map == MapDocument.open(path, read_only=True).load()
         assert not reader.perform("Add", ops.add_channel(reader.map, "Refused", Layer.CAPTURE))
     finally:
@@ -60,7 +63,9 @@ def test_a_remote_edit_that_no_longer_fits_reloads_what_the_repository_holds():
     shared = MemoryRepository()
     editor = MapEditor(shared)
     heard = listened(editor)
-    change = editor.apply_remote(ops.update_channel(_with_channel(shared), "c1", name="Renamed"))
+    elsewhere = _with_channel(shared)
+    only = next(iter(elsewhere.channels)).id
+    change = editor.apply_remote(ops.update_channel(elsewhere, only, name="Renamed"))
     assert change.reset
     assert heard[-1].reset and editor.map == shared.load()
 
@@ -77,14 +82,15 @@ def test_perform_writes_the_score_and_typing_merges_into_one_step():
     repo = MemoryRepository()
     editor = MapEditor(repo)
     assert len(repo.scores) == 1  # the opening score
-    editor.perform("Add", ops.add_channel(editor.map, "Email", Layer.EXECUTION))
+    added = editor.perform("Add", ops.add_channel(editor.map, "Email", Layer.EXECUTION))
+    email = added.new_ids[0]
     for text in ("N", "Ne", "New"):
-        done = editor.perform("Edit name", ops.update_channel(editor.map, "c1", name=text), merge_key="name")
+        done = editor.perform("Edit name", ops.update_channel(editor.map, email, name=text), merge_key="name")
         assert done
     assert editor.history == ["Add", "Edit name"]
     assert len(repo.scores) == 5
-    assert editor.undo() and editor.map.channel("c1").name == "Email"
-    assert editor.redo() and editor.map.channel("c1").name == "New"
+    assert editor.undo() and editor.map.channel(email).name == "Email"
+    assert editor.redo() and editor.map.channel(email).name == "New"
     assert repo.load() == editor.map
 
 
@@ -148,7 +154,8 @@ def test_the_import_pipeline_is_one_undoable_step_with_a_score_row():
 
     apply_all(incoming, ops.add_channel(incoming, "Webinars", Layer.CAPTURE))
     apply_all(incoming, ops.add_channel(incoming, "Lead scoring", Layer.ROUTING))
-    apply_all(incoming, ops.connect(incoming, "c1", "c2"))
+    webinars, scoring = (channel.id for channel in incoming.channels)
+    apply_all(incoming, ops.connect(incoming, webinars, scoring))
     done = import_map(editor, incoming, "inventory.csv")
     assert done and len(done.new_ids) == 2
     assert editor.history == ["Import 2 channels from inventory.csv"]

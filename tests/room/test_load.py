@@ -7,6 +7,7 @@ canvas keeps painting while the room is busy.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -49,10 +50,12 @@ def test_thirty_phones_lose_nothing_and_the_canvas_keeps_painting(qtbot, room_wi
     window.view.viewport().installEventFilter(counter)
     ticker = QTimer(interval=20, timeout=window.view.viewport().repaint)
     ticker.start()
+    started = time.monotonic()
     with ThreadPoolExecutor(PHONES) as pool:
         futures = [pool.submit(participant, url, n, key) for n in range(PHONES)]
         qtbot.waitUntil(lambda: all(f.done() for f in futures), timeout=DEADLINE_MS)
         painted_while_busy = counter.paints
+        busy_ms = (time.monotonic() - started) * 1000
         results = [f.result() for f in futures]
     ticker.stop()
     assert all(status == 201 for statuses, _ in results for status in statuses)
@@ -65,4 +68,5 @@ def test_thirty_phones_lose_nothing_and_the_canvas_keeps_painting(qtbot, room_wi
         f"Phone {n} idea {i}" for n in range(PHONES) for i in range(SUGGESTIONS)
     }
     assert window.room.state.ballot.tally()[key] == PHONES * DOTS
-    assert painted_while_busy >= 5  # the GUI thread kept running its timers and painting
+    # the GUI thread kept running its timers and painting: at least one paint per second of load
+    assert painted_while_busy >= max(1, int(busy_ms // 1000))

@@ -61,81 +61,83 @@ def test_full_editing_session_then_undo_all_and_redo_all(qtbot, tmp_path):
         snapshots.append(session.map.copy())
     assert [(c.name, c.layer) for c in session.map.channels] == list(zip(names, LAYERS, strict=True))
     assert {f"channel-{c.id}" for c in session.map.channels} <= {i.objectName() for i in scene.items()}
+    c1, c2, c3, c4 = (c.id for c in session.map.channels)  # new ids are UUIDs
 
     # 2. a second drop of the same entry gets a numbered name
     mime = window.palette_dock.proxy.mimeData([palette_index(window, "Paid search")])
     drop_mime(view, mime, QPointF(LANE_WIDTH / 2, slot_y(2) + 40))
-    assert session.map.channel("c5").name == "Paid search 2"
+    c5 = session.map.channels[-1].id
+    assert session.map.channel(c5).name == "Paid search 2"
     snapshots.append(session.map.copy())
 
     # 3. drag "Paid search 2" into the routing lane with the mouse
-    start = card_centre(window, "c5")
+    start = card_centre(window, c5)
     drag(view, start, start + QPointF(LANE_WIDTH, 0))
-    assert session.map.channel("c5").layer is Layer.ROUTING
+    assert session.map.channel(c5).layer is Layer.ROUTING
     in_file_equals_window(window, path)
     assert session.undo_stack.undoText().startswith("Move Paid search 2 to Routing")
     snapshots.append(session.map.copy())
 
     # 4. connect by dragging from the handle of Paid search to Lead scoring
-    handle = scene.channel_items["c1"].scenePos() + scene.channel_items["c1"].handle_center()
-    scene.channel_items["c1"].setSelected(True)
-    drag(view, handle, card_centre(window, "c2"))
-    assert session.map.flow("c1", "c2") is not None
+    handle = scene.channel_items[c1].scenePos() + scene.channel_items[c1].handle_center()
+    scene.channel_items[c1].setSelected(True)
+    drag(view, handle, card_centre(window, c2))
+    assert session.map.flow(c1, c2) is not None
     assert scene.mouseGrabberItem() is None
     in_file_equals_window(window, path)
     snapshots.append(session.map.copy())
 
     # 5. connect two selected channels with the Connect action
-    scene.select_channels(["c2", "c3"])
+    scene.select_channels([c2, c3])
     window.actions_by_name["connect"].trigger()
-    assert session.map.flow("c2", "c3") is not None
+    assert session.map.flow(c2, c3) is not None
     snapshots.append(session.map.copy())
 
     # 6. a self-flow is refused with a status-bar message, never silently
-    connect_channels(window.scene, "c1", "c1")
+    connect_channels(window.scene, c1, c1)
     assert "itself" in window.statusBar().currentMessage()
-    assert session.map.flow("c1", "c1") is None
+    assert session.map.flow(c1, c1) is None
 
     # 7. edit in the inspector: a rule on the flow, then a bad number shown inline and not applied
     scene.clearSelection()
-    scene.flow_items[("c2", "c3")].setSelected(True)
+    scene.flow_items[(c2, c3)].setSelected(True)
     qtbot.keyClicks(window.inspector.rule, "score >= 70")
-    assert session.map.flow("c2", "c3").rule == "score >= 70"
+    assert session.map.flow(c2, c3).rule == "score >= 70"
     in_file_equals_window(window, path)
     snapshots.append(session.map.copy())
-    scene.select_channels(["c3"])
+    scene.select_channels([c3])
     spend = window.inspector.fields["monthly_spend"]
     qtbot.keyClicks(spend, "-5")
-    assert session.map.channel("c3").monthly_spend is None
+    assert session.map.channel(c3).monthly_spend is None
     assert not window.inspector.errors["monthly_spend"].isHidden()
     spend.clear()
     qtbot.keyClicks(spend, "12,000")
-    assert session.map.channel("c3").monthly_spend == 12000
+    assert session.map.channel(c3).monthly_spend == 12000
     snapshots.append(session.map.copy())
 
     # 8. rename in place with a double click
-    double_click(view, card_centre(window, "c4"))
+    double_click(view, card_centre(window, c4))
     editor = view.findChild(type(window.palette_dock.quick), "renameEditor")
     assert editor is not None
     editor.selectAll()
     QTest.keyClicks(editor, "Dreamdata attribution")
     QTest.keyClick(editor, Qt.Key.Key_Return)
-    assert session.map.channel("c4").name == "Dreamdata attribution"
+    assert session.map.channel(c4).name == "Dreamdata attribution"
     in_file_equals_window(window, path)
     snapshots.append(session.map.copy())
 
     # 9. copy and paste, then delete a channel with its flows
-    scene.select_channels(["c1", "c2"])
+    scene.select_channels([c1, c2])
     window.actions_by_name["copy"].trigger()
     window.actions_by_name["paste"].trigger()
     assert [c.name for c in session.map.channels][-2:] == ["Paid search 3", "Lead scoring 2"]
     assert len(session.map.flows) == 3
     snapshots.append(session.map.copy())
-    scene.select_channels(["c2"])
+    scene.select_channels([c2])
     view.setFocus()
     window.actions_by_name["delete"].trigger()
-    assert not session.map.has_channel("c2")
-    assert session.map.flow("c1", "c2") is None
+    assert not session.map.has_channel(c2)
+    assert session.map.flow(c1, c2) is None
     in_file_equals_window(window, path)
     snapshots.append(session.map.copy())
 

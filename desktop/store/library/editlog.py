@@ -1,0 +1,77 @@
+"""Edits as JSON for the library's edit log (`distarch.edit_log.body`), and back.
+
+Each write appends one row: the edit list as it was applied, the revision it
+was based on and the one it made (`seq`), an edit id (UUID) and who made it.
+Part 2 (live co-editing) replays these rows in `seq` order; a "snapshot" row
+(a map created, published or replaced) holds the whole map as interchange JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from desktop.domain.edits import (
+    AddChannel,
+    AddFlow,
+    Edit,
+    RemoveChannel,
+    RemoveFlow,
+    SetInfo,
+    UpdateChannel,
+    UpdateFlow,
+)
+from desktop.domain.layers import Layer
+from desktop.domain.model import Channel, Flow
+
+
+def _channel(channel: Channel) -> dict[str, Any]:
+    data = asdict(channel)
+    data["layer"] = channel.layer.value
+    return data
+
+
+def edit_to_json(edit: Edit) -> dict[str, Any]:
+    match edit:
+        case AddChannel(channel):
+            return {"op": "add_channel", "channel": _channel(channel)}
+        case UpdateChannel(channel):
+            return {"op": "update_channel", "channel": _channel(channel)}
+        case RemoveChannel(channel_id):
+            return {"op": "remove_channel", "id": channel_id}
+        case AddFlow(flow):
+            return {"op": "add_flow", "flow": asdict(flow)}
+        case UpdateFlow(flow):
+            return {"op": "update_flow", "flow": asdict(flow)}
+        case RemoveFlow(source, target):
+            return {"op": "remove_flow", "source": source, "target": target}
+        case SetInfo(name, description):
+            return {"op": "set_info", "name": name, "description": description}
+    raise TypeError(f"not an edit: {edit!r}")
+
+
+def edit_from_json(data: dict[str, Any]) -> Edit:
+    op = data["op"]
+    if op in ("add_channel", "update_channel"):
+        fields = dict(data["channel"])
+        fields["layer"] = Layer(fields["layer"])
+        channel = Channel(**fields)
+        return AddChannel(channel) if op == "add_channel" else UpdateChannel(channel)
+    if op == "remove_channel":
+        return RemoveChannel(data["id"])
+    if op in ("add_flow", "update_flow"):
+        flow = Flow(**data["flow"])
+        return AddFlow(flow) if op == "add_flow" else UpdateFlow(flow)
+    if op == "remove_flow":
+        return RemoveFlow(data["source"], data["target"])
+    if op == "set_info":
+        return SetInfo(data["name"], data["description"])
+    raise ValueError(f"unknown edit {op!r}")
+
+
+def edits_to_json(edits: list[Edit] | tuple[Edit, ...]) -> dict[str, Any]:
+    return {"edits": [edit_to_json(edit) for edit in edits]}
+
+
+def edits_from_json(body: dict[str, Any]) -> list[Edit]:
+    return [edit_from_json(item) for item in body.get("edits", [])]

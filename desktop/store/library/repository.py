@@ -1,0 +1,369 @@
+"""`LibraryMap`: one team library map as a `MapRepository` (desktop/document/repository.py).
+
+A write is one transaction: the map row's revision goes up by one (that row
+lock orders concurrent writers), the edits are applied to the rows, one row
+is appended to the edit log (seq = the new revision, an edit id, the
+`base_revision` the editor saw, who wrote it), and the score point is added.
+Only when the commit returns is the new revision returned: a write that
+fails for any reason, the server going away included, raises `WriteRefused`
+and the editor puts its map back, so the window never shows an edit as saved
+that the server did not commit. (If the connection drops during the commit
+itself, the server may have kept it: the window reloads what the server
+holds once it is back, and the edit id in the log says which.)
+
+While the server is away the map is read-only with that reason; `poll`
+notices a dropped connection (the window watches the socket), `reconnect`
+tries again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from desktop.document.repository import ScorePoint, ScoreStamp, VersionInfo, WriteRefused
+from desktop.domain import interchange
+from desktop.domain.edits import (
+    AddChannel,
+    AddFlow,
+    Edit,
+    RemoveChannel,
+    RemoveFlow,
+    SetInfo,
+    UpdateChannel,
+    UpdateFlow,
+)
+from desktop.domain.errors import MapError
+from desktop.domain.model import ArchitectureMap, fold
+from desktop.store.library.catalog import (
+    Library,
+    LibraryError,
+    MapExists,
+    channel_values,
+    clean_name,
+    flow_values,
+    gone_message,
+    now_iso,
+)
+from desktop.store.library.connection import ServerUnreachable
+from desktop.store.library.editlog import edits_to_json
+from desktop.store.library.queries import q
+from desktop.store.safety import build_checked
+
+
+class LibraryMap:
+    """An open library map. Create through `Library.open` or `desktop.store.opening.open_map`."""
+
+    def __init__(
+        self,
+        library: Library,
+        map_id: uuid.UUID,
+        *,
+        read_only: bool = False,
+        owns: bool = False,
+        name: str = "",
+    ):
+        self.library = library
+        self.map_id = map_id
+        self._asked_read_only = read_only
+        self._owns = owns
+        self._revision = 0
+        self._name = name or library.entry_by_id(map_id).name
+        self.offline_reason = ""
+
+    # --- where and who --------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def location(self) -> str:
+        return self.library.address.with_map(self._name).public
+
+    @property
+    def where(self) -> str:
+        """For the status bar: "team library: db on host"."""
+        return f"team library: {self.library.where}"
+
+    @property
+    def read_only(self) -> bool:
+        return self._asked_read_only or not self.library.writable or bool(self.offline_reason)
+
+    @property
+    def read_only_reason(self) -> str:
+        if self.offline_reason:
+            return self.offline_reason
+        if not self.library.writable:
+            return self.library.read_only_reason
+        return "this map is open read-only" if self._asked_read_only else ""
+
+    @property
+    def revision(self) -> int:
+        return self._revision
+
+    # --- reading ------------------------------------------------------------------------------
+    def load(self) -> ArchitectureMap:
+        conn = self.library.conn
+        with self._guard("read the map"), conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            row = conn.execute(q()["map_row"], (self.map_id,)).fetchone()
+            if row is None or row[-1] is not None:
+                raise LibraryError(f"the map {self._name!r} was deleted from the team library")
+            channels = conn.execute(q()["channels"], (self.map_id,)).fetchall()
+            flows = conn.execute(q()["flows"], (self.map_id,)).fetchall()
+        try:
+            arch = build_checked(row[:4], channels, flows)
+        except MapError as exc:
+            raise LibraryError(f"the library map {self._name!r} breaks the map's rules ({exc})") from None
+        self._revision = row[4]
+        self._name = arch.info.name
+        return arch
+
+    # --- writing ------------------------------------------------------------------------------
+    def write(self, edits: Sequence[Edit], score: ScoreStamp | None, base_revision: int) -> int:
+        if self.read_only:
+            raise WriteRefused(self.read_only_reason)
+        conn = self.library.conn
+        stamp = now_iso()
+        added_channels = sum(isinstance(e, AddChannel) for e in edits) - sum(
+            isinstance(e, RemoveChannel) for e in edits
+        )
+        added_flows = sum(isinstance(e, AddFlow) for e in edits) - sum(
+            isinstance(e, RemoveFlow) for e in edits
+        )
+        new_name = self._name
+        with self._guard("save the edit", write=True), conn.transaction():
+            row = conn.execute(
+                q()["bump"], (stamp, self.library.author, added_channels, added_flows, self.map_id)
+            ).fetchone()
+            if row is None:
+                raise WriteRefused(f"the map {self._name!r} was deleted from the team library")
+            revision = row[0]
+            with conn.cursor() as cur:
+                for edit in edits:
+                    new_name = _write_edit(cur, self.map_id, edit, new_name)
+                if score is not None:
+                    cur.execute(q()["set_score"], (score.score, score.contract, self.map_id))
+                    cur.execute(
+                        q()["insert_score"],
+                        (self.map_id, stamp, score.score, json.dumps(score.components), score.contract),
+                    )
+                cur.execute(
+                    q()["log"],
+                    (self.map_id, revision, uuid.uuid4(), base_revision, "edits", self.library.author,
+                     Jsonb(edits_to_json(list(edits)))),
+                )  # fmt: skip
+        self._revision = revision
+        self._name = new_name
+        return revision
+
+    def append_score(self, score: ScoreStamp) -> None:
+        if self.read_only:
+            return
+        with self._guard("save the score", write=True), self.library.conn.transaction():
+            self.library.conn.execute(q()["set_score"], (score.score, score.contract, self.map_id))
+            self.library.conn.execute(
+                q()["insert_score"],
+                (self.map_id, now_iso(), score.score, json.dumps(score.components), score.contract),
+            )
+
+    def score_history(self, limit: int | None = None) -> list[ScorePoint]:
+        with self._guard("read the score history"):
+            rows = self.library.conn.execute(q()["scores"], (self.map_id, limit)).fetchall()
+        rows.reverse()
+        return [ScorePoint(stamp, score, _json_dict(comp), contract) for stamp, score, comp, contract in rows]
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self._guard("read a setting"):
+            row = self.library.conn.execute(q()["setting"], (self.map_id, key)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        if self.read_only:
+            return
+        with self._guard("save a setting", write=True):
+            self.library.conn.execute(q()["put_setting"], (self.map_id, key, value))
+
+    # --- versions -----------------------------------------------------------------------------
+    def _version_rows(self) -> list[tuple[Any, ...]]:
+        with self._guard("list the versions"):
+            return self.library.conn.execute(q()["versions"], (self.map_id,)).fetchall()
+
+    def list_versions(self) -> list[VersionInfo]:
+        return [
+            VersionInfo(n, note, created, score, ch, fl)
+            for n, note, created, score, ch, fl, _ in self._version_rows()
+        ]
+
+    def version_marks(self) -> list[tuple[int, str]]:
+        """(index in the score history, name) of each version, for the score chart."""
+        return [(row[6], row[0]) for row in self._version_rows()]
+
+    def _find_version(self, name: str) -> str | None:
+        return next((v.name for v in self.list_versions() if fold(v.name) == fold(name)), None)
+
+    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+        if self.read_only:
+            raise WriteRefused(self.read_only_reason)
+        clean = name.strip()
+        if not clean:
+            raise MapError("a version needs a name")
+        if len(clean) > 120:
+            raise MapError("a version name is at most 120 characters")
+        existing = self._find_version(clean)
+        if existing is not None:
+            raise MapError(f"a version named {existing!r} already exists")
+        conn = self.library.conn
+        with self._guard("save the version", write=True), conn.transaction():
+            count = conn.execute(q()["count_scores"], (self.map_id,)).fetchone()[0]  # type: ignore[index]
+            conn.execute(
+                q()["insert_version"],
+                (self.map_id, clean, note, now_iso(), score, interchange.dumps(arch), count, len(arch),
+                 len(arch.flows)),
+            )  # fmt: skip
+        return next(v for v in self.list_versions() if v.name == clean)
+
+    def load_version(self, name: str) -> ArchitectureMap:
+        found = self._find_version(name)
+        if found is None:
+            known = ", ".join(repr(v.name) for v in self.list_versions()) or "none saved yet"
+            raise MapError(f"no version named {name.strip()!r} (versions: {known})")
+        with self._guard("read the version"):
+            row = self.library.conn.execute(q()["version_snapshot"], (self.map_id, found)).fetchone()
+        return interchange.loads(row[0] if row else "")
+
+    def rename_version(self, old: str, new: str) -> None:
+        found = self._find_version(old)
+        if found is None:
+            raise MapError(f"no version named {old!r}")
+        clean = new.strip()
+        if not clean:
+            raise MapError("a version needs a name")
+        other = self._find_version(clean)
+        if other is not None and other != found:
+            raise MapError(f"a version named {clean!r} already exists")
+        with self._guard("rename the version", write=True):
+            self.library.conn.execute(q()["rename_version"], (clean, self.map_id, found))
+
+    def delete_version(self, name: str) -> None:
+        found = self._find_version(name)
+        if found is None:
+            raise MapError(f"no version named {name!r}")
+        with self._guard("delete the version", write=True):
+            self.library.conn.execute(q()["delete_version"], (self.map_id, found))
+
+    # --- the connection -------------------------------------------------------------------------
+    def socket(self) -> int | None:
+        """The connection's socket, for the window to watch (it turns readable when the server leaves)."""
+        try:
+            return None if self.offline_reason else self.library.conn.fileno()
+        except Exception:  # noqa: BLE001
+            return None
+
+    def poll(self) -> bool:
+        """Whether the server is still there (reads what it sent; a closed connection goes offline)."""
+        if self.offline_reason:
+            return False
+        conn = self.library.conn
+        try:
+            conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            if conn.closed or conn.broken:
+                self.offline_reason = gone_message(self.library.where)
+                return False
+            return True
+
+    def reconnect(self) -> bool:
+        """Try to reach the server again; True when back (the caller reloads the map)."""
+        try:
+            self.library.reconnect()
+        except LibraryError:
+            return False
+        self.offline_reason = ""
+        return True
+
+    def close(self) -> None:
+        if self._owns:
+            self.library.close()
+
+    def __enter__(self) -> LibraryMap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _guard(self, doing: str, write: bool = False):
+        return _MapGuard(self, doing, write)
+
+
+class _MapGuard:
+    def __init__(self, repo: LibraryMap, doing: str, write: bool) -> None:
+        self.repo, self.doing, self.write = repo, doing, write
+
+    def __enter__(self) -> None:
+        if self.repo.offline_reason:
+            raise (WriteRefused if self.write else ServerUnreachable)(self.repo.offline_reason)
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if exc is None or not isinstance(exc, psycopg.Error):
+            return
+        library = self.repo.library
+        if not library.connected:
+            self.repo.offline_reason = gone_message(library.where)
+            raise (WriteRefused if self.write else ServerUnreachable)(self.repo.offline_reason) from None
+        if isinstance(exc, psycopg.errors.UniqueViolation):
+            raise WriteRefused(
+                "another map in the team library already has that name: nothing was saved"
+            ) from None
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction):
+            raise WriteRefused(
+                f"your PostgreSQL role {library.role} may not change this team library"
+            ) from None
+        diag = getattr(exc, "diag", None)
+        text = " ".join(str(getattr(diag, "message_primary", None) or exc).split())
+        raise (WriteRefused if self.write else LibraryError)(f"could not {self.doing}: {text}") from None
+
+
+def _write_edit(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: Edit, name: str) -> str:
+    """Write one edit; returns the map's name after it."""
+    match edit:
+        case AddChannel(channel):
+            cur.execute(q()["insert_channel"], channel_values(map_id, channel))
+        case UpdateChannel(channel):
+            values = channel_values(map_id, channel)
+            cur.execute(q()["update_channel"], (*values[2:], map_id, channel.id))
+        case RemoveChannel(channel_id):
+            cur.execute(q()["delete_channel"], (map_id, channel_id))
+        case AddFlow(flow):
+            cur.execute(q()["insert_flow"], flow_values(map_id, flow))
+        case UpdateFlow(flow):
+            cur.execute(
+                q()["update_flow"], (flow.rule, flow.label, flow.ord, map_id, flow.source, flow.target)
+            )
+        case RemoveFlow(source, target):
+            cur.execute(q()["delete_flow"], (map_id, source, target))
+        case SetInfo(new_name, description):
+            try:
+                clean = clean_name(new_name)
+            except LibraryError as exc:
+                raise WriteRefused(exc.message) from None
+            cur.execute(q()["set_info"], (clean, fold(clean), description, map_id))
+            return clean
+    return name
+
+
+def _json_dict(text: object) -> dict[str, float]:
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) else None
+        return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    except (ValueError, TypeError, RecursionError):
+        return {}
+
+
+__all__ = ["LibraryMap", "MapExists"]
