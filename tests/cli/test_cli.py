@@ -167,3 +167,14 @@ def test_versions_and_compare(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["delta"] == 0 and data["channels_added"] == []
+
+
+def test_an_import_is_written_with_its_score_like_an_edit_in_the_window(tmp_path):
+    from desktop.store.document import MapDocument
+
+    target = tmp_path / "m.distarch"
+    assert cli("new", str(target)).returncode == 0
+    assert cli("import", str(sample_map_path()), "--into", str(target)).returncode == 0
+    with MapDocument.open(target, read_only=True) as doc:
+        scores = [round(p.score, 1) for p in doc.score_history()]
+    assert len(scores) == 2 and scores[-1] == 68.7  # the empty map's score as opened, then the import
