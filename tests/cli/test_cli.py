@@ -175,6 +175,11 @@ def test_an_import_is_written_with_its_score_like_an_edit_in_the_window(tmp_path
     target = tmp_path / "m.distarch"
     assert cli("new", str(target)).returncode == 0
     assert cli("import", str(sample_map_path()), "--into", str(target)).returncode == 0
+    from desktop.domain import interchange
+    from desktop.domain.coherence import assess
+
     with MapDocument.open(target, read_only=True) as doc:
-        scores = [round(p.score, 1) for p in doc.score_history()]
-    assert len(scores) == 2 and scores[-1] == 68.7  # the empty map's score as opened, then the import
+        points = doc.score_history()
+    expected = assess(interchange.loads(sample_map_path().read_bytes())).score
+    # the empty map's score as opened, then the import's, scored by the current contract
+    assert [(round(p.score, 1), p.contract) for p in points] == [(0.0, 2), (round(expected, 1), 2)]
