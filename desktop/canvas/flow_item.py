@@ -228,9 +228,14 @@ class FlowItem(QGraphicsItem):
         return routes.row_gap_route(sx, sy, ex, ey, ay, (self.flow.ord % 3 - 1) * 4.0)
 
     def _return_route(self, ax: float, ay: float, bx: float, by: float) -> tuple[float, ...]:
-        lanes = getattr(self.scene(), "lanes", None)
+        scene = self.scene()
+        lanes = getattr(scene, "lanes", None)
         bottom = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else None
-        return routes.return_route(ax, ay, bx, by, (self.flow.ord % 3) * 8.0, bottom)
+        index: CardIndex | None = getattr(scene, "card_index", None)
+        has_card = None
+        if index is not None and getattr(scene, "grid", None) is None:  # present mode's grid fits a screen
+            has_card = lambda box: bool(index.boxes_near(*box))  # noqa: E731
+        return routes.return_route(ax, ay, bx, by, (self.flow.ord % 3) * 8.0, bottom, has_card)
 
     def _point(self, t: float) -> tuple[float, float]:
         """The path's point at parameter t (de Casteljau's cubic, in Python: cheaper than a Qt call); a

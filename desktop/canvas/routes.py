@@ -10,11 +10,14 @@ column, under a row, below the lanes) hold no card.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
+from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH, GRID, ROW_GAP
 
 CORRIDOR = 20.0  # how far beside a card a routed arrow runs down or up
 CORNER = 14.0
+FAR = 800.0  # a return whose run along the lanes' bottom is further below its cards runs in a row gap
+GAP_TRIES = 40  # grid steps below the lower card searched for a free row gap
 Box = tuple[float, float, float, float]
 
 
@@ -67,17 +70,42 @@ def row_gap_route(sx: float, sy: float, ex: float, ey: float, ay: float, track: 
     return rounded([(sx, sy), (out, sy), (out, gap), (into, gap), (into, ey), (ex, ey)])
 
 
+def free_row_gap(
+    below: float, left: float, right: float, track: float, has_card: Callable[[Box], bool]
+) -> float | None:
+    """The height of a run from `left` to `right` in the first row gap under `below` (a card's bottom)
+    that holds no card, on its `track` (0, 8 or 16), or None when none is found close by."""
+    for step in range(GAP_TRIES):
+        top = below + step * GRID
+        if not has_card((left, top + 2, right, top + ROW_GAP - 2)):
+            return top + ROW_GAP / 2 + (track / 8 - 1) * 4
+    return None
+
+
 def return_route(
-    ax: float, ay: float, bx: float, by: float, track: float, lanes_bottom: float | None
+    ax: float,
+    ay: float,
+    bx: float,
+    by: float,
+    track: float,
+    lanes_bottom: float | None,
+    has_card: Callable[[Box], bool] | None = None,
 ) -> tuple[float, ...]:
     """Back to an earlier lane, from the card at (ax, ay) to the one at (bx, by): out of the source's
     left side, down the gap beside its column, along the lanes' bottom under every card (on its own
-    `track`, so two returns can be told apart), up the gap right of the target, into its right side."""
+    `track`, so two returns can be told apart), up the gap right of the target, into its right side.
+
+    On tall lanes (the lanes' bottom more than `FAR` below both cards) the run goes instead through the
+    first row gap under the lower card that `has_card` finds empty: an arrow a screen long, not one as
+    tall as the map, which would cross every screenful of it (and be painted on every drag step)."""
     lowest = max(ay, by) + CHANNEL_HEIGHT + 24
     run = max(lowest, lanes_bottom - 36) if lanes_bottom is not None else lowest
-    run += track
-    sy, ey = ay + CHANNEL_HEIGHT * 0.7, by + CHANNEL_HEIGHT * 0.7
     out, back = ax - CORRIDOR - track / 2, bx + CHANNEL_WIDTH + CORRIDOR + track / 2
+    near = None
+    if has_card is not None and run - lowest > FAR and back < out:
+        near = free_row_gap(max(ay, by) + CHANNEL_HEIGHT, back - 4, out + 4, track, has_card)
+    run = near if near is not None else run + track
+    sy, ey = ay + CHANNEL_HEIGHT * 0.7, by + CHANNEL_HEIGHT * 0.7
     if back >= out:  # overlapping columns: an arc under both cards
         sx, ex = ax + CHANNEL_WIDTH / 2, bx + CHANNEL_WIDTH / 2
         sy, ey = ay + CHANNEL_HEIGHT, by + CHANNEL_HEIGHT + 2
