@@ -76,8 +76,7 @@ class FlowItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
         source.flows.add(self)
-        target.flows.add(self)
-        self.adjust()
+        target.flows.add(self)  # laid out by the scene once added (`adjust`): routes and boxes need it
 
     def set_flow(self, flow: Flow) -> None:
         if flow == self.flow:
@@ -191,8 +190,8 @@ class FlowItem(QGraphicsItem):
         self._place_label()
 
     def _place_label(self) -> None:
-        text = self.label_text()
-        if text:
+        text = "" if getattr(self.scene(), "building", False) else self.label_text()
+        if text:  # while a map is built, boxes wait: the scene places them once every card is in
             width, height, self._label_shown = _label_layout(self.theme.rule_px, text)
             self._label_rect = self._free_label_rect(width, height)
         else:

@@ -175,12 +175,7 @@ class MapScene(QGraphicsScene):
         item = FlowItem(flow, self.channel_items[source], self.channel_items[target], self.theme)
         self.addItem(item)
         self.flow_items[flow.pair] = item
-        if item.is_return:
-            item.adjust()  # in the scene now: it can run along the lanes' bottom
-        else:
-            item.index_line()
-        if not self.building and item.label_text():
-            item.place_label()  # in the scene now: the rule box can keep clear of the cards
+        item.adjust()  # in the scene now: a return runs below the cards, a rule box keeps clear of them
 
     def _remove_flow_item(self, pair: tuple[str, str]) -> None:
         item = self.flow_items.pop(pair, None)
