@@ -24,7 +24,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from bench.report import Figure
-from desktop.ui.main_window import MainWindow
+from desktop.app import MainWindow
 
 PHONES = 30
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QDrag, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
@@ -25,23 +33,47 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 3
 Index = QModelIndex | QPersistentModelIndex
+INBOX_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
 @dataclass
 class Group:
+    """Suggestions of one idea. What a row shows is worked out once per arrival, not once per paint or
+    layout: a view asks a row's text many times, and a busy room has hundreds of rows."""
+
     key: str
     suggestions: list[Suggestion] = field(default_factory=list)
+    _shown: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, suggestion: Suggestion) -> None:
+        self.suggestions.append(suggestion)
+
+    def _cached(self, what: str, make):
+        shown = self._shown
+        if shown.get("_count") != len(self.suggestions):  # a suggestion was added since
+            shown.clear()
+            shown["_count"] = len(self.suggestions)
+        if what not in shown:
+            shown[what] = make()
+        return shown[what]
 
     @property
     def name(self) -> str:
         """The name sent most often (the first sent of those, on a tie)."""
-        counts = Counter(s.name for s in self.suggestions)
-        return max(self.suggestions, key=lambda s: (counts[s.name], -s.id)).name
+
+        def make() -> str:
+            counts = Counter(s.name for s in self.suggestions)
+            return max(self.suggestions, key=lambda s: (counts[s.name], -s.id)).name
+
+        return self._cached("name", make)
 
     @property
     def layer(self) -> Layer:
-        counts = Counter(s.layer for s in self.suggestions)
-        return Layer(max(self.suggestions, key=lambda s: (counts[s.layer], -s.id)).layer)
+        def make() -> Layer:
+            counts = Counter(s.layer for s in self.suggestions)
+            return Layer(max(self.suggestions, key=lambda s: (counts[s.layer], -s.id)).layer)
+
+        return self._cached("layer", make)
 
     @property
     def note(self) -> str:
@@ -52,6 +84,9 @@ class Group:
         return [s.id for s in self.suggestions]
 
     def text(self) -> str:
+        return self._cached("text", self._text)
+
+    def _text(self) -> str:
         name = self.name
         others = [n for n in dict.fromkeys(s.name for s in self.suggestions) if n != name]
         count = len(self.suggestions)
@@ -110,7 +145,7 @@ class InboxModel(QAbstractListModel):
                 fresh.append(group)
             elif group not in fresh:
                 grown.add(id(group))
-            group.suggestions.append(suggestion)
+            group.add(suggestion)
         for row, group in enumerate(self.groups):
             if id(group) in grown:
                 self.dataChanged.emit(self.index(row), self.index(row))
@@ -185,6 +220,16 @@ class InboxView(QListView):
         self.doubleClicked.connect(lambda index: self.accept.emit(index.data(KEY_ROLE)))
         model.rowsInserted.connect(self._keep_current)
 
+    def doItemsLayout(self) -> None:
+        """Laid out when shown: a hidden view (the present-mode strip outside present mode) would
+        otherwise measure every row again each time a burst of suggestions arrives."""
+        if self.isVisible():
+            super().doItemsLayout()
+
+    def showEvent(self, event) -> None:
+        super().doItemsLayout()
+        super().showEvent(event)
+
     def _keep_current(self, *_args) -> None:
         if not self.currentIndex().isValid() and self.model().rowCount() > 0:
             self.setCurrentIndex(self.model().index(0, 0))
@@ -192,6 +237,18 @@ class InboxView(QListView):
     def current_key(self) -> str:
         index = self.currentIndex()
         return str(index.data(KEY_ROLE)) if index.isValid() else ""
+
+    def event(self, event: QEvent) -> bool:
+        """Enter and Delete on a highlighted row are the inbox's, not the window's shortcuts (Edit → Delete)."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in INBOX_KEYS
+            and self.current_key()
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -349,7 +349,9 @@ class RoomController(QObject):
 
     def _refresh_strip(self) -> None:
         state = self.state
-        self.strip.setVisible(state is not None)
+        # Only inside present mode's bar: before present mode is first built the strip has no parent,
+        # and showing it would open it as a window of its own (laid out again on every arrival).
+        self.strip.setVisible(state is not None and self._present is not None)
         if self._present is not None:  # the room's strip takes the place of the keys' reminder
             hint = self._present.quick.findChild(QLabel, "presentHint")
             if hint is not None:
