@@ -65,6 +65,10 @@ class CardIndex:
                         found.append(box)
         return found
 
+    def any_in(self, box: Box) -> bool:
+        """Whether a card overlaps `box` (left, top, right, bottom)."""
+        return bool(self.boxes_near(*box))
+
     def _unlink(self, key: str, box: Box) -> None:
         cells = self._cells
         for cell in _cells_of(box):

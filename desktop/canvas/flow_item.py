@@ -231,9 +231,8 @@ class FlowItem(QGraphicsItem):
         lanes = getattr(scene, "lanes", None)
         bottom = max(lane.boundingRect().height() for lane in lanes.values()) if lanes else None
         index: CardIndex | None = getattr(scene, "card_index", None)
-        has_card = None
-        if index is not None and getattr(scene, "grid", None) is None:  # present mode's grid fits a screen
-            has_card = lambda box: bool(index.boxes_near(*box))  # noqa: E731
+        grid = getattr(scene, "grid", None)  # present mode's grid fits a screen: runs along its bottom
+        has_card = index.any_in if index is not None and grid is None else None
         return routes.return_route(ax, ay, bx, by, (self.flow.ord % 3) * 8.0, bottom, has_card)
 
     def _point(self, t: float) -> tuple[float, float]:
