@@ -11,7 +11,9 @@ Pure Python, so the CLI, the exports and the tests can use it without Qt.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.domain.coherence import weights_of
 
@@ -73,3 +75,79 @@ def label(component: str) -> str:
 def weights(contract: int = 2) -> dict[str, float]:
     """The component weights of a contract, in the contract's order."""
     return dict(weights_of(contract))
+
+
+# --- findings grouped for reading (the JSON stays flat) ------------------------------------------------
+GROUP_OVER = 3  # a rule repeating more than this many times reads as one headline with its channels beneath
+
+_HEADLINES: dict[str, str] = {
+    "unrouted-signal": "capture channels bypass routing",
+    "unrouted-source": "execution channels originate deals without routing",
+    "unaccountable-spend": "routed channels no feedback loop reaches",
+    "orphan-channel": "channels have no flow in or out",
+    "duplicate-function": "groups of channels do the same job",
+    "unknown-segment": "findings of channels without a segment",
+    "routing-dead-end": "routing channels send nothing on",
+    "pass-through-routing": "routing hops without a rule",
+    "unruled-routing": "routing channels send without rules",
+    "segment-mismatch": "signals reach a team serving another segment",
+    "no-handoff": "capture channels reach no team of their segment",
+    "unmeasured-execution": "execution channels nothing measures",
+    "open-loop": "feedback loops that do not close",
+    "unlabelled-loop": "loop arrows with neither rule nor label",
+}
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """What a view shows as one entry: a finding, or a headline with the repeated findings beneath."""
+
+    headline: str
+    points: float
+    findings: tuple[Any, ...]  # desktop.domain.findings.Finding
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.findings) > 1
+
+    @property
+    def channel_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(cid for f in self.findings for cid in f.channel_ids))
+
+    def lines(self) -> list[str]:
+        """The channels beneath a grouped headline, one line each (the first channel a finding names)."""
+        return [f.channels[0] if f.channels else f.message for f in self.findings] if self.grouped else []
+
+
+def finding_rows(
+    findings: Sequence[Any],
+    spend_of: Callable[[str], float | None] | None = None,
+    money: Callable[[float], str] | None = None,
+) -> list[FindingRow]:
+    """The findings as views list them: a rule that repeats more than GROUP_OVER times becomes one row
+    at its largest finding's place, "5 capture channels bypass routing ($95,700/month)", its channels
+    beneath. `spend_of(channel id)` and `money(amount)` add the known spend (the view's locale)."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.channel_ids:  # a finding naming no channel (a missing layer) has nothing to list beneath
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    rows: list[FindingRow] = []
+    placed: set[str] = set()
+    for finding in findings:
+        rule = finding.rule
+        if counts.get(rule, 0) <= GROUP_OVER:
+            rows.append(FindingRow(finding.message, finding.points, (finding,)))
+            continue
+        if rule in placed:
+            continue
+        placed.add(rule)
+        group = tuple(f for f in findings if f.rule == rule)
+        what = _HEADLINES.get(rule, f"findings: {rule.replace('-', ' ')}")
+        headline = f"{len(group)} {what}"
+        if spend_of is not None and money is not None:
+            firsts = {f.channel_ids[0] for f in group if f.channel_ids}
+            spends = [s for s in (spend_of(cid) for cid in firsts) if s]
+            if spends:
+                headline += f" ({money(sum(spends))}/month)"
+        rows.append(FindingRow(headline, sum(f.points for f in group), group))
+    return rows

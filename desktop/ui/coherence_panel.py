@@ -174,6 +174,7 @@ class CoherencePanel(QDockWidget):
         self.built = False
         self._pending_bind: tuple | None = None
         self._links = Links()
+        self._money_of: tuple | None = None
         if build:
             self.build()
 
@@ -252,7 +253,24 @@ class CoherencePanel(QDockWidget):
         self.economics = EconomicsTable()
         self.tabs.addTab(self.economics, "Spend && leads")
         layout.addWidget(self.tabs, 1)
+        from desktop.ui.fix_bar import FixBar
+
+        self.fix_bar = FixBar()
+        self.findings.itemSelectionChanged.connect(self._offer_fix)
+        layout.addWidget(self.fix_bar)
         self.setWidget(body)
+
+    def _offer_fix(self) -> None:
+        """The selected finding's fix and its projected score (computed now, not on the edit path)."""
+        self.fix_bar.show_finding(self.session, self.findings.current_finding())
+
+    def _spend_of(self, channel_id: str) -> float | None:
+        arch = self.session.map if self.session is not None else None
+        return (
+            arch.channel(channel_id).monthly_spend
+            if arch is not None and arch.has_channel(channel_id)
+            else None
+        )
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -337,7 +355,9 @@ class CoherencePanel(QDockWidget):
         self.delta.setText(delta_text(self._delta))
         self.delta.setVisible(self._delta is not None)
         self._colour_score()
-        if self.findings.set_findings(report.findings):
+        if self.fix_bar.isVisible():  # the map changed: the fix is offered again when a finding is picked
+            self.fix_bar.hide()
+        if self.findings.set_findings(report.findings, self._spend_of, self._money()):
             count = len(report.findings)
             self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
         edits = self._edits
@@ -354,6 +374,14 @@ class CoherencePanel(QDockWidget):
             self._charted = bars
         if self.history_chart is not None:
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
+
+    def _money(self):
+        currency = self.session.map.info.currency if self.session is not None else "USD"
+        if self._money_of is None or self._money_of[0] != currency:
+            from desktop.ui.fix_bar import locale_money
+
+            self._money_of = (currency, locale_money(currency))
+        return self._money_of[1]
 
     def _colour_score(self) -> None:
         if self._shown is None:
