@@ -175,6 +175,7 @@ class CoherencePanel(QDockWidget):
         self._pending_bind: tuple | None = None
         self._links = Links()
         self._money_of: tuple | None = None
+        self._v2_start: float | None = None  # the history's first contract-2 row after contract-1 rows
         if build:
             self.build()
 
@@ -232,6 +233,16 @@ class CoherencePanel(QDockWidget):
         status.addWidget(self.history_count)
         header.addLayout(status, 1, 0, 1, 2)
         layout.addLayout(header)
+        self.notice = QLabel(
+            "The score now follows contract v2: money, alignment and AI count. "
+            "<a href='help:score'>How the score works</a>"
+        )
+        self.notice.setObjectName("contractNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._open_help)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addSpacing(4)
 
         components_row = QHBoxLayout()
@@ -259,6 +270,12 @@ class CoherencePanel(QDockWidget):
         self.findings.itemSelectionChanged.connect(self._offer_fix)
         layout.addWidget(self.fix_bar)
         self.setWidget(body)
+
+    def _open_help(self, _link: str = "") -> None:
+        from desktop.ui.score_help import show_score_help
+
+        self.notice.hide()  # said once: the next opening of this map has a v2 row and no notice
+        show_score_help(self.window())
 
     def _offer_fix(self) -> None:
         """The selected finding's fix and its projected score (computed now, not on the edit path)."""
@@ -297,6 +314,7 @@ class CoherencePanel(QDockWidget):
         self._shown = None
         self._links.rebind((session.changed, self._on_changed))
         self._load_history()
+        self.notice.setVisible(bool(getattr(session.editor, "contract_changed", False)))
         self._show(session.report)
         self.economics.show_map(session.map)
 
@@ -311,6 +329,8 @@ class CoherencePanel(QDockWidget):
         if not points:
             self._history.append((0.0, self.session.report.score))
         self._history.extend((float(i), points[i].score) for i in range(first, len(points)))
+        starts = [i for i in range(1, len(points)) if points[i].contract >= 2 > points[i - 1].contract]
+        self._v2_start = float(starts[-1]) if starts else None
         current = tenths(self.session.report.score)
         if len(points) >= 2 and tenths(points[-1].score) == current:
             self._delta = current - tenths(points[-2].score)
@@ -373,6 +393,8 @@ class CoherencePanel(QDockWidget):
             self.component_chart.update(report)
             self._charted = bars
         if self.history_chart is not None:
+            if self.history_chart.v2_start != self._v2_start:
+                self.history_chart.set_v2_start(self._v2_start)
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
     def _money(self):
@@ -413,6 +435,11 @@ class CoherencePanel(QDockWidget):
         self._style(self.out_of, f"color: {colours.muted}; font-size: 15px; padding-bottom: 9px;")
         self._style(self.history_count, f"color: {colours.muted}; font-size: 12px;")
         self._style(self.components_hint, f"color: {colours.muted}; font-size: 12px;")
+        self._style(
+            self.notice,
+            f"color: {colours.muted}; font-size: 12px; border: 1px solid {tint(colours.muted, colours.background)};"
+            " border-radius: 6px; padding: 6px 8px;",
+        )
         self.findings.set_colours(colours.list_bad, colours.list_muted)
         self.economics.set_colours(colours.list_muted)
         self._colour_score()

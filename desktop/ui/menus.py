@@ -218,8 +218,15 @@ def build_menus(w: MainWindow) -> None:
     help_menu.addAction(
         _action(w, "shortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(w), std.HelpContents)
     )
+    help_menu.addAction(_action(w, "score_help", "How the &Score Works", lambda: _score_help(w)))
     help_menu.addAction(_action(w, "about", f"&About {APP_NAME}", lambda: about(w)))
     w.help_menu = help_menu
+
+
+def _score_help(w: MainWindow) -> None:
+    from desktop.ui.score_help import show_score_help
+
+    show_score_help(w)
 
 
 def build_workshop_menu(w: MainWindow, menu: QMenu) -> None:
