@@ -114,6 +114,19 @@ class FindingRow:
     def channel_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(cid for f in self.findings for cid in f.channel_ids))
 
+    def as_finding(self) -> Any:
+        """The row as one Finding (a grouped row: its headline, summed points, every channel it names)."""
+        if not self.grouped:
+            return self.findings[0]
+        from desktop.domain.findings import Finding
+
+        first = self.findings[0]
+        names = tuple(dict.fromkeys(name for f in self.findings for name in f.channels))
+        amplified = any(f.amplified_by_ai for f in self.findings)
+        return Finding(
+            first.rule, first.component, self.points, self.channel_ids, names, self.headline, amplified
+        )
+
     def lines(self) -> list[str]:
         """The channels beneath a grouped headline, one line each (the first channel a finding names)."""
         return [f.channels[0] if f.channels else f.message for f in self.findings] if self.grouped else []
@@ -126,7 +139,7 @@ def finding_rows(
 ) -> list[FindingRow]:
     """The findings as views list them: a rule that repeats more than GROUP_OVER times becomes one row
     at its largest finding's place, "5 capture channels bypass routing ($95,700/month)", its channels
-    beneath. `spend_of(channel id)` and `money(amount)` add the known spend (the view's locale)."""
+    beneath, rows largest first. `spend_of(channel id)` and `money(amount)` add the known spend."""
     counts: dict[str, int] = {}
     for finding in findings:
         if finding.channel_ids:  # a finding naming no channel (a missing layer) has nothing to list beneath
@@ -150,4 +163,6 @@ def finding_rows(
             if spends:
                 headline += f" ({money(sum(spends))}/month)"
         rows.append(FindingRow(headline, sum(f.points for f in group), group))
+    if placed:  # a headline sums its findings' points: it takes the place those points earn
+        rows.sort(key=lambda row: -row.points)
     return rows

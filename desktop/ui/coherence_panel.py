@@ -281,7 +281,7 @@ class CoherencePanel(QDockWidget):
         """The selected finding's fix and its projected score (computed now, not on the edit path)."""
         self.fix_bar.show_finding(self.session, self.findings.current_finding())
 
-    def _spend_of(self, channel_id: str) -> float | None:
+    def spend_of(self, channel_id: str) -> float | None:
         arch = self.session.map if self.session is not None else None
         return (
             arch.channel(channel_id).monthly_spend
@@ -377,7 +377,7 @@ class CoherencePanel(QDockWidget):
         self._colour_score()
         if self.fix_bar.isVisible():  # the map changed: the fix is offered again when a finding is picked
             self.fix_bar.hide()
-        if self.findings.set_findings(report.findings, self._spend_of, self._money()):
+        if self.findings.set_findings(report.findings, self.spend_of, self.money_format()):
             count = len(report.findings)
             self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
         edits = self._edits
@@ -397,7 +397,7 @@ class CoherencePanel(QDockWidget):
                 self.history_chart.set_v2_start(self._v2_start)
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
-    def _money(self):
+    def money_format(self):
         currency = self.session.map.info.currency if self.session is not None else "USD"
         if self._money_of is None or self._money_of[0] != currency:
             from desktop.ui.fix_bar import locale_money

@@ -24,6 +24,8 @@ def locale_money(currency: str):
     from PySide6.QtCore import QLocale
 
     locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no locale set (a bare session): read as en-US does
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     symbol = _SYMBOLS.get(currency, currency)
 
     def money(amount: float) -> str:
