@@ -414,7 +414,9 @@ class ComparisonSlide:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(x, y + 6, 30, 18), 5, 5)
             x += 40 + self._write(QRectF(x + 40, y, 300, 30), text, 15, t.lane_subtitle) + 30
-        note = f"{APP_NAME} · coherence score out of 100 (coherence contract v1)"
+        note = (
+            f"{APP_NAME} · coherence score out of 100 (both sides by contract v{self.result.after.version})"
+        )
         self._write(QRectF(WIDTH / 2, y, WIDTH / 2 - MARGIN, 30), note, 15, t.lane_subtitle, align=RIGHT)
 
 
