@@ -128,8 +128,19 @@ class FindingRow:
         )
 
     def lines(self) -> list[str]:
-        """The channels beneath a grouped headline, one line each (the first channel a finding names)."""
-        return [f.channels[0] if f.channels else f.message for f in self.findings] if self.grouped else []
+        """The channels beneath a grouped headline, one line per finding: the channels it names that the
+        group does not all share ("LinkedIn Ads", not the SDR team every one of them reaches)."""
+        if not self.grouped:
+            return []
+        return [", ".join(names) or f.message for f in self.findings for names in [_own(f, self.findings)[1]]]
+
+
+def _own(finding: Any, group: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """The ids and names of the channels a finding names that not every finding of its group names."""
+    shared = set(group[0].channel_ids).intersection(*(f.channel_ids for f in group[1:]))
+    pairs = [(cid, name) for cid, name in zip(finding.channel_ids, finding.channels, strict=False)]
+    own = [pair for pair in pairs if pair[0] not in shared] or pairs
+    return [cid for cid, _ in own], [name for _, name in own]
 
 
 def finding_rows(
@@ -158,8 +169,8 @@ def finding_rows(
         what = _HEADLINES.get(rule, f"findings: {rule.replace('-', ' ')}")
         headline = f"{len(group)} {what}"
         if spend_of is not None and money is not None:
-            firsts = {f.channel_ids[0] for f in group if f.channel_ids}
-            spends = [s for s in (spend_of(cid) for cid in firsts) if s]
+            own = {cid for f in group for cid in _own(f, group)[0]}
+            spends = [s for s in (spend_of(cid) for cid in own) if s]
             if spends:
                 headline += f" ({money(sum(spends))}/month)"
         rows.append(FindingRow(headline, sum(f.points for f in group), group))

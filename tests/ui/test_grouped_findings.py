@@ -58,6 +58,7 @@ def test_a_repeated_rule_reads_as_one_headline_with_its_channels_and_their_spend
     text = findings.item(row).text()
     assert headline in text
     assert all(f"\u2022 {name}" in text for name in ADS)  # its channels beneath
+    assert "\u2022 SDR team" not in text  # the channel every one of them reaches is not listed
     assert findings.count() == len(report.findings) - 4
 
     window.actions_by_name["present"].trigger()
