@@ -12,7 +12,7 @@ Pure Python, so the CLI, the exports and the tests can use it without Qt.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.domain.coherence import weights_of
@@ -105,6 +105,7 @@ class FindingRow:
     headline: str
     points: float
     findings: tuple[Any, ...]  # desktop.domain.findings.Finding
+    shared: frozenset[str] = field(default=frozenset(), compare=False)  # ids every finding of it names
 
     @property
     def grouped(self) -> bool:
@@ -132,15 +133,13 @@ class FindingRow:
         group does not all share ("LinkedIn Ads", not the SDR team every one of them reaches)."""
         if not self.grouped:
             return []
-        return [", ".join(names) or f.message for f in self.findings for names in [_own(f, self.findings)[1]]]
+        return [", ".join(name for _, name in _own(f, self.shared)) or f.message for f in self.findings]
 
 
-def _own(finding: Any, group: Sequence[Any]) -> tuple[list[str], list[str]]:
-    """The ids and names of the channels a finding names that not every finding of its group names."""
-    shared = set(group[0].channel_ids).intersection(*(f.channel_ids for f in group[1:]))
-    pairs = [(cid, name) for cid, name in zip(finding.channel_ids, finding.channels, strict=False)]
-    own = [pair for pair in pairs if pair[0] not in shared] or pairs
-    return [cid for cid, _ in own], [name for _, name in own]
+def _own(finding: Any, shared: set[str]) -> list[tuple[str, str]]:
+    """The (id, name) of the channels a finding names that not every finding of its group names."""
+    pairs = list(zip(finding.channel_ids, finding.channels, strict=False))
+    return [pair for pair in pairs if pair[0] not in shared] or pairs
 
 
 def finding_rows(
@@ -155,6 +154,13 @@ def finding_rows(
     for finding in findings:
         if finding.channel_ids:  # a finding naming no channel (a missing layer) has nothing to list beneath
             counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    groups: dict[str, list[Any]] = {rule: [] for rule, count in counts.items() if count > GROUP_OVER}
+    if not groups:
+        return [FindingRow(f.message, f.points, (f,)) for f in findings]
+    for finding in findings:
+        found = groups.get(finding.rule)
+        if found is not None:
+            found.append(finding)
     rows: list[FindingRow] = []
     placed: set[str] = set()
     for finding in findings:
@@ -165,15 +171,16 @@ def finding_rows(
         if rule in placed:
             continue
         placed.add(rule)
-        group = tuple(f for f in findings if f.rule == rule)
+        group = tuple(groups[rule])
+        shared = set(group[0].channel_ids).intersection(*(f.channel_ids for f in group[1:]))
         what = _HEADLINES.get(rule, f"findings: {rule.replace('-', ' ')}")
         headline = f"{len(group)} {what}"
         if spend_of is not None and money is not None:
-            own = {cid for f in group for cid in _own(f, group)[0]}
-            spends = [s for s in (spend_of(cid) for cid in own) if s]
+            ids = {cid for f in group for cid in f.channel_ids if cid not in shared}
+            spends = [s for s in (spend_of(cid) for cid in ids) if s]
             if spends:
                 headline += f" ({money(sum(spends))}/month)"
-        rows.append(FindingRow(headline, sum(f.points for f in group), group))
+        rows.append(FindingRow(headline, sum(f.points for f in group), group, frozenset(shared)))
     if placed:  # a headline sums its findings' points: it takes the place those points earn
         rows.sort(key=lambda row: -row.points)
     return rows

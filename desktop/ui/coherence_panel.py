@@ -16,6 +16,7 @@ until they read at WCAG AA contrast on the panel's background.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -281,13 +282,18 @@ class CoherencePanel(QDockWidget):
         """The selected finding's fix and its projected score (computed now, not on the edit path)."""
         self.fix_bar.show_finding(self.session, self.findings.current_finding())
 
-    def spend_of(self, channel_id: str) -> float | None:
+    def spend_of(self) -> Callable[[str], float | None]:
+        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines."""
         arch = self.session.map if self.session is not None else None
-        return (
-            arch.channel(channel_id).monthly_spend
-            if arch is not None and arch.has_channel(channel_id)
-            else None
-        )
+        channel = arch.channel if arch is not None else None
+
+        def spend(channel_id: str) -> float | None:
+            try:
+                return channel(channel_id).monthly_spend if channel is not None else None
+            except KeyError:
+                return None
+
+        return spend
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -377,7 +383,7 @@ class CoherencePanel(QDockWidget):
         self._colour_score()
         if self.fix_bar.isVisible():  # the map changed: the fix is offered again when a finding is picked
             self.fix_bar.hide()
-        if self.findings.set_findings(report.findings, self.spend_of, self.money_format()):
+        if self.findings.set_findings(report.findings, self.spend_of(), self.money_format()):
             count = len(report.findings)
             self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
         edits = self._edits

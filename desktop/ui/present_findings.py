@@ -180,7 +180,7 @@ class FindingsSpotlight:
             return
         coherence = window.coherence
         self.strip.show_findings(
-            tuple(window.session.report.findings), coherence.spend_of, coherence.money_format()
+            tuple(window.session.report.findings), coherence.spend_of(), coherence.money_format()
         )
         finding = self.strip.spotlight()
         dim_all_but(window.scene, finding)
