@@ -12,6 +12,7 @@ Pure Python, so the CLI, the exports and the tests can use it without Qt.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,7 +137,7 @@ class FindingRow:
         return [", ".join(name for _, name in _own(f, self.shared)) or f.message for f in self.findings]
 
 
-def _own(finding: Any, shared: set[str]) -> list[tuple[str, str]]:
+def _own(finding: Any, shared: AbstractSet[str]) -> list[tuple[str, str]]:
     """The (id, name) of the channels a finding names that not every finding of its group names."""
     pairs = list(zip(finding.channel_ids, finding.channels, strict=False))
     return [pair for pair in pairs if pair[0] not in shared] or pairs
