@@ -94,3 +94,22 @@ def test_one_caption_for_one_score_in_panel_present_export_and_compare(qtbot, tm
     assert any(caption in text for text in texts)
     others = {b.caption for b in score_presentation.BANDS} - {caption}
     assert not any(other in text for text in texts for other in others)
+
+
+def test_the_before_after_slide_groups_resolved_findings(qtbot, tmp_path):
+    import subprocess
+
+    from desktop.domain.edits import AddFlow as Add
+    from desktop.domain.edits import apply_all
+    from desktop.domain.model import ArchitectureMap
+    from desktop.io.comparison_image import SlideSide, export_comparison
+
+    before = ArchitectureMap()
+    apply_all(before, leaky_map())
+    after = ArchitectureMap()
+    apply_all(after, leaky_map() + [Add(Flow(f"c{i}", "s", ord=20 + i)) for i in range(5)])
+    pdf = export_comparison(SlideSide(before, "As-is"), SlideSide(after, "Plan"), tmp_path / "slide.pdf")
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "5 capture channels bypass routing ($95,700/month): Google Ads" in text
