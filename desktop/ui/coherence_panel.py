@@ -269,6 +269,7 @@ class CoherencePanel(QDockWidget):
 
         self.fix_bar = FixBar()
         self.findings.itemSelectionChanged.connect(self._offer_fix)
+        self.findings.itemClicked.connect(lambda _item: self.fix_bar.isVisible() or self._offer_fix())
         layout.addWidget(self.fix_bar)
         self.setWidget(body)
 

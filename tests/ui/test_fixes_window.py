@@ -84,3 +84,23 @@ def test_a_finding_without_a_fix_offers_none(qtbot, tmp_path):
     assert window.session.perform("Build", fixable_edits())
     pick(window, "mixed-messages")
     assert not window.coherence.fix_bar.isVisible()
+
+
+def test_an_edit_withdraws_the_offer_and_a_click_brings_it_back(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from desktop.domain import operations as ops
+
+    window = make_window(qtbot, new_map_file(tmp_path))
+    assert window.session.perform("Build", fixable_edits())
+    pick(window, "unrouted-signal")
+    bar = window.coherence.fix_bar
+    assert bar.isVisible()
+    s = window.session
+    assert s.perform("Rename", ops.update_channel(s.map, "a", name="Attribution (Dreamdata)"))
+    assert not bar.isVisible()  # nothing is projected on the edit path
+    findings = window.coherence.findings
+    row = findings.currentRow()
+    rect = findings.visualItemRect(findings.item(row))
+    qtbot.mouseClick(findings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert bar.isVisible() and bar.fix is not None and bar.fix.kind == "connect"
