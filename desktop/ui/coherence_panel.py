@@ -269,7 +269,7 @@ class CoherencePanel(QDockWidget):
 
         self.fix_bar = FixBar()
         self.findings.itemSelectionChanged.connect(self._offer_fix)
-        self.findings.itemClicked.connect(lambda _item: self.fix_bar.isVisible() or self._offer_fix())
+        self.findings.itemClicked.connect(self._reoffer_fix)
         layout.addWidget(self.fix_bar)
         self.setWidget(body)
 
@@ -278,6 +278,11 @@ class CoherencePanel(QDockWidget):
 
         self.notice.hide()  # said once: the next opening of this map has a v2 row and no notice
         show_score_help(self.window())
+
+    def _reoffer_fix(self, _item: object = None) -> None:
+        """A click on the selected finding after an edit withdrew its offer."""
+        if not self.fix_bar.isVisible():
+            self._offer_fix()
 
     def _offer_fix(self) -> None:
         """The selected finding's fix and its projected score (computed now, not on the edit path)."""
