@@ -344,7 +344,10 @@ class CoherencePanel(QDockWidget):
         starts = [i for i in range(1, len(points)) if points[i].contract >= 2 > points[i - 1].contract]
         self._v2_start = float(starts[-1]) if starts else None
         current = tenths(self.session.report.score)
-        if len(points) >= 2 and tenths(points[-1].score) == current:
+        same_contract = (
+            len(points) >= 2 and points[-1].contract == points[-2].contract
+        )  # v1 → v2 is no "edit"
+        if same_contract and tenths(points[-1].score) == current:
             self._delta = current - tenths(points[-2].score)
         else:
             self._delta = None

@@ -33,6 +33,7 @@ def test_the_history_chart_marks_v2_and_keeps_the_lines_apart(qtbot, tmp_path):
     old, new = chart.lines()
     assert old == [0.0, 1.0, 2.0]  # the v1 points, their own line
     assert new[0] == 3.0 and chart.v2_marker.value() == 2.5  # v2 begins at the opening score
+    assert not panel.delta.isVisibleTo(panel)  # no "since last edit" across contracts
     window.quick_add("Webinars", window.session.map.channels[0].layer)
     old_after, new_after = chart.lines()
     assert old_after == old and new_after[-1] == 4.0  # an edit extends the v2 line only
