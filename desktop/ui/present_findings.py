@@ -77,12 +77,13 @@ class FindingsStrip(QFrame):
 
     def show_findings(self, findings: tuple[Finding, ...], spend_of=None, money=None) -> None:
         """The top rows: a rule repeating more than three times is one headline with its channels beneath."""
-        rows = score_presentation.finding_rows(findings, spend_of, money)[:TOP_FINDINGS]
+        every = score_presentation.finding_rows(findings, spend_of, money)
+        rows = every[:TOP_FINDINGS]
         self.grouped_rows = rows
         self.findings = tuple(row.as_finding() for row in rows)
         if self.spotlit >= len(self.findings):
             self.spotlit = len(self.findings) - 1
-        total = len(findings)
+        total = len(every)  # a grouped headline counts once, as it is listed
         if total:
             self.title.setText(
                 f"Top findings ({len(self.findings)} of {total})   ↑ ↓ spotlight one   Esc back"
