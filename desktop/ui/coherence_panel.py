@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
+PROJECTED_ROLE = Qt.ItemDataRole.UserRole + 9  # the (report, row) a row's tooltip projects a fix for
 COMPONENTS_HEIGHT = 20 * (len(COMPONENTS) + 1) + 6  # a row per component of the contract, and drag
 AA = 4.5
 LIGHT_BANDS = {"good": "#15803d", "warn": "#b45309", "bad": "#b91c1c", "accent": "#1d4ed8"}
@@ -270,6 +272,7 @@ class CoherencePanel(QDockWidget):
         self.fix_bar = FixBar()
         self.findings.itemSelectionChanged.connect(self._offer_fix)
         self.findings.itemClicked.connect(self._reoffer_fix)
+        self.findings.itemEntered.connect(self._hover_projection)
         layout.addWidget(self.fix_bar)
         self.setWidget(body)
 
@@ -278,6 +281,29 @@ class CoherencePanel(QDockWidget):
 
         self.notice.hide()  # said once: the next opening of this map has a v2 row and no notice
         show_score_help(self.window())
+
+    def _hover_projection(self, item: QListWidgetItem) -> None:
+        """Hovering a finding with a fix adds the fix and its projected score to the row's tooltip,
+        computed then (once per finding and score), never on the edit path."""
+        from desktop.domain import fixes
+
+        session = self.session
+        row = self.findings.row(item)
+        if session is None or session.read_only or not (0 <= row < len(self.findings.rows)):
+            return
+        key = (id(session.report), row)
+        if item.data(PROJECTED_ROLE) == key:
+            return
+        item.setData(PROJECTED_ROLE, key)
+        fix = fixes.fix_for(session.map, self.findings.rows[row].findings[0])
+        if fix is None:
+            return
+        try:
+            after = fixes.projected(session.map, fixes.fix_edits(session.map, fix))
+        except (ValueError, KeyError):
+            return
+        tip = item.toolTip().split("\n\nFix: ")[0]
+        item.setToolTip(f"{tip}\n\nFix: {fix.title} (score {session.report.score_text} → {after.score_text})")
 
     def _reoffer_fix(self, _item: object = None) -> None:
         """A click on the selected finding after an edit withdrew its offer."""

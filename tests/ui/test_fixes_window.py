@@ -104,3 +104,18 @@ def test_an_edit_withdraws_the_offer_and_a_click_brings_it_back(qtbot, tmp_path)
     rect = findings.visualItemRect(findings.item(row))
     qtbot.mouseClick(findings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert bar.isVisible() and bar.fix is not None and bar.fix.kind == "connect"
+
+
+def test_hovering_a_finding_projects_its_fix_in_the_tooltip(qtbot, tmp_path):
+    window = make_window(qtbot, new_map_file(tmp_path))
+    assert window.session.perform("Build", fixable_edits())
+    findings = window.coherence.findings
+    row = next(i for i, r in enumerate(findings.rows) if r.findings[0].rule == "unrouted-signal")
+    item = findings.item(row)
+    assert "Fix:" not in item.toolTip()  # nothing projected until hovered
+    findings.itemEntered.emit(item)
+    tip = item.toolTip()
+    assert "Fix: Connect LinkedIn Ads → Lead scoring (score" in tip
+    pick(window, "unrouted-signal")
+    window.coherence.fix_bar.findChild(QPushButton, "applyFix").click()
+    assert tip.endswith(f"→ {window.session.report.score_text})")
