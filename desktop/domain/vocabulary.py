@@ -160,6 +160,11 @@ def parse_currency(value: object) -> str:
     return text
 
 
+def currency_symbol(currency: str) -> str:
+    """The sign a currency is written with ("$", "€"), else its code ("CHF")."""
+    return _SYMBOLS.get(currency, currency)
+
+
 def money(amount: float, currency: str = "USD") -> str:
     """An amount a marketing lead reads at a glance: "$12,000", "€1,200", "12,000 CHF"."""
     whole = f"{round(amount):,}"

@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 MINUS = "\u2212"
 HISTORY_WINDOW = 200
 HISTORY_HEIGHT = 70
-PROJECTED_ROLE = Qt.ItemDataRole.UserRole + 9  # the (report, row) a row's tooltip projects a fix for
 COMPONENTS_HEIGHT = 20 * (len(COMPONENTS) + 1) + 6  # a row per component of the contract, and drag
 AA = 4.5
 LIGHT_BANDS = {"good": "#15803d", "warn": "#b45309", "bad": "#b91c1c", "accent": "#1d4ed8"}
@@ -177,7 +176,6 @@ class CoherencePanel(QDockWidget):
         self.built = False
         self._pending_bind: tuple | None = None
         self._links = Links()
-        self._money_of: tuple | None = None
         self._v2_start: float | None = None  # the history's first contract-2 row after contract-1 rows
         if build:
             self.build()
@@ -236,14 +234,9 @@ class CoherencePanel(QDockWidget):
         status.addWidget(self.history_count)
         header.addLayout(status, 1, 0, 1, 2)
         layout.addLayout(header)
-        self.notice = QLabel(
-            "The score now follows contract v2: money, alignment and AI count. "
-            "<a href='help:score'>How the score works</a>"
-        )
-        self.notice.setObjectName("contractNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.notice.linkActivated.connect(self._open_help)
+        from desktop.ui.score_help import contract_notice
+
+        self.notice = contract_notice(self._open_help)
         self.notice.hide()
         layout.addWidget(self.notice)
         layout.addSpacing(4)
@@ -283,27 +276,9 @@ class CoherencePanel(QDockWidget):
         show_score_help(self.window())
 
     def _hover_projection(self, item: QListWidgetItem) -> None:
-        """Hovering a finding with a fix adds the fix and its projected score to the row's tooltip,
-        computed then (once per finding and score), never on the edit path."""
-        from desktop.domain import fixes
+        from desktop.ui.fix_bar import project_in_tooltip
 
-        session = self.session
-        row = self.findings.row(item)
-        if session is None or session.read_only or not (0 <= row < len(self.findings.rows)):
-            return
-        key = (id(session.report), row)
-        if item.data(PROJECTED_ROLE) == key:
-            return
-        item.setData(PROJECTED_ROLE, key)
-        fix = fixes.fix_for(session.map, self.findings.rows[row].findings[0])
-        if fix is None:
-            return
-        try:
-            after = fixes.projected(session.map, fixes.fix_edits(session.map, fix))
-        except (ValueError, KeyError):
-            return
-        tip = item.toolTip().split("\n\nFix: ")[0]
-        item.setToolTip(f"{tip}\n\nFix: {fix.title} (score {session.report.score_text} → {after.score_text})")
+        project_in_tooltip(self.session, self.findings, item)
 
     def _reoffer_fix(self, _item: object = None) -> None:
         """A click on the selected finding after an edit withdrew its offer."""
@@ -316,16 +291,9 @@ class CoherencePanel(QDockWidget):
 
     def spend_of(self) -> Callable[[str], float | None]:
         """Each channel's monthly spend (None if unknown or gone), for the findings' headlines."""
-        arch = self.session.map if self.session is not None else None
-        channel = arch.channel if arch is not None else None
+        from desktop.ui.fix_bar import spend_lookup
 
-        def spend(channel_id: str) -> float | None:
-            try:
-                return channel(channel_id).monthly_spend if channel is not None else None
-            except KeyError:
-                return None
-
-        return spend
+        return spend_lookup(self.session.map if self.session is not None else None)
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -438,13 +406,10 @@ class CoherencePanel(QDockWidget):
                 self.history_chart.set_v2_start(self._v2_start)
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
 
-    def money_format(self):
-        currency = self.session.map.info.currency if self.session is not None else "USD"
-        if self._money_of is None or self._money_of[0] != currency:
-            from desktop.ui.fix_bar import locale_money
+    def money_format(self) -> Callable[[float], str]:
+        from desktop.ui.fix_bar import locale_money
 
-            self._money_of = (currency, locale_money(currency))
-        return self._money_of[1]
+        return locale_money(self.session.map.info.currency if self.session is not None else "USD")
 
     def _colour_score(self) -> None:
         if self._shown is None:

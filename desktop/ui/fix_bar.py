@@ -10,28 +10,57 @@ path; Apply is one `session.perform`, so one undo step.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from collections.abc import Callable
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from desktop.commands.session import MapSession
 from desktop.domain import fixes
 from desktop.domain.coherence import tenths
 from desktop.domain.findings import Finding
-from desktop.domain.vocabulary import _SYMBOLS
+from desktop.domain.model import ArchitectureMap
+from desktop.domain.vocabulary import currency_symbol
+from desktop.ui.findings_list import FindingsList
 
 
-def locale_money(currency: str):
+@lru_cache(maxsize=8)
+def locale_money(currency: str) -> Callable[[float], str]:
     """A formatter of whole amounts in this currency, the way the user's locale writes money."""
     from PySide6.QtCore import QLocale
 
     locale = QLocale()
     if locale.language() == QLocale.Language.C:  # no locale set (a bare session): read as en-US does
         locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    symbol = _SYMBOLS.get(currency, currency)
+    symbol = currency_symbol(currency)
 
     def money(amount: float) -> str:
         return locale.toCurrencyString(float(round(amount)), symbol, 0)
 
     return money
+
+
+def spend_lookup(arch: ArchitectureMap | None) -> Callable[[str], float | None]:
+    """Each channel's monthly spend (None if unknown or gone): one call per channel a headline sums."""
+    channel = arch.channel if arch is not None else None
+
+    def spend(channel_id: str) -> float | None:
+        try:
+            return channel(channel_id).monthly_spend if channel is not None else None
+        except KeyError:
+            return None
+
+    return spend
 
 
 class FixBar(QFrame):
@@ -137,3 +166,27 @@ class FixBar(QFrame):
             return False
         result = self.session.perform(self.fix.title, edits)
         return bool(result)
+
+
+PROJECTED_ROLE = Qt.ItemDataRole.UserRole + 9  # the (report, row) a row's tooltip projects a fix for
+
+
+def project_in_tooltip(session: MapSession | None, findings: FindingsList, item: QListWidgetItem) -> None:
+    """Hovering a finding with a fix adds the fix and its projected score to the row's tooltip,
+    computed then (once per finding and score), never on the edit path."""
+    row = findings.row(item)
+    if session is None or session.read_only or not (0 <= row < len(findings.rows)):
+        return
+    key = (id(session.report), row)
+    if item.data(PROJECTED_ROLE) == key:
+        return
+    item.setData(PROJECTED_ROLE, key)
+    fix = fixes.fix_for(session.map, findings.rows[row].findings[0])
+    if fix is None:
+        return
+    try:
+        after = fixes.projected(session.map, fixes.fix_edits(session.map, fix))
+    except (ValueError, KeyError):
+        return
+    tip = item.toolTip().split("\n\nFix: ")[0]
+    item.setToolTip(f"{tip}\n\nFix: {fix.title} (score {session.report.score_text} → {after.score_text})")

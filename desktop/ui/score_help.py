@@ -7,8 +7,10 @@ it opens as a plain window (a QTextBrowser rendering the Markdown).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.resources import score_doc_path
 
@@ -46,3 +48,16 @@ def show_score_help(window: QWidget) -> ScoreHelp:
     found.raise_()
     found.activateWindow()
     return found
+
+
+def contract_notice(open_help: Callable[[str], None]) -> QLabel:
+    """The one quiet line a map first opened under contract 2 shows in the score panel."""
+    notice = QLabel(
+        "The score now follows contract v2: money, alignment and AI count. "
+        "<a href='help:score'>How the score works</a>"
+    )
+    notice.setObjectName("contractNotice")
+    notice.setWordWrap(True)
+    notice.setTextFormat(Qt.TextFormat.RichText)
+    notice.linkActivated.connect(open_help)
+    return notice
