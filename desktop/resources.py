@@ -34,3 +34,10 @@ def template_path(name: str) -> Path | None:
         if path.stem.casefold() == wanted:
             return path
     return None
+
+
+def score_doc_path() -> Path:
+    """docs/score.md, the score's contract: the bundle ships it in `docs/` beside `resources/`."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    return root / "docs" / "score.md"

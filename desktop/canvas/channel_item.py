@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
+from desktop.canvas.ai_mark import paint_ai_mark
 from desktop.canvas.theme import Theme
 from desktop.domain.catalog import default_catalog
 from desktop.domain.layout import CHANNEL_HEIGHT, CHANNEL_WIDTH
@@ -162,6 +163,9 @@ class ChannelItem(QGraphicsObject):
             painter.drawEllipse(self.handle_center(), HANDLE_RADIUS, HANDLE_RADIUS)
             painter.setBrush(QColor(t.selection))
             painter.drawEllipse(self.handle_center(), HANDLE_RADIUS / 2.5, HANDLE_RADIUS / 2.5)
+
+        if self.channel.automation == "ai":
+            paint_ai_mark(painter, QPointF(STRIP + 26, 0), t.channel_fill)
 
         if self.findings:
             centre = QPointF(CHANNEL_WIDTH - BADGE_RADIUS - 6, 0)

@@ -116,6 +116,7 @@ class MapEditor:
         self._done = 0
         self._listeners: list[Listener] = []
         self._versions: list[VersionInfo] | None = None
+        self.contract_changed = False  # opened with history rows of an older contract (the v2 notice)
         self._record_opening_score()
 
     # --- reading --------------------------------------------------------------------
@@ -328,8 +329,13 @@ class MapEditor:
         return Result(True)
 
     def _record_opening_score(self) -> None:
-        """A map's history starts with its score as opened, so the line has a first point."""
-        if self.read_only or self.repository.score_history(limit=1):
+        """A map's history starts with its score as opened, so the line has a first point; a map first
+        opened under a newer contract gets a row of that contract (the chart starts its new line there)."""
+        if self.read_only:
+            return
+        last = self.repository.score_history(limit=1)
+        self.contract_changed = bool(last) and last[-1].contract != self.report.version
+        if last and not self.contract_changed:
             return
         try:
             self.repository.append_score(_stamp(self.report))

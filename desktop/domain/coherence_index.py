@@ -178,21 +178,21 @@ class FlowGraph:
         return seen
 
 
-_last: FlowGraph | None = None
-
-
-def flow_graph(ids: list[str], layers: list[Layer], flows: list[Flow]) -> FlowGraph:
-    """The graph of these channels and flows: the last one built while the inputs compare equal.
-
-    Equal inputs give an equal graph (flows are immutable values), so reusing it
-    never changes a result; one graph is kept, the one of the map last scored.
-    """
-    global _last
-    last = _last
-    if last is not None and last.ids == ids and last.layers == layers and last.flows == flows:
+def flow_graph(ids: list[str], layers: list[Layer], flows: list[Flow], owner: object = None) -> FlowGraph:
+    """The graph of these channels and flows: the one built last for `owner` (a map) while the inputs
+    compare equal. Equal inputs give an equal graph (flows are immutable values), so reusing it never
+    changes a result; each open map keeps its own, so a window scoring two maps never rebuilds."""
+    cache = getattr(owner, "__dict__", None)
+    last = cache.get(_SLOT) if cache is not None else None
+    if isinstance(last, FlowGraph) and last.ids == ids and last.layers == layers and last.flows == flows:
         return last
-    graph = _last = FlowGraph(ids, layers, flows)
+    graph = FlowGraph(ids, layers, flows)
+    if cache is not None:
+        cache[_SLOT] = graph
     return graph
+
+
+_SLOT = "_coherence_v1_graph"
 
 
 def fold_all(channels: list[Channel], attribute: str) -> list[str]:

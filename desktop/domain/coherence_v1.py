@@ -68,7 +68,9 @@ class _Assessment:
     def __init__(self, arch: ArchitectureMap) -> None:
         channels = self.channels = arch.channels
         self.channel_of = arch.channel
-        graph = self.graph = flow_graph([c.id for c in channels], [c.layer for c in channels], arch.flows)
+        graph = self.graph = flow_graph(
+            [c.id for c in channels], [c.layer for c in channels], arch.flows, arch
+        )
         self.lanes = [Lane([channels[i] for i in positions]) for positions in graph.lanes]
         self.findings: list[_Keyed] = []
         self.drag_findings: list[_Keyed] = []

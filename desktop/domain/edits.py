@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from desktop.domain.model import ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import check_channel, check_flow
+from desktop.domain.vocabulary import parse_currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,11 @@ class UpdateFlow:
 
 @dataclass(frozen=True, slots=True)
 class SetInfo:
+    """The map's name and description; `currency` (ISO 4217) too when not None (the map's properties)."""
+
     name: str
     description: str
+    currency: str | None = None
 
 
 Edit = AddChannel | RemoveChannel | UpdateChannel | AddFlow | RemoveFlow | UpdateFlow | SetInfo
@@ -78,8 +82,9 @@ def check(arch: ArchitectureMap, edit: Edit) -> None:
         case RemoveFlow(source, target):
             if arch.flow(source, target) is None:
                 raise KeyError((source, target))
-        case SetInfo():
-            pass
+        case SetInfo(_name, _description, currency):
+            if currency is not None:
+                parse_currency(currency)  # a ValueError names the problem; nothing changes
 
 
 def apply(arch: ArchitectureMap, edit: Edit) -> Edit:
@@ -104,9 +109,11 @@ def apply(arch: ArchitectureMap, edit: Edit) -> Edit:
             return UpdateFlow(old_flow)
         case RemoveFlow(source, target):
             return AddFlow(arch.drop_flow(source, target))
-        case SetInfo(name, description):
-            old_info = SetInfo(arch.info.name, arch.info.description)
-            arch.info = MapInfo(name, description, arch.info.created, arch.info.modified)
+        case SetInfo(name, description, currency):
+            info = arch.info
+            old_info = SetInfo(info.name, info.description, None if currency is None else info.currency)
+            new_currency = info.currency if currency is None else parse_currency(currency)
+            arch.info = MapInfo(name, description, info.created, info.modified, new_currency)
             return old_info
     raise TypeError(f"not an edit: {edit!r}")
 

@@ -11,7 +11,10 @@ Pure Python, so the CLI, the exports and the tests can use it without Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.domain.coherence import weights_of
 
@@ -73,3 +76,112 @@ def label(component: str) -> str:
 def weights(contract: int = 2) -> dict[str, float]:
     """The component weights of a contract, in the contract's order."""
     return dict(weights_of(contract))
+
+
+# --- findings grouped for reading (the JSON stays flat) ------------------------------------------------
+GROUP_OVER = 3  # a rule repeating more than this many times reads as one headline with its channels beneath
+
+_HEADLINES: dict[str, str] = {
+    "unrouted-signal": "capture channels bypass routing",
+    "unrouted-source": "execution channels originate deals without routing",
+    "unaccountable-spend": "routed channels no feedback loop reaches",
+    "orphan-channel": "channels have no flow in or out",
+    "duplicate-function": "groups of channels do the same job",
+    "unknown-segment": "findings of channels without a segment",
+    "routing-dead-end": "routing channels send nothing on",
+    "pass-through-routing": "routing hops without a rule",
+    "unruled-routing": "routing channels send without rules",
+    "segment-mismatch": "signals reach a team serving another segment",
+    "no-handoff": "capture channels reach no team of their segment",
+    "unmeasured-execution": "execution channels nothing measures",
+    "open-loop": "feedback loops that do not close",
+    "unlabelled-loop": "loop arrows with neither rule nor label",
+}
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """What a view shows as one entry: a finding, or a headline with the repeated findings beneath."""
+
+    headline: str
+    points: float
+    findings: tuple[Any, ...]  # desktop.domain.findings.Finding
+    shared: frozenset[str] = field(default=frozenset(), compare=False)  # ids every finding of it names
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.findings) > 1
+
+    @property
+    def channel_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(cid for f in self.findings for cid in f.channel_ids))
+
+    def as_finding(self) -> Any:
+        """The row as one Finding (a grouped row: its headline, summed points, every channel it names)."""
+        if not self.grouped:
+            return self.findings[0]
+        from desktop.domain.findings import Finding
+
+        first = self.findings[0]
+        names = tuple(dict.fromkeys(name for f in self.findings for name in f.channels))
+        amplified = any(f.amplified_by_ai for f in self.findings)
+        return Finding(
+            first.rule, first.component, self.points, self.channel_ids, names, self.headline, amplified
+        )
+
+    def lines(self) -> list[str]:
+        """The channels beneath a grouped headline, one line per finding: the channels it names that the
+        group does not all share ("LinkedIn Ads", not the SDR team every one of them reaches)."""
+        if not self.grouped:
+            return []
+        return [", ".join(name for _, name in _own(f, self.shared)) or f.message for f in self.findings]
+
+
+def _own(finding: Any, shared: AbstractSet[str]) -> list[tuple[str, str]]:
+    """The (id, name) of the channels a finding names that not every finding of its group names."""
+    pairs = list(zip(finding.channel_ids, finding.channels, strict=False))
+    return [pair for pair in pairs if pair[0] not in shared] or pairs
+
+
+def finding_rows(
+    findings: Sequence[Any],
+    spend_of: Callable[[str], float | None] | None = None,
+    money: Callable[[float], str] | None = None,
+) -> list[FindingRow]:
+    """The findings as views list them: a rule that repeats more than GROUP_OVER times becomes one row
+    at its largest finding's place, "5 capture channels bypass routing ($95,700/month)", its channels
+    beneath, rows largest first. `spend_of(channel id)` and `money(amount)` add the known spend."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.channel_ids:  # a finding naming no channel (a missing layer) has nothing to list beneath
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    groups: dict[str, list[Any]] = {rule: [] for rule, count in counts.items() if count > GROUP_OVER}
+    if not groups:
+        return [FindingRow(f.message, f.points, (f,)) for f in findings]
+    for finding in findings:
+        found = groups.get(finding.rule)
+        if found is not None:
+            found.append(finding)
+    rows: list[FindingRow] = []
+    placed: set[str] = set()
+    for finding in findings:
+        rule = finding.rule
+        if counts.get(rule, 0) <= GROUP_OVER:
+            rows.append(FindingRow(finding.message, finding.points, (finding,)))
+            continue
+        if rule in placed:
+            continue
+        placed.add(rule)
+        group = tuple(groups[rule])
+        shared = set(group[0].channel_ids).intersection(*(f.channel_ids for f in group[1:]))
+        what = _HEADLINES.get(rule, f"findings: {rule.replace('-', ' ')}")
+        headline = f"{len(group)} {what}"
+        if spend_of is not None and money is not None:
+            ids = {cid for f in group for cid in f.channel_ids if cid not in shared}
+            spends = [s for s in (spend_of(cid) for cid in ids) if s]
+            if spends:
+                headline += f" ({money(sum(spends))}/month)"
+        rows.append(FindingRow(headline, sum(f.points for f in group), group, frozenset(shared)))
+    if placed:  # a headline sums its findings' points: it takes the place those points earn
+        rows.sort(key=lambda row: -row.points)
+    return rows

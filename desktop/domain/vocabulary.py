@@ -124,6 +124,12 @@ AI_WORDS = frozenset({"ai", "yes", "true", "x", "1", "y"})
 NOT_AI_WORDS = frozenset({"", "no", "false", "0", "n", "-", "none", "human"})
 
 
+AI_DEFINITION = (
+    "AI means the channel acts or decides through AI without a person approving each action "
+    "(an AI SDR agent, an AI chatbot that books meetings, a GPT qualification step)."
+)  # docs/score.md, "Inputs": the inspector's help on the automation checkbox
+
+
 def parse_automation(value: object) -> str:
     """A cell or JSON value as `automation`: "ai" or "". Raises ValueError on anything else."""
     if value is None or value is False:
@@ -152,6 +158,11 @@ def parse_currency(value: object) -> str:
             f"currency must be a three-letter ISO 4217 code such as USD or EUR, not {text[:20]!r}"
         )
     return text
+
+
+def currency_symbol(currency: str) -> str:
+    """The sign a currency is written with ("$", "€"), else its code ("CHF")."""
+    return _SYMBOLS.get(currency, currency)
 
 
 def money(amount: float, currency: str = "USD") -> str:

@@ -31,10 +31,11 @@ from desktop.canvas.compare_overlay import (
 )
 from desktop.canvas.theme import THEMES, Theme, band_colour, score_band
 from desktop.domain import score_presentation
-from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, tenths
+from desktop.domain.coherence import COMPONENTS, WEIGHTS, CoherenceReport, Finding, tenths
 from desktop.domain.compare import Comparison, compare
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap
+from desktop.domain.vocabulary import money
 from desktop.io.atomic import write_bytes
 from desktop.io.images import ExportOptions, Sheet, ensure_gui_app
 
@@ -87,6 +88,13 @@ def change_lines(result: Comparison) -> list[tuple[str, str]]:
 def headline(message: str) -> str:
     """A finding's problem without its advice ("X feeds nothing back"), as a resolved finding reads."""
     return message.split(": ", 1)[0]
+
+
+def row_text(row: score_presentation.FindingRow) -> str:
+    """One line of the slide: a finding's problem, or a grouped headline with its channels."""
+    if row.grouped:
+        return f"{row.headline}: {', '.join(row.lines())}"
+    return headline(row.headline)
 
 
 def export_comparison(
@@ -357,8 +365,13 @@ class ComparisonSlide:
         t = self.theme
         resolved = sorted(self.result.findings_resolved, key=lambda f: -f.points)
         new = sorted(self.result.findings_new, key=lambda f: -f.points)
-        fixed = [(f"+{tenths(f.points)}", headline(f.message), t.band_good) for f in resolved]
-        added = [(f"{MINUS}{tenths(f.points)}", "New: " + headline(f.message), t.band_poor) for f in new]
+        fixed = [
+            (f"+{tenths(r.points)}", row_text(r), t.band_good) for r in self._grouped(resolved, self.before)
+        ]
+        added = [
+            (f"{MINUS}{tenths(r.points)}", "New: " + row_text(r), t.band_poor)
+            for r in self._grouped(new, self.after)
+        ]
         if self.result.delta < 0 and new:  # a step back: what broke matters most
             title, rows = f"New findings ({len(new)}) · {len(resolved)} resolved", added + fixed
         else:
@@ -368,6 +381,16 @@ class ComparisonSlide:
         self._rows(
             rect.adjusted(0, 40, 0, 0), rows or [("", "No finding was resolved or added.", t.lane_subtitle)]
         )
+
+    @staticmethod
+    def _grouped(findings: list[Finding], side: SlideSide) -> list[score_presentation.FindingRow]:
+        """A rule repeating more than three times as one headline (spend in the side's currency)."""
+        arch = side.arch
+
+        def spend(cid: str) -> float | None:
+            return arch.channel(cid).monthly_spend if arch.has_channel(cid) else None
+
+        return score_presentation.finding_rows(findings, spend, lambda x: money(x, arch.info.currency))
 
     def _paint_changes(self, rect: QRectF) -> None:
         t = self.theme
@@ -389,7 +412,8 @@ class ComparisonSlide:
     def _rows(self, rect: QRectF, rows: list[tuple[str, str, str]]) -> None:
         """A list of (marker, text, marker colour) rows; what does not fit becomes "+ N more"."""
         t = self.theme
-        row_h, marker_w = 29.0, 58.0
+        row_h = 29.0
+        marker_w = 58.0 if all(len(marker) <= 4 for marker, _, _ in rows) else 76.0  # "+25.0": a grouped row
         fits = max(1, int(rect.height() // row_h))
         shown = rows if len(rows) <= fits else rows[: fits - 1]
         for i, (marker, text, colour) in enumerate(shown):
@@ -414,7 +438,9 @@ class ComparisonSlide:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(x, y + 6, 30, 18), 5, 5)
             x += 40 + self._write(QRectF(x + 40, y, 300, 30), text, 15, t.lane_subtitle) + 30
-        note = f"{APP_NAME} · coherence score out of 100 (coherence contract v1)"
+        note = (
+            f"{APP_NAME} · coherence score out of 100 (both sides by contract v{self.result.after.version})"
+        )
         self._write(QRectF(WIDTH / 2, y, WIDTH / 2 - MARGIN, 30), note, 15, t.lane_subtitle, align=RIGHT)
 
 

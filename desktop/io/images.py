@@ -448,7 +448,12 @@ class Sheet:
         painter.setPen(QPen(QColor(t.channel_fill), 2))
         painter.setBrush(QColor(t.badge))
         painter.drawEllipse(QPointF(x + 10, middle), 10, 10)
-        self._legend_text(painter, metrics, x + 28, middle, "Finding to fix")
+        x = self._legend_text(painter, metrics, x + 28, middle, "Finding to fix") + 26
+        if any(c.automation == "ai" for c in self.subject.iter_channels()):  # only when the map has one
+            from desktop.canvas.ai_mark import WIDTH, paint_ai_mark
+
+            paint_ai_mark(painter, QPointF(x + WIDTH / 2, middle), t.channel_fill)
+            self._legend_text(painter, metrics, x + WIDTH + 8, middle, "Acts through AI")
 
     def _paint_votes(self, painter: QPainter, top: float) -> None:
         """The room's vote under the legend: each finding with its dots, most first."""

@@ -477,8 +477,11 @@ def _write_edit(c: sqlite3.Connection, edit: Edit) -> None:
             c.execute(_UPDATE_FLOW, (flow.rule, flow.label, flow.ord, flow.source, flow.target))
         case RemoveFlow(source, target):
             c.execute(_DELETE_FLOW, (source, target))
-        case SetInfo(name, description):
+        case SetInfo(name, description, currency):
             c.execute(_SET_INFO, (name, description))
+            if currency is not None:
+                c.execute(_DELETE_SETTING, ("currency",))
+                c.execute(_INSERT_SETTING, ("currency", parse_currency(currency)))
 
 
 def _channel_values(ch: Channel) -> tuple[object, ...]:

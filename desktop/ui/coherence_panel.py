@@ -16,6 +16,7 @@ until they read at WCAG AA contrast on the panel's background.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -174,6 +176,7 @@ class CoherencePanel(QDockWidget):
         self.built = False
         self._pending_bind: tuple | None = None
         self._links = Links()
+        self._v2_start: float | None = None  # the history's first contract-2 row after contract-1 rows
         if build:
             self.build()
 
@@ -231,6 +234,11 @@ class CoherencePanel(QDockWidget):
         status.addWidget(self.history_count)
         header.addLayout(status, 1, 0, 1, 2)
         layout.addLayout(header)
+        from desktop.ui.score_help import contract_notice
+
+        self.notice = contract_notice(self._open_help)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addSpacing(4)
 
         components_row = QHBoxLayout()
@@ -252,7 +260,40 @@ class CoherencePanel(QDockWidget):
         self.economics = EconomicsTable()
         self.tabs.addTab(self.economics, "Spend && leads")
         layout.addWidget(self.tabs, 1)
+        from desktop.ui.fix_bar import FixBar
+
+        self.fix_bar = FixBar()
+        self.findings.itemSelectionChanged.connect(self._offer_fix)
+        self.findings.itemClicked.connect(self._reoffer_fix)
+        self.findings.itemEntered.connect(self._hover_projection)
+        layout.addWidget(self.fix_bar)
         self.setWidget(body)
+
+    def _open_help(self, _link: str = "") -> None:
+        from desktop.ui.score_help import show_score_help
+
+        self.notice.hide()  # said once: the next opening of this map has a v2 row and no notice
+        show_score_help(self.window())
+
+    def _hover_projection(self, item: QListWidgetItem) -> None:
+        from desktop.ui.fix_bar import project_in_tooltip
+
+        project_in_tooltip(self.session, self.findings, item)
+
+    def _reoffer_fix(self, _item: object = None) -> None:
+        """A click on the selected finding after an edit withdrew its offer."""
+        if not self.fix_bar.isVisible():
+            self._offer_fix()
+
+    def _offer_fix(self) -> None:
+        """The selected finding's fix and its projected score (computed now, not on the edit path)."""
+        self.fix_bar.show_finding(self.session, self.findings.current_finding())
+
+    def spend_of(self) -> Callable[[str], float | None]:
+        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines."""
+        from desktop.ui.fix_bar import spend_lookup
+
+        return spend_lookup(self.session.map if self.session is not None else None)
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -279,6 +320,7 @@ class CoherencePanel(QDockWidget):
         self._shown = None
         self._links.rebind((session.changed, self._on_changed))
         self._load_history()
+        self.notice.setVisible(bool(getattr(session.editor, "contract_changed", False)))
         self._show(session.report)
         self.economics.show_map(session.map)
 
@@ -293,8 +335,13 @@ class CoherencePanel(QDockWidget):
         if not points:
             self._history.append((0.0, self.session.report.score))
         self._history.extend((float(i), points[i].score) for i in range(first, len(points)))
+        starts = [i for i in range(1, len(points)) if points[i].contract >= 2 > points[i - 1].contract]
+        self._v2_start = float(starts[-1]) if starts else None
         current = tenths(self.session.report.score)
-        if len(points) >= 2 and tenths(points[-1].score) == current:
+        same_contract = (
+            len(points) >= 2 and points[-1].contract == points[-2].contract
+        )  # v1 → v2 is no "edit"
+        if same_contract and tenths(points[-1].score) == current:
             self._delta = current - tenths(points[-2].score)
         else:
             self._delta = None
@@ -337,7 +384,9 @@ class CoherencePanel(QDockWidget):
         self.delta.setText(delta_text(self._delta))
         self.delta.setVisible(self._delta is not None)
         self._colour_score()
-        if self.findings.set_findings(report.findings):
+        if self.fix_bar.isVisible():  # the map changed: the fix is offered again when a finding is picked
+            self.fix_bar.hide()
+        if self.findings.set_findings(report.findings, self.spend_of(), self.money_format()):
             count = len(report.findings)
             self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
         edits = self._edits
@@ -353,7 +402,14 @@ class CoherencePanel(QDockWidget):
             self.component_chart.update(report)
             self._charted = bars
         if self.history_chart is not None:
+            if self.history_chart.v2_start != self._v2_start:
+                self.history_chart.set_v2_start(self._v2_start)
             self.history_chart.set_points([x for x, _ in self._history], [y for _, y in self._history])
+
+    def money_format(self) -> Callable[[float], str]:
+        from desktop.ui.fix_bar import locale_money
+
+        return locale_money(self.session.map.info.currency if self.session is not None else "USD")
 
     def _colour_score(self) -> None:
         if self._shown is None:
@@ -385,6 +441,11 @@ class CoherencePanel(QDockWidget):
         self._style(self.out_of, f"color: {colours.muted}; font-size: 15px; padding-bottom: 9px;")
         self._style(self.history_count, f"color: {colours.muted}; font-size: 12px;")
         self._style(self.components_hint, f"color: {colours.muted}; font-size: 12px;")
+        self._style(
+            self.notice,
+            f"color: {colours.muted}; font-size: 12px; border: 1px solid {tint(colours.muted, colours.background)};"
+            " border-radius: 6px; padding: 6px 8px;",
+        )
         self.findings.set_colours(colours.list_bad, colours.list_muted)
         self.economics.set_colours(colours.list_muted)
         self._colour_score()

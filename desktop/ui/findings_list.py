@@ -9,7 +9,7 @@ does not reset the scroll position or the keyboard focus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -157,6 +157,7 @@ class FindingsList(QListWidget):
         self.delegate = FindingDelegate(self)
         self.setItemDelegate(self.delegate)
         self._findings: tuple[Finding, ...] | None = None
+        self.rows: list[score_presentation.FindingRow] = []
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
 
@@ -165,46 +166,65 @@ class FindingsList(QListWidget):
         self.delegate.muted = QColor(muted)
         self.viewport().update()
 
-    def set_findings(self, findings: Sequence[Finding]) -> bool:
-        """Show these findings; rows are reused in place. Returns False when nothing changed."""
+    def set_findings(
+        self,
+        findings: Sequence[Finding],
+        spend_of: Callable[[str], float | None] | None = None,
+        money: Callable[[float], str] | None = None,
+    ) -> bool:
+        """Show these findings (a rule repeating more than three times as one headline with its channels
+        beneath); rows are reused in place. Returns False when nothing changed."""
         findings = tuple(findings)
         if findings == self._findings:
             return False
-        before, self._findings = self._findings or (), findings
+        self._findings = findings
+        before = self.rows
+        rows = self.rows = score_presentation.finding_rows(findings, spend_of, money)
         chosen = self.currentRow()
         kept = before[chosen] if 0 <= chosen < len(before) and self.item(chosen).isSelected() else None
-        for row, finding in enumerate(findings):
+        for row, shown in enumerate(rows):
             item = self.item(row)
             if item is None:
                 item = QListWidgetItem()
                 self.addItem(item)
-            elif row < len(before) and before[row] == finding:
+            elif row < len(before) and before[row] == shown:
                 continue  # this row already shows it
-            self._fill(item, finding)
-        while self.count() > len(findings):
+            self._fill(item, shown)
+        while self.count() > len(rows):
             self.takeItem(self.count() - 1)
         # The highlight follows the finding that was clicked, or goes: it never marks another one.
-        if kept is not None and kept in findings:
-            self.setCurrentRow(findings.index(kept))
+        if kept is not None and kept in rows:
+            self.setCurrentRow(rows.index(kept))
         elif kept is not None:
             self.clearSelection()
         # No doItemsLayout() here: the view lays its rows out once, before it next paints,
         # instead of inside every edit (2 ms of word-wrap measuring on a 500-channel map).
         return True
 
-    def _fill(self, item: QListWidgetItem, finding: Finding) -> None:
-        points = points_text(finding.points)
-        item.setText(f"{points}  {finding.message}")
+    def current_finding(self) -> Finding | None:
+        """The selected row's finding (a grouped row's largest one), or None."""
+        row = self.currentRow()
+        if not (0 <= row < len(self.rows)) or not self.item(row).isSelected():
+            return None
+        return self.rows[row].findings[0]
+
+    def _fill(self, item: QListWidgetItem, row: score_presentation.FindingRow) -> None:
+        finding = row.findings[0]
+        points = points_text(row.points)
+        message = row.headline
+        if row.grouped:
+            message += "".join(f"\n  \u2022 {line}" for line in row.lines())
+        item.setText(f"{points}  {message}")
         item.setData(POINTS_ROLE, points)
-        item.setData(MESSAGE_ROLE, finding.message)
+        item.setData(MESSAGE_ROLE, message)
         item.setData(CAPTION_ROLE, caption_text(finding))
-        item.setData(CHANNELS_ROLE, list(finding.channel_ids))
-        if finding.channel_ids:
-            names = ", ".join(finding.channels)
-            item.setToolTip(f"{finding.message}\n\nClick or press Enter to show {names} on the canvas.")
+        item.setData(CHANNELS_ROLE, list(row.channel_ids))
+        if row.channel_ids:
+            names = ", ".join(dict.fromkeys(name for f in row.findings for name in f.channels))
+            item.setToolTip(f"{message}\n\nClick or press Enter to show {names} on the canvas.")
         else:
-            item.setToolTip(finding.message)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{points} points: {finding.message}")
+            item.setToolTip(message)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{points} points: {message}")
 
     def channel_ids(self, row: int) -> list[str]:
         item = self.item(row)

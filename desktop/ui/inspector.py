@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 from desktop.canvas.scene import MapScene
 from desktop.commands.session import Change, MapSession
 from desktop.domain import operations as ops
+from desktop.domain.coherence_v2_rules import AI_FACTOR
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.validation import parse_number
+from desktop.domain.vocabulary import AI_DEFINITION
 from desktop.ui.binding import Links
 
 TEXT_FIELDS = (
@@ -140,6 +142,10 @@ class InspectorDock(QDockWidget):
         # Contract 2 (docs/score.md): AI amplifies every gap the channel is part of.
         self.automation = QCheckBox("Acts through AI (no person approves each action)")
         self.automation.setObjectName("field-automation")
+        self.automation.setToolTip(
+            f"{AI_DEFINITION} The score multiplies the points of its findings by {AI_FACTOR:g} (docs/score.md)."
+        )
+        self.automation.setWhatsThis(AI_DEFINITION)
         self.automation.toggled.connect(lambda on: self._edit_channel("automation", "ai" if on else ""))
         form.addRow("Automation", self.automation)
         self.notes = QPlainTextEdit()

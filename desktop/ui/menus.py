@@ -160,6 +160,7 @@ def build_menus(w: MainWindow) -> None:
     )
     edit.addAction(_action(w, "rename", "Re&name Channel", lambda: rename_selected(w), QKeySequence("F2")))
     edit.addAction(_action(w, "rename-map", "Map &Name…", lambda: rename_map(w)))
+    edit.addAction(_action(w, "map-properties", "Map &Properties…", lambda: _map_properties(w)))
     edit.addSeparator()
     edit.addAction(_action(w, "quick-add", "&Quick Add", lambda: focus_quick_add(w), QKeySequence("Ctrl+K")))
     for i, layer in enumerate(LAYERS):
@@ -218,8 +219,21 @@ def build_menus(w: MainWindow) -> None:
     help_menu.addAction(
         _action(w, "shortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(w), std.HelpContents)
     )
+    help_menu.addAction(_action(w, "score_help", "How the &Score Works", lambda: _score_help(w)))
     help_menu.addAction(_action(w, "about", f"&About {APP_NAME}", lambda: about(w)))
     w.help_menu = help_menu
+
+
+def _map_properties(w: MainWindow) -> None:
+    from desktop.ui.map_properties import edit_map_properties
+
+    edit_map_properties(w)
+
+
+def _score_help(w: MainWindow) -> None:
+    from desktop.ui.score_help import show_score_help
+
+    show_score_help(w)
 
 
 def build_workshop_menu(w: MainWindow, menu: QMenu) -> None:

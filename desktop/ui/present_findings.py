@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.canvas.theme import PROJECTOR
+from desktop.domain import score_presentation
 from desktop.domain.coherence import Finding, tenths
 
 if TYPE_CHECKING:
@@ -38,6 +39,12 @@ def finding_line(finding: Finding) -> str:
     return f"{MINUS}{tenths(finding.points)}   {finding.message}"
 
 
+def row_lines(row: score_presentation.FindingRow) -> tuple[str, str]:
+    """A strip row: the headline, and for a grouped rule its channels beneath."""
+    beneath = ("        " + ", ".join(row.lines())) if row.grouped else ""
+    return finding_line(row.as_finding()), beneath
+
+
 class FindingsStrip(QFrame):
     """The strip of the top findings; `spotlit` is the row in the spotlight (-1: none)."""
 
@@ -46,6 +53,7 @@ class FindingsStrip(QFrame):
         self.setObjectName("presentFindings")
         self.setStyleSheet(STRIP_QSS)
         self.findings: tuple[Finding, ...] = ()
+        self.grouped_rows: list[score_presentation.FindingRow] = []
         self.spotlit = -1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 8, 24, 10)
@@ -67,11 +75,15 @@ class FindingsStrip(QFrame):
             layout.activate()
         return self.sizeHint().height()
 
-    def show_findings(self, findings: tuple[Finding, ...]) -> None:
-        self.findings = findings[:TOP_FINDINGS]
+    def show_findings(self, findings: tuple[Finding, ...], spend_of=None, money=None) -> None:
+        """The top rows: a rule repeating more than three times is one headline with its channels beneath."""
+        every = score_presentation.finding_rows(findings, spend_of, money)
+        rows = every[:TOP_FINDINGS]
+        self.grouped_rows = rows
+        self.findings = tuple(row.as_finding() for row in rows)
         if self.spotlit >= len(self.findings):
             self.spotlit = len(self.findings) - 1
-        total = len(findings)
+        total = len(every)  # a grouped headline counts once, as it is listed
         if total:
             self.title.setText(
                 f"Top findings ({len(self.findings)} of {total})   ↑ ↓ spotlight one   Esc back"
@@ -82,11 +94,12 @@ class FindingsStrip(QFrame):
             if i < len(self.findings):
                 width = max(200, self.width() - 80)
                 row.ensurePolished()
-                text = row.fontMetrics().elidedText(
-                    finding_line(self.findings[i]), Qt.TextElideMode.ElideRight, width
+                metrics = row.fontMetrics()
+                lines = [line for line in row_lines(self.grouped_rows[i]) if line]
+                row.setText(
+                    "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
                 )
-                row.setText(text)
-                row.setToolTip(self.findings[i].message)
+                row.setToolTip("\n".join(lines))
                 row.setProperty("spotlit", i == self.spotlit)
                 row.style().unpolish(row)
                 row.style().polish(row)
@@ -166,7 +179,10 @@ class FindingsSpotlight:
         window = self.present.window
         if not self.shown or window.session is None or window.scene is None:
             return
-        self.strip.show_findings(tuple(window.session.report.findings))
+        coherence = window.coherence
+        self.strip.show_findings(
+            tuple(window.session.report.findings), coherence.spend_of(), coherence.money_format()
+        )
         finding = self.strip.spotlight()
         dim_all_but(window.scene, finding)
         self.present.bar.show_spotlight(finding)

@@ -186,6 +186,17 @@ class HistoryChart:
         self.last.setZValue(10)
         self.last.hide()
         self._x_range: tuple[float, float] | None = None
+        # Scores of contract 1 before the map was first scored by contract 2: their own line, never
+        # joined to the v2 points, and a marker where v2 began (the numbers are not comparable).
+        self.old_line = pg.PlotDataItem([], [])
+        self.v2_start: float | None = None
+        self.v2_marker = pg.InfiniteLine(pos=0.0, angle=90, movable=False, label="v2")
+        self.v2_marker.setToolTip(
+            "The score follows contract 2 from here (docs/score.md); earlier points are v1"
+        )
+        self.v2_marker.hide()
+        plot.addItem(self.old_line)
+        plot.addItem(self.v2_marker)
         plot.addItem(self.line)
         plot.addItem(self.last)
         plot.setYRange(-7, 107, padding=0)
@@ -203,12 +214,33 @@ class HistoryChart:
         self.line.setFillBrush(pg.mkBrush(_alpha(colours.accent, 0.14)))
         self.last.setBrush(QBrush(QColor(colours.accent)))
         self.last.setPen(QPen(QColor(colours.background), 2))
+        self.old_line.setPen(pg.mkPen(colours.muted, width=1.5, style=Qt.PenStyle.DotLine))
+        self.v2_marker.setPen(pg.mkPen(colours.muted, width=1, style=Qt.PenStyle.DashLine))
+        self.v2_marker.label.setColor(colours.muted)
+
+    def set_v2_start(self, x: float | None) -> None:
+        """Where contract 2 began on this map's history (None: every point shown is v2, or every one v1)."""
+        self.v2_start = x
+        if x is None:
+            self.v2_marker.hide()
+            self.old_line.setData([], [])
+        else:
+            self.v2_marker.setValue(x - 0.5)
+            self.v2_marker.show()
 
     def set_points(self, xs: Sequence[float], ys: Sequence[float]) -> None:
         """Show these points (x: the edit's number in the file's history)."""
         x = np.asarray(xs, dtype=float)
         y = np.asarray(ys, dtype=float)
-        self.line.setData(x, y)
+        start = self.v2_start
+        if start is not None and len(x) and x[0] < start:
+            old = x < start
+            self.old_line.setData(x[old], y[old])
+            self.line.setData(x[~old], y[~old])
+        else:
+            if start is not None:
+                self.old_line.setData([], [])
+            self.line.setData(x, y)
         if len(x):
             self.last.setPos(float(x[-1]), float(y[-1]))
             self.last.show()
@@ -226,8 +258,21 @@ class HistoryChart:
         self.widget.setAccessibleDescription(f"Score after each edit: {described}")
 
     def points(self) -> tuple[list[float], list[float]]:
-        """The plotted (x, y), read from the line item."""
-        x, y = self.line.getData()
-        if x is None:
-            return [], []
-        return [float(v) for v in x], [float(v) for v in y]
+        """The plotted (x, y), read from the line items (v1 points first)."""
+        xs: list[float] = []
+        ys: list[float] = []
+        for item in (self.old_line, self.line):
+            x, y = item.getData()
+            if x is not None:
+                xs += [float(v) for v in x]
+                ys += [float(v) for v in y]
+        return xs, ys
+
+    def lines(self) -> list[list[float]]:
+        """The x of each separately drawn line (v1, then v2): a line is never joined across contracts."""
+        found = []
+        for item in (self.old_line, self.line):
+            x, _y = item.getData()
+            if x is not None and len(x):
+                found.append([float(v) for v in x])
+        return found

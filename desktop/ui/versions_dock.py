@@ -40,7 +40,7 @@ from desktop.commands.session import Change, MapSession
 from desktop.document.repository import VersionInfo
 from desktop.domain import interchange, score_presentation
 from desktop.domain import operations as ops
-from desktop.domain.coherence import tenths
+from desktop.domain.coherence import CURRENT_CONTRACT, assess, tenths
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 from desktop.ui.binding import Links
@@ -82,6 +82,8 @@ class Scenarios(QObject):
         self.overlay: CompareOverlay | None = None
         self.actions: dict[str, QAction] = {}
         self._links = Links()
+        self._rescored: dict[tuple[str, str], tuple[float, float | None]] = {}
+        self._contracts: list[int] | None = None  # the contract of each score-history row
 
     @property
     def session(self) -> MapSession | None:
@@ -100,6 +102,8 @@ class Scenarios(QObject):
         if "save-version" in self.actions:
             self.actions["save-version"].setEnabled(not session.read_only)
         self._links.rebind((session.changed, self._map_changed))
+        self._rescored.clear()
+        self._contracts = None
         self._changed()
 
     def _map_changed(self, change: Change) -> None:
@@ -120,6 +124,29 @@ class Scenarios(QObject):
         """The open map's versions, read from the file only when they changed (not on every edit)."""
         session = self.session
         return [] if session is None else session.editor.versions()
+
+    def score_of(self, info: VersionInfo) -> tuple[float, float | None]:
+        """A version's score by the current contract, and its stored score when an older contract made it
+        (None otherwise). The contract at saving is that of the history row before it; a version saved
+        under an older one is loaded and scored again, once (remembered, so edits never pay for it)."""
+        key = (info.name, info.created)
+        found = self._rescored.get(key)
+        if found is not None:
+            return found
+        session = self.session
+        assert session is not None
+        if self._contracts is None:
+            self._contracts = [point.contract for point in session.repository.score_history()]
+        row = info.history_index - 1
+        contract = self._contracts[row] if 0 <= row < len(self._contracts) else CURRENT_CONTRACT
+        found = (info.score, None)
+        if contract != CURRENT_CONTRACT:
+            try:
+                found = (assess(session.editor.load_version(info.name)).score, info.score)
+            except Exception:  # noqa: BLE001 - an unreadable version keeps its stored number
+                found = (info.score, None)
+        self._rescored[key] = found
+        return found
 
     def load(self, name: str) -> ArchitectureMap:
         assert self.session is not None
@@ -293,7 +320,9 @@ class SaveVersionDialog(QDialog):
 class VersionRowWidget(QWidget):
     """One version in the list: name and note on the left, its score and the change since then on the right."""
 
-    def __init__(self, info: VersionInfo, current_score: float) -> None:
+    def __init__(
+        self, info: VersionInfo, current_score: float, rescored: float | None = None, old: float | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("versionRow")
         layout = QHBoxLayout(self)
@@ -311,12 +340,20 @@ class VersionRowWidget(QWidget):
         right = QVBoxLayout()
         right.setSpacing(0)
         good, fair, poor = band_colours(self.palette())
-        band = {"good": good, "fair": fair}.get(score_presentation.tone(info.score), poor)
-        score = QLabel(str(tenths(info.score)))
+        value = info.score if rescored is None else rescored
+        band = {"good": good, "fair": fair}.get(score_presentation.tone(value), poor)
+        score = QLabel(str(tenths(value)))
+        score.setObjectName("versionScore")
         score.setAlignment(Qt.AlignmentFlag.AlignRight)
         score.setStyleSheet(f"font-size: 20px; font-weight: 700; color: {band};")
         right.addWidget(score)
-        change = tenths(current_score) - tenths(info.score)
+        if old is not None:  # saved under contract 1: its stored number, marked, under today's
+            was = QLabel(f"v1: {tenths(old)}")
+            was.setObjectName("versionOldScore")
+            was.setToolTip("The score stored when this version was saved, by contract 1")
+            was.setAlignment(Qt.AlignmentFlag.AlignRight)
+            right.addWidget(was)
+        change = tenths(current_score) - tenths(value)
         since = f"now +{change}" if change > 0 else f"now {MINUS}{-change}" if change < 0 else "same as now"
         delta = QLabel(since)
         if change:
@@ -326,7 +363,7 @@ class VersionRowWidget(QWidget):
         delta.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(delta)
         layout.addLayout(right)
-        self.setToolTip(f"{info.name}: score {tenths(info.score)}, saved {saved_when(info.created)}")
+        self.setToolTip(f"{info.name}: score {tenths(value)}, saved {saved_when(info.created)}")
 
 
 class VersionsDock(QDockWidget):
@@ -388,7 +425,7 @@ class VersionsDock(QDockWidget):
         for info in reversed(self.scenarios.versions()):
             item = QListWidgetItem()
             item.setData(NAME_ROLE, info.name)
-            row = VersionRowWidget(info, current)
+            row = VersionRowWidget(info, current, *self.scenarios.score_of(info))
             item.setSizeHint(row.sizeHint())
             self.list.addItem(item)
             self.list.setItemWidget(item, row)

@@ -180,7 +180,7 @@ def test_history_survives_closing_and_reopening(qtbot, sample_path):
 def test_long_histories_show_the_last_200_points(qtbot, sample_path):
     with MapDocument.open(sample_path) as document:
         for i in range(260):
-            document.append_score(ScoreStamp(float(i % 100), {}))
+            document.append_score(ScoreStamp(float(i % 100), {}, 2))
     window = open_window(qtbot, sample_path)
     xs, ys = window.coherence.history_chart.points()
     assert len(xs) == 200 and xs[-1] == 259 and ys[-1] == 59.0  # x counts edits after the opening score

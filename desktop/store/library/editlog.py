@@ -45,8 +45,9 @@ def edit_to_json(edit: Edit) -> dict[str, Any]:
             return {"op": "update_flow", "flow": asdict(flow)}
         case RemoveFlow(source, target):
             return {"op": "remove_flow", "source": source, "target": target}
-        case SetInfo(name, description):
-            return {"op": "set_info", "name": name, "description": description}
+        case SetInfo(name, description, currency):
+            entry = {"op": "set_info", "name": name, "description": description}
+            return entry if currency is None else {**entry, "currency": currency}
     raise TypeError(f"not an edit: {edit!r}")
 
 
@@ -65,7 +66,7 @@ def edit_from_json(data: dict[str, Any]) -> Edit:
     if op == "remove_flow":
         return RemoveFlow(data["source"], data["target"])
     if op == "set_info":
-        return SetInfo(data["name"], data["description"])
+        return SetInfo(data["name"], data["description"], data.get("currency"))
     raise ValueError(f"unknown edit {op!r}")
 
 

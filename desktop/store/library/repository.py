@@ -348,7 +348,11 @@ def _write_edit(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: Edit, name: s
             )
         case RemoveFlow(source, target):
             cur.execute(q()["delete_flow"], (map_id, source, target))
-        case SetInfo(new_name, description):
+        case SetInfo(new_name, description, currency):
+            if currency is not None:  # the team library keeps no currency yet: refuse rather than lose it
+                raise WriteRefused(
+                    "a team library map keeps its amounts in USD; set the currency in a .distarch file"
+                )
             try:
                 clean = clean_name(new_name)
             except LibraryError as exc:
