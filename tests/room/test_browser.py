@@ -25,9 +25,14 @@ def browser():
 
 
 def wait_for(driver, condition, message: str):
+    """Wait until `condition` holds; an element the page redrew meanwhile (stale) means "look again"."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(condition, message)
+    waiting = WebDriverWait(
+        driver, WAIT, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return waiting.until(condition, message)
 
 
 def click(driver, css: str, index: int = 0) -> bool:
@@ -82,7 +87,11 @@ def test_a_room_of_five_phones_suggests_votes_and_the_facilitator_accepts(
             lambda d: d.find_elements(*by("CSS_SELECTOR", "#mine li.suggestion")),
             "own suggestion listed",
         )
-        shown = driver.find_element(*by("CSS_SELECTOR", "#mine li.suggestion .name")).text
+        shown = wait_for(
+            driver,
+            lambda d: d.find_element(*by("CSS_SELECTOR", "#mine li.suggestion .name")).text,
+            "own suggestion's name",
+        )
         assert shown == name  # as text, whatever it holds
     assert len({driver.execute_script("return 1") for _ in phones}) == 1
     driver.switch_to.window(phones[3])
@@ -139,9 +148,14 @@ def test_a_room_of_five_phones_suggests_votes_and_the_facilitator_accepts(
                 lambda d, left=2 - dot: d.find_element(*by("ID", "dotsLeft")).text == str(left),
                 "the dot is counted",
             )
-        assert not any(
-            b.is_enabled() for b in driver.find_elements(*by("CSS_SELECTOR", "#findings li button.add"))
+        (enabled,) = wait_for(  # a one-item tuple: found even when the list is empty
+            driver,
+            lambda d: (
+                [b.is_enabled() for b in d.find_elements(*by("CSS_SELECTOR", "#findings li button.add"))],
+            ),
+            "the vote's buttons",
         )
+        assert not any(enabled)
     qtbot.waitUntil(lambda: "15 dots" in window.room.dock.vote_status.text(), timeout=WAIT * 1000)
     window.room.close_vote()
     with MapDocument.open(path, read_only=True) as doc:
