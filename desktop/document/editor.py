@@ -193,6 +193,19 @@ class MapEditor:
         self._announce(change)
         return change
 
+    def refresh(self, revision: int | None = None) -> Change:
+        """Show what the repository holds now, keeping the history (a shared map moved on under us)."""
+        self.map = self.repository.load()
+        self._revision = max(self.repository.revision, revision or 0)
+        self.report = assess(self.map)
+        change = Change(reset=True)
+        self._announce(change)
+        return change
+
+    def seen(self, revision: int) -> None:
+        """The repository's log up to `revision` is shown (own and others' edits applied)."""
+        self._revision = max(self._revision, revision)
+
     def undo(self) -> Result:
         if self._done == 0:
             return Result(False, "nothing to undo")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.document.library import LiveConnection, PasswordNeeded, os_full_name
+from desktop.document.live import EditFeed, authors, follow
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
@@ -109,11 +110,13 @@ class LibraryWatch(QObject):
     """Watches a library map's connection: its socket turns readable when the server leaves.
 
     Signals `went_away(reason)` at once, then tries to reconnect after 0.5, 1, 2, 4… 30 s;
-    `came_back()` when it has.
+    `came_back()` when it has. The same socket brings the server's notifications that
+    someone else wrote to the map (LISTEN/NOTIFY, no polling): `notified()`.
     """
 
     went_away = Signal(str)
     came_back = Signal()
+    notified = Signal()
 
     def __init__(self, repository: LiveConnection, parent: QObject) -> None:
         super().__init__(parent)
@@ -123,6 +126,11 @@ class LibraryWatch(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._retry)
+        if isinstance(repository, EditFeed):
+            try:
+                repository.follow()
+            except MapError:
+                pass
         self._watch()
 
     @property
@@ -152,12 +160,23 @@ class LibraryWatch(QObject):
         if self.repository.poll():
             if self._notifier is not None:
                 self._notifier.setEnabled(True)
+            if isinstance(self.repository, EditFeed) and self.repository.pending:
+                self.notified.emit()
             return True
         self._drop_notifier()
         self._attempt = 0
         self.went_away.emit(self.repository.offline_reason)
         self._schedule()
         return False
+
+    def after_change(self) -> None:
+        """A write may have read the server's notifications itself: catch up once the event loop runs."""
+        if isinstance(self.repository, EditFeed) and self.repository.pending:
+            QTimer.singleShot(0, self, self._notify_if_pending)
+
+    def _notify_if_pending(self) -> None:
+        if isinstance(self.repository, EditFeed) and self.repository.pending and not self.offline:
+            self.notified.emit()
 
     def _schedule(self) -> None:
         self._timer.start(BACKOFF_MS[min(self._attempt, len(BACKOFF_MS) - 1)])
@@ -174,3 +193,24 @@ class LibraryWatch(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._drop_notifier()
+
+
+def catch_up(window: MainWindow) -> list[str]:
+    """Apply what others wrote since the last entry shown (after a notification, a reconnect or a sleep).
+
+    Returns who wrote it; the status bar names them quietly.
+    """
+    session = window.session
+    feed = session.repository if session is not None else None
+    if session is None or not isinstance(feed, EditFeed):
+        return []
+    try:
+        entries = feed.missed()
+    except MapError as exc:
+        window.statusBar().showMessage(str(exc), 5000)
+        return []
+    follow(session.editor, entries)
+    names = authors(entries)
+    if names:
+        window.statusBar().showMessage(f"Edited just now by {', '.join(names)}", 4000)
+    return names

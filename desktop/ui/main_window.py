@@ -46,6 +46,7 @@ from desktop.ui.library_window import (
     LibraryWatch,
     PasswordNeeded,
     ask_password,
+    catch_up,
     is_address,
     open_address,
 )
@@ -346,6 +347,7 @@ class MainWindow(QMainWindow):
             self.library_watch = LibraryWatch(document, self)
             self.library_watch.went_away.connect(self._library_went_away)
             self.library_watch.came_back.connect(self._library_came_back)
+            self.library_watch.notified.connect(lambda: catch_up(self))
 
     def _library_went_away(self, reason: str) -> None:
         self.statusBar().showMessage(reason)
@@ -370,6 +372,8 @@ class MainWindow(QMainWindow):
             box.open()
 
     def _map_changed(self, change: Change) -> None:
+        if self.library_watch is not None:
+            self.library_watch.after_change()
         if change.info:
             self._refresh_title()
         self._refresh_status()

@@ -11,6 +11,12 @@ that the server did not commit. (If the connection drops during the commit
 itself, the server may have kept it: the window reloads what the server
 holds once it is back, and the edit id in the log says which.)
 
+Live editing: each write also sends `NOTIFY distarch_edits, 'map-id:seq'` in
+its transaction (delivered at commit; never the edit itself). `follow()`
+listens on the map's connection; the window watches the socket, `poll` reads
+the notifications, `pending` says this map moved on and `missed` returns the log
+entries after the last one shown (desktop/document/live.py applies them).
+
 While the server is away the map is read-only with that reason; `poll`
 notices a dropped connection (the window watches the socket), `reconnect`
 tries again.
@@ -26,6 +32,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from desktop.document.live import LogEntry
 from desktop.document.repository import ScorePoint, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain import interchange
 from desktop.domain.edits import (
@@ -51,7 +58,7 @@ from desktop.store.library.catalog import (
     now_iso,
 )
 from desktop.store.library.connection import ServerUnreachable
-from desktop.store.library.editlog import edits_to_json
+from desktop.store.library.editlog import edits_from_json, edits_to_json
 from desktop.store.library.queries import q
 from desktop.store.safety import build_checked
 
@@ -75,6 +82,10 @@ class LibraryMap:
         self._revision = 0
         self._name = name or library.entry_by_id(map_id).name
         self.offline_reason = ""
+        self._seen = 0  # the last log entry the editor shows
+        self._own: set[int] = set()  # log entries this repository wrote
+        self._notified = 0  # the highest entry the server announced
+        self._following = False
 
     # --- where and who --------------------------------------------------------------------
     @property
@@ -121,6 +132,7 @@ class LibraryMap:
         except MapError as exc:
             raise LibraryError(f"the library map {self._name!r} breaks the map's rules ({exc})") from None
         self._revision = row[4]
+        self._seen = max(self._seen, row[4])
         self._name = arch.info.name
         return arch
 
@@ -158,6 +170,8 @@ class LibraryMap:
                     (self.map_id, revision, uuid.uuid4(), base_revision, "edits", self.library.author,
                      Jsonb(edits_to_json(list(edits)))),
                 )  # fmt: skip
+                cur.execute(q()["notify"], (NOTIFY_CHANNEL, f"{self.map_id}:{revision}"))
+        self._own.add(revision)
         self._revision = revision
         self._name = new_name
         return revision
@@ -257,6 +271,40 @@ class LibraryMap:
         with self._guard("delete the version", write=True):
             self.library.conn.execute(q()["delete_version"], (self.map_id, found))
 
+    # --- following others' edits -----------------------------------------------------------
+    def follow(self) -> None:
+        """Listen for other people's writes to this map (again after a reconnect)."""
+        self._following = True
+        conn = self.library.conn
+        conn.add_notify_handler(self._on_notify)
+        with self._guard("follow the map"):
+            conn.execute(q()["listen"])
+
+    def _on_notify(self, note: psycopg.Notify) -> None:
+        map_id, _, seq = note.payload.partition(":")
+        if note.channel == NOTIFY_CHANNEL and map_id == str(self.map_id) and seq.isdigit():
+            self._notified = max(self._notified, int(seq))
+
+    @property
+    def pending(self) -> bool:
+        gap = range(self._seen + 1, self._notified + 1)
+        return len(gap) > 0 and (len(gap) > 64 or not all(s in self._own for s in gap))
+
+    def missed(self) -> list[LogEntry]:
+        """Log entries after the last one shown, in order; own ones marked. Marks them seen."""
+        with self._guard("read the edit log"):
+            rows = self.library.conn.execute(q()["log_since"], (self.map_id, self._seen)).fetchall()
+        entries = []
+        for seq, _edit_id, _base, kind, author, _role, _at, body in rows:
+            snapshot = kind != "edits"
+            edits = [] if snapshot else edits_from_json(body if isinstance(body, dict) else json.loads(body))
+            entries.append(LogEntry(seq, author, edits, own=seq in self._own, snapshot=snapshot))
+        if entries:
+            self._seen = entries[-1].seq
+            self._revision = max(self._revision, self._seen)
+            self._own = {s for s in self._own if s > self._seen}
+        return entries
+
     # --- the connection -------------------------------------------------------------------------
     def socket(self) -> int | None:
         """The connection's socket, for the window to watch (it turns readable when the server leaves)."""
@@ -286,6 +334,11 @@ class LibraryMap:
         except LibraryError:
             return False
         self.offline_reason = ""
+        if self._following:
+            try:
+                self.follow()
+            except LibraryError:
+                return False
         return True
 
     def close(self) -> None:
@@ -300,6 +353,9 @@ class LibraryMap:
 
     def _guard(self, doing: str, write: bool = False):
         return _MapGuard(self, doing, write)
+
+
+NOTIFY_CHANNEL = "distarch_edits"
 
 
 class _MapGuard:
