@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from desktop.document.repository import MapRepository, RepositoryError, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain import edits as kinds
 from desktop.domain.coherence import CoherenceReport, assess
-from desktop.domain.edits import Edit, apply_all
+from desktop.domain.edits import Edit, apply_all, apply_narrowed
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 
@@ -164,7 +164,7 @@ class MapEditor:
         if self.read_only:
             return Result(False, self.read_only_reason)
         try:
-            inverses = apply_all(self.map, edits)
+            edits, inverses = apply_narrowed(self.map, edits)
         except (MapError, KeyError, ValueError) as exc:
             return Result(False, _reason(exc))
         written = self._write(edits, inverses)
@@ -360,6 +360,10 @@ def _moves_only(edits: list[Edit], inverses: list[Edit]) -> bool:
     for edit in edits:
         if not isinstance(edit, kinds.UpdateChannel):
             return False
+        if edit.fields is not None:
+            if not set(edit.fields) <= {"x", "y"}:
+                return False
+            continue
         old = before.get(edit.channel.id)
         if old is None or edit.channel.with_changes(x=old.x, y=old.y) != old:
             return False

@@ -15,7 +15,7 @@ the log replayed in order. No Qt, no store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -30,7 +30,9 @@ class LogEntry:
     """One write of the shared edit log: its number, who made it, its edits.
 
     `own`: written by this repository (already shown); `snapshot`: the whole map
-    was replaced (created, published over), so it is read again.
+    was replaced (created, published over), or the server wrote our edit otherwise,
+    so it is read again; `base`: the revision its writer had seen; `notes`: what
+    to tell this person about it.
     """
 
     seq: int
@@ -38,11 +40,15 @@ class LogEntry:
     edits: list[Edit] = field(default_factory=list)
     own: bool = False
     snapshot: bool = False
+    base: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @runtime_checkable
 class EditFeed(Protocol):
     """A repository whose map others edit at the same time."""
+
+    on_pending: Callable[[], None] | None
 
     def follow(self) -> None:
         """Start listening for the server's notifications of other people's writes."""
@@ -76,6 +82,75 @@ def follow(editor: MapEditor, entries: Sequence[LogEntry]) -> list[Change]:
             changes.append(editor.apply_remote(entry.edits, revision=entry.seq))
     editor.seen(entries[-1].seq)
     return changes
+
+
+_FIELD_WORDS = {
+    "monthly_spend": "monthly spend",
+    "leads_per_month": "leads per month",
+    "x": "place",
+    "y": "place",
+}
+
+
+def touched(edits: Sequence[Edit]) -> set[tuple[str, str]]:
+    """(channel id, field) pairs the edits set: a whole-channel update touches every field."""
+    from desktop.domain.edits import CHANNEL_FIELDS, UpdateChannel
+
+    pairs: set[tuple[str, str]] = set()
+    for edit in edits:
+        if isinstance(edit, UpdateChannel):
+            fields = CHANNEL_FIELDS if edit.fields is None else edit.fields
+            pairs.update((edit.channel.id, name) for name in fields)
+    return pairs
+
+
+class Follower:
+    """Follows one editor's shared map: applies entries and says when someone's later edit won.
+
+    Two edits to the same field: the later commit wins. The person whose edit was
+    overwritten (their own entry came first and the other writer had not seen it)
+    gets a quiet notice naming who changed it.
+    """
+
+    KEEP = 200
+
+    def __init__(self, editor: MapEditor) -> None:
+        self.editor = editor
+        self._own: dict[int, set[tuple[str, str]]] = {}
+
+    def follow(self, entries: Sequence[LogEntry]) -> list[str]:
+        """Apply the entries; returns the notices for this person."""
+        notices: list[str] = []
+        lost_to: list[tuple[str, set[tuple[str, str]]]] = []
+        for entry in entries:
+            notices += entry.notes
+            if entry.own:
+                self._own[entry.seq] = touched(entry.edits)
+                continue
+            lost: set[tuple[str, str]] = set()
+            theirs = touched(entry.edits)
+            for seq, mine in self._own.items():
+                if entry.base < seq < entry.seq:
+                    lost |= mine & theirs
+            lost_to.append((entry.author, lost))
+        follow(self.editor, entries)
+        for author, lost in lost_to:
+            notices += self._lost(author, lost)
+        if entries and len(self._own) > self.KEEP:
+            for seq in sorted(self._own)[: -self.KEEP]:
+                del self._own[seq]
+        return notices
+
+    def _lost(self, author: str, lost: set[tuple[str, str]]) -> list[str]:
+        notices = []
+        for cid in sorted({cid for cid, _ in lost}):
+            words = sorted({_FIELD_WORDS.get(name, name) for c, name in lost if c == cid})
+            arch = self.editor.map
+            shown = arch.channel(cid).name if arch.has_channel(cid) else "a channel"
+            notices.append(
+                f"{author or 'Someone'} changed the {' and '.join(words)} of {shown} after you did"
+            )
+        return notices
 
 
 def authors(entries: Sequence[LogEntry]) -> list[str]:

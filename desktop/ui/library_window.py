@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.document.library import LiveConnection, PasswordNeeded, os_full_name
-from desktop.document.live import EditFeed, authors, follow
+from desktop.document.live import EditFeed, Follower, authors
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
@@ -123,10 +123,12 @@ class LibraryWatch(QObject):
         self.repository = repository
         self._notifier: QSocketNotifier | None = None
         self._attempt = 0
+        self.follower: Follower | None = None  # what others wrote reaches the open editor through it
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._retry)
         if isinstance(repository, EditFeed):
+            repository.on_pending = self._pending
             try:
                 repository.follow()
             except MapError:
@@ -169,6 +171,9 @@ class LibraryWatch(QObject):
         self._schedule()
         return False
 
+    def _pending(self) -> None:
+        QTimer.singleShot(0, self, self._notify_if_pending)
+
     def after_change(self) -> None:
         """A write may have read the server's notifications itself: catch up once the event loop runs."""
         if isinstance(self.repository, EditFeed) and self.repository.pending:
@@ -191,6 +196,8 @@ class LibraryWatch(QObject):
             self._schedule()
 
     def stop(self) -> None:
+        if isinstance(self.repository, EditFeed):
+            self.repository.on_pending = None
         self._timer.stop()
         self._drop_notifier()
 
@@ -198,7 +205,8 @@ class LibraryWatch(QObject):
 def catch_up(window: MainWindow) -> list[str]:
     """Apply what others wrote since the last entry shown (after a notification, a reconnect or a sleep).
 
-    Returns who wrote it; the status bar names them quietly.
+    Returns the notices (same-field conflicts, a name taken meanwhile); the status bar shows them
+    quietly, else who edited just now.
     """
     session = window.session
     feed = session.repository if session is not None else None
@@ -209,8 +217,16 @@ def catch_up(window: MainWindow) -> list[str]:
     except MapError as exc:
         window.statusBar().showMessage(str(exc), 5000)
         return []
-    follow(session.editor, entries)
+    watch = window.library_watch
+    follower = watch.follower if watch is not None else None
+    if follower is None or follower.editor is not session.editor:
+        follower = Follower(session.editor)
+        if watch is not None:
+            watch.follower = follower
+    notices = follower.follow(entries)
     names = authors(entries)
-    if names:
+    if notices:
+        window.statusBar().showMessage(" · ".join(notices), 10000)
+    elif names:
         window.statusBar().showMessage(f"Edited just now by {', '.join(names)}", 4000)
-    return names
+    return notices

@@ -7,17 +7,23 @@ LISTEN/NOTIFY on its connection's socket (no polling), and both equal the server
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.app import MainWindow
 from desktop.domain import interchange
+from desktop.domain.edits import AddFlow, UpdateChannel, apply_all, remove_channels
 from desktop.domain.layers import Layer
+from desktop.domain.model import Flow
 from desktop.resources import sample_map_path
 from desktop.store.library.catalog import Library
 from desktop.ui import settings
 
 
 def sample():
-    return interchange.loads(sample_map_path().read_bytes())
+    """The sample map without its "Webinars" channel (the simultaneous-add test adds it twice)."""
+    arch = interchange.loads(sample_map_path().read_bytes())
+    apply_all(arch, remove_channels(arch, ["c3"]))
+    return arch
 
 
 def on_server(url: str, name: str = "Plan"):
@@ -69,3 +75,69 @@ def test_an_edit_made_before_the_others_arrived_still_ends_in_one_order(qtbot, t
     qtbot.waitUntil(lambda: dana.session.map.channel(first).name == "Paid search (EMEA)", timeout=5000)
     server = on_server(library_url)
     assert server.same_content(dana.session.map) and server.same_content(sam.session.map)
+
+
+def both_equal_the_server(qtbot, url, *windows) -> None:
+    def equal() -> bool:
+        server = on_server(url)
+        return all(server.same_content(w.session.map) for w in windows)
+
+    qtbot.waitUntil(equal, timeout=5000)
+
+
+def set_field(window, cid: str, **changes) -> None:
+    channel = window.session.map.channel(cid)
+    assert window.session.perform("Edit channel", [UpdateChannel(channel.with_changes(**changes))])
+
+
+def test_different_fields_of_one_channel_both_survive(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    dana.rename_channel("c1", "Paid search (EMEA)")
+    set_field(sam, "c1", tool="Google Ads Editor")  # Sam had not seen Dana's rename yet
+    set_field(sam, "c2", monthly_spend=999.0)
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    server = on_server(library_url)
+    assert server.channel("c1").name == "Paid search (EMEA)"
+    assert server.channel("c1").tool == "Google Ads Editor"
+    assert server.channel("c2").monthly_spend == 999.0
+
+
+def test_the_same_field_the_later_commit_wins_and_the_other_is_told(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    dana.rename_channel("c1", "Search (Dana)")
+    sam.rename_channel("c1", "Search (Sam)")  # later, and without having seen Dana's
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    assert on_server(library_url).channel("c1").name == "Search (Sam)"
+    qtbot.waitUntil(lambda: "Sam changed the name" in dana.statusBar().currentMessage(), timeout=5000)
+    assert "Search (Sam)" in dana.statusBar().currentMessage()
+
+
+def test_an_edit_to_a_channel_someone_deleted_is_refused_with_a_notice(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    before = len(on_server(library_url).flows)
+    assert sam.session.perform("Delete", remove_channels(sam.session.map, ["c1"]))
+    dana.rename_channel("c1", "Paid search (EMEA)")  # Dana still sees it
+    box = dana.findChild(QMessageBox, "problemDialog")
+    assert box is not None and "Sam deleted this channel" in box.text()
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    server = on_server(library_url)
+    assert not server.has_channel("c1") and len(server.flows) == before - len(sample().flows_of("c1"))
+
+
+def test_a_flow_whose_end_was_deleted_goes_with_it(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    assert dana.session.perform("Draw", [AddFlow(Flow("c2", "c4"))])
+    assert sam.session.perform("Delete", remove_channels(sam.session.map, ["c4"]))  # not seen Dana's flow
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    server = on_server(library_url)
+    assert not server.has_channel("c4") and server.flow("c2", "c4") is None
+
+
+def test_two_people_adding_webinars_at_once_get_webinars_and_webinars_2(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    dana.quick_add("Webinars", Layer.CAPTURE)
+    sam.quick_add("Webinars", Layer.CAPTURE)  # at once: Sam had not seen Dana's
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    assert {"Webinars", "Webinars 2"} <= names(dana)
+    qtbot.waitUntil(lambda: "yours is 'Webinars 2'" in sam.statusBar().currentMessage(), timeout=5000)
+    assert "Dana added 'Webinars'" in sam.statusBar().currentMessage()

@@ -91,6 +91,7 @@ def q() -> dict[str, Any]:
             "SELECT seq, edit_id, base_revision, kind, author, role, at, body FROM {} "
             "WHERE map_id = %s AND seq > %s ORDER BY seq"
         ).format(log),
+        "count": S("UPDATE {} SET channels = channels + %s, flows = flows + %s WHERE id = %s").format(m),
         "notify": S("SELECT pg_notify(%s, %s)"),
         "listen": S("LISTEN distarch_edits"),
         "setting": S('SELECT value FROM {} WHERE map_id = %s AND "key" = %s').format(st),

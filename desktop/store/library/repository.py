@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -42,8 +42,6 @@ from desktop.domain.edits import (
     RemoveChannel,
     RemoveFlow,
     SetInfo,
-    UpdateChannel,
-    UpdateFlow,
 )
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
@@ -51,14 +49,13 @@ from desktop.store.library.catalog import (
     Library,
     LibraryError,
     MapExists,
-    channel_values,
     clean_name,
-    flow_values,
     gone_message,
     now_iso,
 )
 from desktop.store.library.connection import ServerUnreachable
 from desktop.store.library.editlog import edits_from_json, edits_to_json
+from desktop.store.library.merging import EditWriter
 from desktop.store.library.queries import q
 from desktop.store.safety import build_checked
 
@@ -86,6 +83,8 @@ class LibraryMap:
         self._own: set[int] = set()  # log entries this repository wrote
         self._notified = 0  # the highest entry the server announced
         self._following = False
+        self.on_pending: Callable[[], None] | None = None  # told when the server announced an entry
+        self._rewritten: dict[int, list[str]] = {}  # own entries the server wrote otherwise: the notices
 
     # --- where and who --------------------------------------------------------------------
     @property
@@ -142,23 +141,23 @@ class LibraryMap:
             raise WriteRefused(self.read_only_reason)
         conn = self.library.conn
         stamp = now_iso()
-        added_channels = sum(isinstance(e, AddChannel) for e in edits) - sum(
-            isinstance(e, RemoveChannel) for e in edits
-        )
-        added_flows = sum(isinstance(e, AddFlow) for e in edits) - sum(
-            isinstance(e, RemoveFlow) for e in edits
-        )
         new_name = self._name
         with self._guard("save the edit", write=True), conn.transaction():
-            row = conn.execute(
-                q()["bump"], (stamp, self.library.author, added_channels, added_flows, self.map_id)
-            ).fetchone()
+            row = conn.execute(q()["bump"], (stamp, self.library.author, 0, 0, self.map_id)).fetchone()
             if row is None:
                 raise WriteRefused(f"the map {self._name!r} was deleted from the team library")
             revision = row[0]
             with conn.cursor() as cur:
+                writer = EditWriter(cur, self.map_id)
                 for edit in edits:
-                    new_name = _write_edit(cur, self.map_id, edit, new_name)
+                    if isinstance(edit, SetInfo):
+                        new_name = _set_info(cur, self.map_id, edit)
+                        writer.logged.append(edit)
+                    else:
+                        writer.write(edit)
+                logged = writer.logged
+                cur.execute(q()["count"], (_net(logged, AddChannel, RemoveChannel),
+                                           _net(logged, AddFlow, RemoveFlow), self.map_id))  # fmt: skip
                 if score is not None:
                     cur.execute(q()["set_score"], (score.score, score.contract, self.map_id))
                     cur.execute(
@@ -168,10 +167,16 @@ class LibraryMap:
                 cur.execute(
                     q()["log"],
                     (self.map_id, revision, uuid.uuid4(), base_revision, "edits", self.library.author,
-                     Jsonb(edits_to_json(list(edits)))),
+                     Jsonb(edits_to_json(logged))),
                 )  # fmt: skip
                 cur.execute(q()["notify"], (NOTIFY_CHANNEL, f"{self.map_id}:{revision}"))
-        self._own.add(revision)
+        if logged == list(edits):
+            self._own.add(revision)
+        else:  # the server wrote it otherwise (a name taken meanwhile, flows drawn to a deleted channel)
+            self._rewritten[revision] = writer.notes
+            self._notified = max(self._notified, revision)
+            if self.on_pending is not None:
+                self.on_pending()
         self._revision = revision
         self._name = new_name
         return revision
@@ -284,6 +289,8 @@ class LibraryMap:
         map_id, _, seq = note.payload.partition(":")
         if note.channel == NOTIFY_CHANNEL and map_id == str(self.map_id) and seq.isdigit():
             self._notified = max(self._notified, int(seq))
+            if self.on_pending is not None:
+                self.on_pending()  # the notice may have come in while another query ran
 
     @property
     def pending(self) -> bool:
@@ -298,7 +305,11 @@ class LibraryMap:
         for seq, _edit_id, _base, kind, author, _role, _at, body in rows:
             snapshot = kind != "edits"
             edits = [] if snapshot else edits_from_json(body if isinstance(body, dict) else json.loads(body))
-            entries.append(LogEntry(seq, author, edits, own=seq in self._own, snapshot=snapshot))
+            notes = self._rewritten.pop(seq, None)
+            if notes is not None:  # our own edit, written otherwise: read the map again, say why
+                entries.append(LogEntry(seq, author, edits, own=True, snapshot=True, base=_base, notes=notes))
+                continue
+            entries.append(LogEntry(seq, author, edits, own=seq in self._own, snapshot=snapshot, base=_base))
         if entries:
             self._seen = entries[-1].seq
             self._revision = max(self._revision, self._seen)
@@ -373,6 +384,13 @@ class _MapGuard:
         if not library.connected:
             self.repo.offline_reason = gone_message(library.where)
             raise (WriteRefused if self.write else ServerUnreachable)(self.repo.offline_reason) from None
+        if isinstance(exc, psycopg.errors.ForeignKeyViolation):
+            raise WriteRefused(
+                "someone else deleted a channel at one end of this flow: nothing was saved"
+            ) from None
+        constraint = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
+        if isinstance(exc, psycopg.errors.UniqueViolation) and constraint == "uq_flow_map_pair":
+            raise WriteRefused("someone else drew this flow at the same time: nothing was saved") from None
         if isinstance(exc, psycopg.errors.UniqueViolation):
             raise WriteRefused(
                 "another map in the team library already has that name: nothing was saved"
@@ -386,32 +404,18 @@ class _MapGuard:
         raise (WriteRefused if self.write else LibraryError)(f"could not {self.doing}: {text}") from None
 
 
-def _write_edit(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: Edit, name: str) -> str:
-    """Write one edit; returns the map's name after it."""
-    match edit:
-        case AddChannel(channel):
-            cur.execute(q()["insert_channel"], channel_values(map_id, channel))
-        case UpdateChannel(channel):
-            values = channel_values(map_id, channel)
-            cur.execute(q()["update_channel"], (*values[2:], map_id, channel.id))
-        case RemoveChannel(channel_id):
-            cur.execute(q()["delete_channel"], (map_id, channel_id))
-        case AddFlow(flow):
-            cur.execute(q()["insert_flow"], flow_values(map_id, flow))
-        case UpdateFlow(flow):
-            cur.execute(
-                q()["update_flow"], (flow.rule, flow.label, flow.ord, map_id, flow.source, flow.target)
-            )
-        case RemoveFlow(source, target):
-            cur.execute(q()["delete_flow"], (map_id, source, target))
-        case SetInfo(new_name, description):
-            try:
-                clean = clean_name(new_name)
-            except LibraryError as exc:
-                raise WriteRefused(exc.message) from None
-            cur.execute(q()["set_info"], (clean, fold(clean), description, map_id))
-            return clean
-    return name
+def _net(edits: list[Edit], added: type, removed: type) -> int:
+    return sum(isinstance(e, added) for e in edits) - sum(isinstance(e, removed) for e in edits)
+
+
+def _set_info(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: SetInfo) -> str:
+    """Write the map's name and description; returns the name."""
+    try:
+        clean = clean_name(edit.name)
+    except LibraryError as exc:
+        raise WriteRefused(exc.message) from None
+    cur.execute(q()["set_info"], (clean, fold(clean), edit.description, map_id))
+    return clean
 
 
 def _json_dict(text: object) -> dict[str, float]:
