@@ -73,6 +73,7 @@ class Result:
     new_ids: tuple[str, ...] = ()
     write_failed: bool = False
     merged: bool = False
+    kept: bool = False  # refused before changing anything: the history stays where it was
 
     def __bool__(self) -> bool:
         return self.ok
@@ -207,8 +208,12 @@ class MapEditor:
         self._revision = max(self._revision, revision)
 
     def undo(self) -> Result:
+        """Undo this editor's own last step (a new write); refused if someone changed it since."""
         if self._done == 0:
             return Result(False, "nothing to undo")
+        overwrites = self._overwrites(self._steps[self._done - 1].edits, "undo")
+        if overwrites:
+            return Result(False, overwrites, kept=True)
         self._done -= 1
         step = self._steps[self._done]
         if step.version is not None:
@@ -218,6 +223,9 @@ class MapEditor:
     def redo(self) -> Result:
         if self._done == len(self._steps):
             return Result(False, "nothing to redo")
+        overwrites = self._overwrites(self._steps[self._done].inverses, "redo")
+        if overwrites:
+            return Result(False, overwrites, kept=True)
         step = self._steps[self._done]
         self._done += 1
         if step.version is not None:
@@ -313,6 +321,26 @@ class MapEditor:
         self._steps.append(step)
         self._done = len(self._steps)
         return False
+
+    def _overwrites(self, done: list[Edit], verb: str) -> str:
+        """Why undoing (or redoing) would overwrite someone else's newer change, or "".
+
+        `done`: the edits whose field values the map should still show (a field-level update is
+        undone only while the map holds what it set; someone else's later value is kept).
+        """
+        expected: dict[tuple[str, str], object] = {}
+        for edit in done:
+            if isinstance(edit, kinds.UpdateChannel) and edit.fields is not None:
+                for name in edit.fields:
+                    expected[(edit.channel.id, name)] = getattr(edit.channel, name)
+        for (cid, name), value in expected.items():
+            if not self.map.has_channel(cid):
+                return f"cannot {verb}: someone else deleted that channel since"
+            channel = self.map.channel(cid)
+            if getattr(channel, name) != value:
+                word = {"x": "place", "y": "place"}.get(name, name.replace("_", " "))
+                return f"cannot {verb}: someone else changed the {word} of {channel.name!r} since, and {verb} would overwrite it"
+        return ""
 
     def _replay(self, edits: list[Edit]) -> Result:
         """Undo/redo: re-apply a recorded list; a list out of step with the map reloads."""

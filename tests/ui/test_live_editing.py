@@ -141,3 +141,24 @@ def test_two_people_adding_webinars_at_once_get_webinars_and_webinars_2(qtbot, t
     assert {"Webinars", "Webinars 2"} <= names(dana)
     qtbot.waitUntil(lambda: "yours is 'Webinars 2'" in sam.statusBar().currentMessage(), timeout=5000)
     assert "Dana added 'Webinars'" in sam.statusBar().currentMessage()
+
+
+def test_undo_undoes_only_your_own_edit_and_refuses_to_overwrite_a_newer_one(qtbot, two_windows, library_url):
+    dana, sam = two_windows
+    dana.rename_channel("c1", "Search (Dana)")
+    sam.rename_channel("c2", "LinkedIn (Sam)")
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    dana.undo_group.undo()  # Dana's rename, as a new edit in the log; Sam's stays
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    server = on_server(library_url)
+    assert server.channel("c1").name == "Paid search" and server.channel("c2").name == "LinkedIn (Sam)"
+    set_field(dana, "c5", tool="Ahrefs")
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    set_field(sam, "c5", tool="Semrush")  # newer than Dana's
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    dana.undo_group.undo()
+    assert "someone else changed the tool of 'Content & SEO'" in dana.statusBar().currentMessage()
+    both_equal_the_server(qtbot, library_url, dana, sam)
+    assert on_server(library_url).channel("c5").tool == "Semrush"
+    qtbot.waitUntil(lambda: dana.undo_group.activeStack().canUndo(), timeout=2000)
+    assert dana.undo_group.activeStack().index() == 1  # the refused step is still Dana's to undo later
