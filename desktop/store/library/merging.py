@@ -128,10 +128,7 @@ class EditWriter:
 
     def _update_channel(self, edit: UpdateChannel, cid: str, fields: tuple[str, ...] | None) -> None:
         values = dict(zip(CHANNEL_COLUMNS, channel_values(self.map_id, edit.channel)[1:], strict=True))
-        columns = [c for c in CHANNEL_COLUMNS[1:] if fields is None or c in fields]
-        if not columns:
-            self.logged.append(edit)
-            return
+        columns = [c for c in CHANNEL_COLUMNS[1:] if fields is None or c in fields] or ["id"]
         if "name" in columns:
             names = self._names_now()
             owner = names.get(fold(edit.channel.name))
@@ -143,7 +140,7 @@ class EditWriter:
             table("channel"),
             sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns),
         )
-        self.cur.execute(statement, (*(values[c] for c in columns), self.map_id, cid))
+        self.cur.execute(statement, (*(values[c] for c in columns), self.map_id, cid))  # "id": it must exist
         self._must_exist("channel", cid)
         if "name" in columns and self._names is not None:
             self._names = {k: v for k, v in self._names.items() if v != cid}
