@@ -18,6 +18,7 @@ from desktop.document.live import EditFeed, Follower, authors
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
+from desktop.ui.presence import Presence
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -124,6 +125,7 @@ class LibraryWatch(QObject):
         self._notifier: QSocketNotifier | None = None
         self._attempt = 0
         self.follower: Follower | None = None  # what others wrote reaches the open editor through it
+        self.presence: Presence | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._retry)
@@ -171,6 +173,11 @@ class LibraryWatch(QObject):
         self._schedule()
         return False
 
+    def show_presence(self, window: MainWindow) -> None:
+        """Who else is in the map and what they selected (a repository that can announce it)."""
+        if hasattr(self.repository, "announce"):
+            self.presence = Presence(window, self.repository, display_name())
+
     def _pending(self) -> None:
         QTimer.singleShot(0, self, self._notify_if_pending)
 
@@ -196,6 +203,9 @@ class LibraryWatch(QObject):
             self._schedule()
 
     def stop(self) -> None:
+        if self.presence is not None:
+            self.presence.stop()
+            self.presence = None
         if isinstance(self.repository, EditFeed):
             self.repository.on_pending = None
         self._timer.stop()

@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
             self.library_watch.went_away.connect(self._library_went_away)
             self.library_watch.came_back.connect(self._library_came_back)
             self.library_watch.notified.connect(lambda: catch_up(self))
+            self.library_watch.show_presence(self)
 
     def _library_went_away(self, reason: str) -> None:
         self.statusBar().showMessage(reason)

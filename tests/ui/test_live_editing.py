@@ -7,7 +7,7 @@ LISTEN/NOTIFY on its connection's socket (no polling), and both equal the server
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.app import MainWindow
 from desktop.domain import interchange
@@ -162,3 +162,15 @@ def test_undo_undoes_only_your_own_edit_and_refuses_to_overwrite_a_newer_one(qtb
     assert on_server(library_url).channel("c5").tool == "Semrush"
     qtbot.waitUntil(lambda: dana.undo_group.activeStack().canUndo(), timeout=2000)
     assert dana.undo_group.activeStack().index() == 1  # the refused step is still Dana's to undo later
+
+
+def test_presence_shows_both_and_each_selection_in_its_colour(qtbot, two_windows):
+    dana, sam = two_windows
+    qtbot.waitUntil(lambda: "Sam" in dana.findChild(QLabel, "presence").text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Dana" in sam.findChild(QLabel, "presence").text(), timeout=5000)
+    sam.scene.select_channels(["c2"])
+    qtbot.waitUntil(lambda: dana.library_watch.presence.outlined() == {"Sam": ["c2"]}, timeout=5000)
+    assert dana.scene.channel_items["c2"].childItems()  # the outline is drawn on Sam's card
+    sam.close()
+    qtbot.waitUntil(lambda: "Sam" not in dana.findChild(QLabel, "presence").text(), timeout=5000)
+    assert dana.library_watch.presence.outlined() == {}

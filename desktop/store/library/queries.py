@@ -93,7 +93,7 @@ def q() -> dict[str, Any]:
         ).format(log),
         "count": S("UPDATE {} SET channels = channels + %s, flows = flows + %s WHERE id = %s").format(m),
         "notify": S("SELECT pg_notify(%s, %s)"),
-        "listen": S("LISTEN distarch_edits"),
+        "listen": S("LISTEN distarch_edits; LISTEN distarch_presence"),
         "setting": S('SELECT value FROM {} WHERE map_id = %s AND "key" = %s').format(st),
         "put_setting": S(
             'INSERT INTO {} (map_id, "key", value) VALUES (%s, %s, %s) '

@@ -84,6 +84,7 @@ class LibraryMap:
         self._notified = 0  # the highest entry the server announced
         self._following = False
         self.on_pending: Callable[[], None] | None = None  # told when the server announced an entry
+        self.on_presence: Callable[[dict[str, Any]], None] | None = None  # someone's presence notice
         self._rewritten: dict[int, list[str]] = {}  # own entries the server wrote otherwise: the notices
 
     # --- where and who --------------------------------------------------------------------
@@ -285,12 +286,39 @@ class LibraryMap:
         with self._guard("follow the map"):
             conn.execute(q()["listen"])
 
+    def announce(self, state: dict[str, Any]) -> None:
+        """Tell the others in this map who is here and what they selected (NOTIFY only, nothing stored).
+
+        Read-only viewers announce too; a failure is silent (presence is a courtesy).
+        """
+        payload = json.dumps({"m": str(self.map_id), **state}, separators=(",", ":"))
+        if len(payload) > 7000:  # NOTIFY payloads stop near 8 kB: the selection is cut short
+            state = {**state, "sel": list(state.get("sel", []))[:100]}
+            payload = json.dumps({"m": str(self.map_id), **state}, separators=(",", ":"))
+        if self.offline_reason:
+            return
+        try:
+            self.library.conn.execute(q()["notify"], (PRESENCE_CHANNEL, payload[:7900]))
+        except psycopg.Error:
+            pass
+
     def _on_notify(self, note: psycopg.Notify) -> None:
+        if note.channel == PRESENCE_CHANNEL:
+            self._on_presence(note.payload)
+            return
         map_id, _, seq = note.payload.partition(":")
         if note.channel == NOTIFY_CHANNEL and map_id == str(self.map_id) and seq.isdigit():
             self._notified = max(self._notified, int(seq))
             if self.on_pending is not None:
                 self.on_pending()  # the notice may have come in while another query ran
+
+    def _on_presence(self, payload: str) -> None:
+        try:
+            state = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(state, dict) and state.get("m") == str(self.map_id) and self.on_presence is not None:
+            self.on_presence(state)
 
     @property
     def pending(self) -> bool:
@@ -367,6 +395,7 @@ class LibraryMap:
 
 
 NOTIFY_CHANNEL = "distarch_edits"
+PRESENCE_CHANNEL = "distarch_presence"
 
 
 class _MapGuard:
