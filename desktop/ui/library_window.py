@@ -212,21 +212,22 @@ class LibraryWatch(QObject):
         self._drop_notifier()
 
 
-def catch_up(window: MainWindow) -> list[str]:
+def catch_up(window: MainWindow, back: bool = False) -> list[str] | bool:
     """Apply what others wrote since the last entry shown (after a notification, a reconnect or a sleep).
 
     Returns the notices (same-field conflicts, a name taken meanwhile); the status bar shows them
-    quietly, else who edited just now.
+    quietly, else who edited just now. `back` (after a reconnect): returns whether it caught up
+    from the last entry shown (False: the caller reads the whole map again).
     """
     session = window.session
     feed = session.repository if session is not None else None
     if session is None or not isinstance(feed, EditFeed):
-        return []
+        return False if back else []
     try:
         entries = feed.missed()
     except MapError as exc:
         window.statusBar().showMessage(str(exc), 5000)
-        return []
+        return False if back else []
     watch = window.library_watch
     follower = watch.follower if watch is not None else None
     if follower is None or follower.editor is not session.editor:
@@ -239,4 +240,4 @@ def catch_up(window: MainWindow) -> list[str]:
         window.statusBar().showMessage(" · ".join(notices), 10000)
     elif names:
         window.statusBar().showMessage(f"Edited just now by {', '.join(names)}", 4000)
-    return notices
+    return True if back else notices

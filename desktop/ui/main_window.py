@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         self._refresh_read_only()
 
     def _library_came_back(self) -> None:
-        if self.session is not None:
+        if self.session is not None and not catch_up(self, back=True):
             self.session.reload()  # what the server holds: an edit it did not commit is not shown
         self._refresh_title()
         self._refresh_status()

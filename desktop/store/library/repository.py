@@ -33,7 +33,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from desktop.document.live import LogEntry
-from desktop.document.repository import ScorePoint, ScoreStamp, VersionInfo, WriteRefused
+from desktop.document.repository import RepositoryError, ScorePoint, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain import interchange
 from desktop.domain.edits import (
     AddChannel,
@@ -58,6 +58,9 @@ from desktop.store.library.editlog import edits_from_json, edits_to_json
 from desktop.store.library.merging import EditWriter
 from desktop.store.library.queries import q
 from desktop.store.safety import build_checked
+
+COMPACT_OVER = 1000  # log entries of one map before they are folded into a snapshot
+COMPACT_EVERY = 250  # revisions between two looks at the log's length
 
 
 class LibraryMap:
@@ -180,6 +183,11 @@ class LibraryMap:
                 self.on_pending()
         self._revision = revision
         self._name = new_name
+        if revision % COMPACT_EVERY == 0:
+            try:
+                self.compact()
+            except RepositoryError:
+                pass  # the log stays long; nothing anyone sees depends on it
         return revision
 
     def append_score(self, score: ScoreStamp) -> None:
@@ -285,6 +293,33 @@ class LibraryMap:
         conn.add_notify_handler(self._on_notify)
         with self._guard("follow the map"):
             conn.execute(q()["listen"])
+
+    def compact(self, threshold: int = COMPACT_OVER) -> bool:
+        """Fold a log longer than `threshold` into one snapshot at the current revision.
+
+        What any client sees does not change: one that had applied everything has nothing
+        to fetch; one behind gets the snapshot and reads the map again (`missed`).
+        """
+        conn = self.library.conn
+        with self._guard("compact the edit log", write=True), conn.transaction():
+            count = conn.execute(q()["log_count"], (self.map_id,)).fetchone()
+            if count is None or count[0] <= threshold:
+                return False
+            row = conn.execute(q()["lock_map"], (self.map_id,)).fetchone()
+            if row is None:
+                return False
+            revision = row[0]
+            header = conn.execute(q()["map_row"], (self.map_id,)).fetchone()
+            channels = conn.execute(q()["channels"], (self.map_id,)).fetchall()
+            flows = conn.execute(q()["flows"], (self.map_id,)).fetchall()
+            arch = build_checked(header[:4], channels, flows)  # type: ignore[index]
+            conn.execute(q()["log_drop"], (self.map_id, revision))
+            conn.execute(
+                q()["log"],
+                (self.map_id, revision, uuid.uuid4(), revision - 1, "snapshot", self.library.author,
+                 Jsonb(json.loads(interchange.dumps(arch)))),
+            )  # fmt: skip
+        return True
 
     def announce(self, state: dict[str, Any]) -> None:
         """Tell the others in this map who is here and what they selected (NOTIFY only, nothing stored).

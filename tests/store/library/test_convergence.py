@@ -131,3 +131,29 @@ def test_twenty_clients_converge_on_the_server_and_the_log(library_url, seed):
     replayed, entries, removed = replay_log(library_url, name)
     assert entries > CLIENTS * EDITS // 2 and removed > 0  # most edits were written (a few refused by design)
     assert replayed is not None and replayed.same_content(server)
+
+
+def test_a_long_log_is_compacted_without_changing_what_anyone_sees(library_url):
+    with Library.connect(library_url) as library:
+        library.create("Compact", interchange.loads(sample_map_path().read_bytes()))
+    writer_lib, reader_lib = Library.connect(library_url, author="Dana"), Library.connect(library_url)
+    try:
+        writer, reader = writer_lib.open("Compact"), reader_lib.open("Compact")
+        writing, reading = MapEditor(writer), MapEditor(reader)
+        for index in range(12):
+            channel = writing.map.channel("c1")
+            assert writing.perform("Rename", [UpdateChannel(channel.with_changes(name=f"Search {index}"))])
+            if index == 5:
+                Follower(reading).follow(reader.missed())  # the reader is halfway when the log is folded
+        assert writer.compact(threshold=5)
+        _, entries, _ = replay_log(library_url, "Compact")
+        assert entries == 1  # one snapshot at the current revision
+        Follower(writing).follow(writer.missed())
+        Follower(reading).follow(reader.missed())
+        server = reader.load()
+        assert reading.map.same_content(server) and writing.map.same_content(server)
+        assert server.channel("c1").name == "Search 11"
+        assert replay_log(library_url, "Compact")[0].same_content(server)
+    finally:
+        writer_lib.close()
+        reader_lib.close()
