@@ -2,13 +2,15 @@
 
 Presence travels by NOTIFY only (nothing is stored, so read-only viewers appear
 too): a window says "hello" when it opens the map, the others answer "here",
-everyone announces their selection when it changes and "bye" on leaving. The
+everyone announces their selection when it changes and "bye" on leaving, and
+"here" every 30 s, so a window that crashed drops out after 90 s. The
 repository hands what it heard to `heard` from inside the connection's notice
 handler, so the reaction waits for the event loop (no query runs mid-query).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
+HEARTBEAT_MS = 30_000  # "here" again every 30 s; someone not heard for 3 of them has left (a crash)
 COLOURS = ("#d13438", "#0078d4", "#107c10", "#8764b8", "#ca5010", "#038387", "#c239b3", "#986f0b")
 
 
@@ -48,6 +51,9 @@ class Presence(QObject):
             session = window.session
             session.changed.connect(self._redraw)
             self._disconnect.append(lambda: session.changed.disconnect(self._redraw))
+        self._heartbeat = QTimer(self)
+        self._heartbeat.timeout.connect(self._beat)
+        self._heartbeat.start(HEARTBEAT_MS)
         self._show()
         self.announce("hello")
 
@@ -72,10 +78,24 @@ class Presence(QObject):
             self.people.pop(who, None)
         else:
             selection = [str(c) for c in state.get("sel", []) if isinstance(c, str)]
-            self.people[who] = {"n": str(state.get("n", "someone"))[:80], "sel": selection}
+            self.people[who] = {
+                "n": str(state.get("n", "someone"))[:80],
+                "sel": selection,
+                "t": time.monotonic(),
+            }
             if state.get("k") == "hello":
                 self.announce("here")
         self._show()
+
+    def _beat(self) -> None:
+        """Say "here" again, and forget whoever was not heard for three heartbeats."""
+        self.announce("here")
+        quiet = time.monotonic() - 3 * HEARTBEAT_MS / 1000
+        gone = [who for who, person in self.people.items() if person["t"] < quiet]
+        for who in gone:
+            del self.people[who]
+        if gone:
+            self._show()
 
     def _selection_changed(self) -> None:
         self.announce("select")
@@ -122,6 +142,7 @@ class Presence(QObject):
         return shown
 
     def stop(self) -> None:
+        self._heartbeat.stop()
         self.announce("bye")
         self.repository.on_presence = None
         for undo in self._disconnect:
