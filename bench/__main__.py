@@ -3,7 +3,7 @@
 Not part of `make test`: it takes minutes and its numbers depend on the
 machine. `--quick` runs fewer repeats and skips the 10,000-channel sizes, for
 a look while working; `--only WORD` runs the figures whose group contains WORD
-(start, score, import, bomb, open, drag, save, export, room, library, memory).
+(start, score, import, bomb, open, drag, save, export, room, library, live, memory).
 """
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         from bench import library
 
         figures += library.figures(folder / "library", slow)
+    if wanted("live"):
+        from bench import live
+
+        figures += live.figures(quick)
     if wanted("memory"):
         size = 2_000 if quick else 10_000
         own = folder / f"memory-{size}.distarch"

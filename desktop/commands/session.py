@@ -51,6 +51,7 @@ class MapSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)
         self._replaying = False
+        self._skip_replay = False
         self._held: list[Change] | None = None  # changes of a step not on the undo stack yet
         self._unsubscribe = self.editor.subscribe(self._announce)
 
@@ -110,16 +111,28 @@ class MapSession(QObject):
 
     def replay(self, forward: bool) -> None:
         """A QUndoStack command's undo/redo: the editor's; a failure reloads what the repository holds."""
+        if self._skip_replay:
+            return
         self._replaying = True
         try:
             result = self.editor.redo() if forward else self.editor.undo()
-            if result.write_failed:
+            if result.kept:  # refused, nothing changed: put the stack back where the editor is
+                self.failed.emit(result.reason)
+                QTimer.singleShot(0, self, lambda: self._restore_index(forward))
+            elif result.write_failed:
                 self.write_failed.emit(result.reason)
             elif not result:
                 self.failed.emit(result.reason)
                 self.reload()
         finally:
             self._replaying = False
+
+    def _restore_index(self, forward: bool) -> None:
+        self._skip_replay = True
+        try:
+            self.undo_stack.undo() if forward else self.undo_stack.redo()
+        finally:
+            self._skip_replay = False
 
     def reload(self) -> None:
         """Show exactly what the repository holds and forget the undo history (after a failed write)."""

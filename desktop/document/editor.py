@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from desktop.document.repository import MapRepository, RepositoryError, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain import edits as kinds
 from desktop.domain.coherence import CoherenceReport, assess
-from desktop.domain.edits import Edit, apply_all
+from desktop.domain.edits import Edit, apply_all, apply_narrowed
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
 
@@ -73,6 +73,7 @@ class Result:
     new_ids: tuple[str, ...] = ()
     write_failed: bool = False
     merged: bool = False
+    kept: bool = False  # refused before changing anything: the history stays where it was
 
     def __bool__(self) -> bool:
         return self.ok
@@ -165,7 +166,7 @@ class MapEditor:
         if self.read_only:
             return Result(False, self.read_only_reason)
         try:
-            inverses = apply_all(self.map, edits)
+            edits, inverses = apply_narrowed(self.map, edits)
         except (MapError, KeyError, ValueError) as exc:
             return Result(False, _reason(exc))
         written = self._write(edits, inverses)
@@ -194,9 +195,26 @@ class MapEditor:
         self._announce(change)
         return change
 
+    def refresh(self, revision: int | None = None) -> Change:
+        """Show what the repository holds now, keeping the history (a shared map moved on under us)."""
+        self.map = self.repository.load()
+        self._revision = max(self.repository.revision, revision or 0)
+        self.report = assess(self.map)
+        change = Change(reset=True)
+        self._announce(change)
+        return change
+
+    def seen(self, revision: int) -> None:
+        """The repository's log up to `revision` is shown (own and others' edits applied)."""
+        self._revision = max(self._revision, revision)
+
     def undo(self) -> Result:
+        """Undo this editor's own last step (a new write); refused if someone changed it since."""
         if self._done == 0:
             return Result(False, "nothing to undo")
+        overwrites = self._overwrites(self._steps[self._done - 1].edits, "undo")
+        if overwrites:
+            return Result(False, overwrites, kept=True)
         self._done -= 1
         step = self._steps[self._done]
         if step.version is not None:
@@ -206,6 +224,9 @@ class MapEditor:
     def redo(self) -> Result:
         if self._done == len(self._steps):
             return Result(False, "nothing to redo")
+        overwrites = self._overwrites(self._steps[self._done].inverses, "redo")
+        if overwrites:
+            return Result(False, overwrites, kept=True)
         step = self._steps[self._done]
         self._done += 1
         if step.version is not None:
@@ -302,6 +323,26 @@ class MapEditor:
         self._done = len(self._steps)
         return False
 
+    def _overwrites(self, done: list[Edit], verb: str) -> str:
+        """Why undoing (or redoing) would overwrite someone else's newer change, or "".
+
+        `done`: the edits whose field values the map should still show (a field-level update is
+        undone only while the map holds what it set; someone else's later value is kept).
+        """
+        expected: dict[tuple[str, str], object] = {}
+        for edit in done:
+            if isinstance(edit, kinds.UpdateChannel) and edit.fields is not None:
+                for name in edit.fields:
+                    expected[(edit.channel.id, name)] = getattr(edit.channel, name)
+        for (cid, name), value in expected.items():
+            if not self.map.has_channel(cid):
+                return f"cannot {verb}: someone else deleted that channel since"
+            channel = self.map.channel(cid)
+            if getattr(channel, name) != value:
+                word = {"x": "place", "y": "place"}.get(name, name.replace("_", " "))
+                return f"cannot {verb}: someone else changed the {word} of {channel.name!r} since, and {verb} would overwrite it"
+        return ""
+
     def _replay(self, edits: list[Edit]) -> Result:
         """Undo/redo: re-apply a recorded list; a list out of step with the map reloads."""
         try:
@@ -353,6 +394,10 @@ def _moves_only(edits: list[Edit], inverses: list[Edit]) -> bool:
     for edit in edits:
         if not isinstance(edit, kinds.UpdateChannel):
             return False
+        if edit.fields is not None:
+            if not set(edit.fields) <= {"x", "y"}:
+                return False
+            continue
         old = before.get(edit.channel.id)
         if old is None or edit.channel.with_changes(x=old.x, y=old.y) != old:
             return False

@@ -4,6 +4,12 @@ A user's action (a drop, a move, a delete with its flows) is a list of these.
 The undo commands apply the list to the domain map and hand the same list to
 the store, which writes it in one transaction; undo applies the inverses in
 reverse. Keeping edits as data is what lets the file always equal the window.
+
+Field-level updates: `UpdateChannel(channel, fields)` with `fields` set changes
+only those fields of the channel (the others keep what the map holds, so two
+people editing different fields of one channel both keep theirs); its inverse
+carries the previous values of the same fields. The document layer narrows
+every whole-channel update to the fields it changes (`apply_narrowed`).
 """
 
 from __future__ import annotations
@@ -27,9 +33,16 @@ class RemoveChannel:
 
 @dataclass(frozen=True, slots=True)
 class UpdateChannel:
-    """Replace a channel by a new value with the same id."""
+    """Replace a channel by a new value with the same id; with `fields`, only those fields of it."""
 
     channel: Channel
+    fields: tuple[str, ...] | None = None
+
+    def merged(self, old: Channel) -> Channel:
+        """The channel after this update of `old`."""
+        if self.fields is None:
+            return self.channel
+        return old.with_changes(**{name: getattr(self.channel, name) for name in self.fields})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +81,7 @@ def check(arch: ArchitectureMap, edit: Edit) -> None:
         case UpdateChannel(channel):
             if not arch.has_channel(channel.id):
                 raise KeyError(channel.id)
-            check_channel(arch, channel, replacing=channel.id)
+            check_channel(arch, edit.merged(arch.channel(channel.id)), replacing=channel.id)
         case RemoveChannel(channel_id):
             arch.channel(channel_id)
             if arch.flows_of(channel_id):
@@ -93,10 +106,10 @@ def apply(arch: ArchitectureMap, edit: Edit) -> Edit:
         case AddChannel(channel):
             arch.put_channel(channel)
             return RemoveChannel(channel.id)
-        case UpdateChannel(channel):
+        case UpdateChannel(channel, fields):
             old = arch.channel(channel.id)
-            arch.put_channel(channel)
-            return UpdateChannel(old)
+            arch.put_channel(edit.merged(old))
+            return UpdateChannel(old, fields)
         case RemoveChannel(channel_id):
             return AddChannel(arch.drop_channel(channel_id))
         case AddFlow(flow):
@@ -134,6 +147,40 @@ def apply_all(arch: ArchitectureMap, edits: list[Edit]) -> list[Edit]:
         raise
     inverses.reverse()
     return inverses
+
+
+CHANNEL_FIELDS = tuple(name for name in Channel.__dataclass_fields__ if name != "id")
+
+
+def narrowed(arch: ArchitectureMap, edit: Edit) -> Edit:
+    """A whole-channel update as the fields it changes (compared with the map as it is now)."""
+    if (
+        not isinstance(edit, UpdateChannel)
+        or edit.fields is not None
+        or not arch.has_channel(edit.channel.id)
+    ):
+        return edit
+    old = arch.channel(edit.channel.id)
+    changed = tuple(name for name in CHANNEL_FIELDS if getattr(old, name) != getattr(edit.channel, name))
+    return UpdateChannel(edit.channel, changed)
+
+
+def apply_narrowed(arch: ArchitectureMap, edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
+    """`apply_all` with every whole-channel update narrowed to its fields: (edits applied, inverses)."""
+    applied: list[Edit] = []
+    inverses: list[Edit] = []
+    try:
+        for edit in edits:
+            edit = narrowed(arch, edit)
+            check(arch, edit)
+            inverses.append(apply(arch, edit))
+            applied.append(edit)
+    except Exception:
+        for inverse in reversed(inverses):
+            apply(arch, inverse)
+        raise
+    inverses.reverse()
+    return applied, inverses
 
 
 def remove_channels(arch: ArchitectureMap, channel_ids: list[str]) -> list[Edit]:

@@ -14,9 +14,11 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.document.library import LiveConnection, PasswordNeeded, os_full_name
+from desktop.document.live import EditFeed, Follower, authors
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
+from desktop.ui.presence import Presence
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -109,20 +111,30 @@ class LibraryWatch(QObject):
     """Watches a library map's connection: its socket turns readable when the server leaves.
 
     Signals `went_away(reason)` at once, then tries to reconnect after 0.5, 1, 2, 4… 30 s;
-    `came_back()` when it has.
+    `came_back()` when it has. The same socket brings the server's notifications that
+    someone else wrote to the map (LISTEN/NOTIFY, no polling): `notified()`.
     """
 
     went_away = Signal(str)
     came_back = Signal()
+    notified = Signal()
 
     def __init__(self, repository: LiveConnection, parent: QObject) -> None:
         super().__init__(parent)
         self.repository = repository
         self._notifier: QSocketNotifier | None = None
         self._attempt = 0
+        self.follower: Follower | None = None  # what others wrote reaches the open editor through it
+        self.presence: Presence | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._retry)
+        if isinstance(repository, EditFeed):
+            repository.on_pending = self._pending
+            try:
+                repository.follow()
+            except MapError:
+                pass
         self._watch()
 
     @property
@@ -152,12 +164,31 @@ class LibraryWatch(QObject):
         if self.repository.poll():
             if self._notifier is not None:
                 self._notifier.setEnabled(True)
+            if isinstance(self.repository, EditFeed) and self.repository.pending:
+                self.notified.emit()
             return True
         self._drop_notifier()
         self._attempt = 0
         self.went_away.emit(self.repository.offline_reason)
         self._schedule()
         return False
+
+    def show_presence(self, window: MainWindow) -> None:
+        """Who else is in the map and what they selected (a repository that can announce it)."""
+        if hasattr(self.repository, "announce"):
+            self.presence = Presence(window, self.repository, display_name())
+
+    def _pending(self) -> None:
+        QTimer.singleShot(0, self, self._notify_if_pending)
+
+    def after_change(self) -> None:
+        """A write may have read the server's notifications itself: catch up once the event loop runs."""
+        if isinstance(self.repository, EditFeed) and self.repository.pending:
+            QTimer.singleShot(0, self, self._notify_if_pending)
+
+    def _notify_if_pending(self) -> None:
+        if isinstance(self.repository, EditFeed) and self.repository.pending and not self.offline:
+            self.notified.emit()
 
     def _schedule(self) -> None:
         self._timer.start(BACKOFF_MS[min(self._attempt, len(BACKOFF_MS) - 1)])
@@ -172,5 +203,41 @@ class LibraryWatch(QObject):
             self._schedule()
 
     def stop(self) -> None:
+        if self.presence is not None:
+            self.presence.stop()
+            self.presence = None
+        if isinstance(self.repository, EditFeed):
+            self.repository.on_pending = None
         self._timer.stop()
         self._drop_notifier()
+
+
+def catch_up(window: MainWindow, back: bool = False) -> list[str] | bool:
+    """Apply what others wrote since the last entry shown (after a notification, a reconnect or a sleep).
+
+    Returns the notices (same-field conflicts, a name taken meanwhile); the status bar shows them
+    quietly, else who edited just now. `back` (after a reconnect): returns whether it caught up
+    from the last entry shown (False: the caller reads the whole map again).
+    """
+    session = window.session
+    feed = session.repository if session is not None else None
+    if session is None or not isinstance(feed, EditFeed):
+        return False if back else []
+    try:
+        entries = feed.missed()
+    except MapError as exc:
+        window.statusBar().showMessage(str(exc), 5000)
+        return False if back else []
+    watch = window.library_watch
+    follower = watch.follower if watch is not None else None
+    if follower is None or follower.editor is not session.editor:
+        follower = Follower(session.editor)
+        if watch is not None:
+            watch.follower = follower
+    notices = follower.follow(entries)
+    names = authors(entries)
+    if notices:
+        window.statusBar().showMessage(" · ".join(notices), 10000)
+    elif names:
+        window.statusBar().showMessage(f"Edited just now by {', '.join(names)}", 4000)
+    return True if back else notices

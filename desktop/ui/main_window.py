@@ -46,6 +46,7 @@ from desktop.ui.library_window import (
     LibraryWatch,
     PasswordNeeded,
     ask_password,
+    catch_up,
     is_address,
     open_address,
 )
@@ -346,6 +347,8 @@ class MainWindow(QMainWindow):
             self.library_watch = LibraryWatch(document, self)
             self.library_watch.went_away.connect(self._library_went_away)
             self.library_watch.came_back.connect(self._library_came_back)
+            self.library_watch.notified.connect(lambda: catch_up(self))
+            self.library_watch.show_presence(self)
 
     def _library_went_away(self, reason: str) -> None:
         self.statusBar().showMessage(reason)
@@ -353,7 +356,7 @@ class MainWindow(QMainWindow):
         self._refresh_read_only()
 
     def _library_came_back(self) -> None:
-        if self.session is not None:
+        if self.session is not None and not catch_up(self, back=True):
             self.session.reload()  # what the server holds: an edit it did not commit is not shown
         self._refresh_title()
         self._refresh_status()
@@ -370,6 +373,8 @@ class MainWindow(QMainWindow):
             box.open()
 
     def _map_changed(self, change: Change) -> None:
+        if self.library_watch is not None:
+            self.library_watch.after_change()
         if change.info:
             self._refresh_title()
         self._refresh_status()

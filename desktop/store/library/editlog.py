@@ -2,7 +2,8 @@
 
 Each write appends one row: the edit list as it was applied, the revision it
 was based on and the one it made (`seq`), an edit id (UUID) and who made it.
-Part 2 (live co-editing) replays these rows in `seq` order; a "snapshot" row
+Live co-editing replays these rows in `seq` order; a field-level channel update
+is `set_fields` (only the fields it changes); a "snapshot" row
 (a map created, published or replaced) holds the whole map as interchange JSON.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from desktop.domain.edits import (
+    CHANNEL_FIELDS,
     AddChannel,
     AddFlow,
     Edit,
@@ -35,8 +37,13 @@ def edit_to_json(edit: Edit) -> dict[str, Any]:
     match edit:
         case AddChannel(channel):
             return {"op": "add_channel", "channel": _channel(channel)}
-        case UpdateChannel(channel):
+        case UpdateChannel(channel, None):
             return {"op": "update_channel", "channel": _channel(channel)}
+        case UpdateChannel(channel, fields) if fields is not None:
+            values = {name: getattr(channel, name) for name in fields}
+            if "layer" in values:
+                values["layer"] = channel.layer.value
+            return {"op": "set_fields", "id": channel.id, "fields": values}
         case RemoveChannel(channel_id):
             return {"op": "remove_channel", "id": channel_id}
         case AddFlow(flow):
@@ -58,6 +65,15 @@ def edit_from_json(data: dict[str, Any]) -> Edit:
         fields["layer"] = Layer(fields["layer"])
         channel = Channel(**fields)
         return AddChannel(channel) if op == "add_channel" else UpdateChannel(channel)
+    if op == "set_fields":
+        values = dict(data["fields"])
+        if "layer" in values:
+            values["layer"] = Layer(values["layer"])
+        unknown = set(values) - set(CHANNEL_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown channel fields {sorted(unknown)}")
+        blank = Channel(id=data["id"], name="", layer=Layer.CAPTURE)
+        return UpdateChannel(blank.with_changes(**values), tuple(values))
     if op == "remove_channel":
         return RemoveChannel(data["id"])
     if op in ("add_flow", "update_flow"):

@@ -91,6 +91,12 @@ def q() -> dict[str, Any]:
             "SELECT seq, edit_id, base_revision, kind, author, role, at, body FROM {} "
             "WHERE map_id = %s AND seq > %s ORDER BY seq"
         ).format(log),
+        "count": S("UPDATE {} SET channels = channels + %s, flows = flows + %s WHERE id = %s").format(m),
+        "log_count": S("SELECT count(*) FROM {} WHERE map_id = %s").format(log),
+        "log_drop": S("DELETE FROM {} WHERE map_id = %s AND seq <= %s").format(log),
+        "lock_map": S("SELECT revision FROM {} WHERE id = %s AND deleted_at IS NULL FOR UPDATE").format(m),
+        "notify": S("SELECT pg_notify(%s, %s)"),
+        "listen": S("LISTEN distarch_edits; LISTEN distarch_presence"),
         "setting": S('SELECT value FROM {} WHERE map_id = %s AND "key" = %s').format(st),
         "put_setting": S(
             'INSERT INTO {} (map_id, "key", value) VALUES (%s, %s, %s) '

@@ -11,6 +11,12 @@ that the server did not commit. (If the connection drops during the commit
 itself, the server may have kept it: the window reloads what the server
 holds once it is back, and the edit id in the log says which.)
 
+Live editing: each write also sends `NOTIFY distarch_edits, 'map-id:seq'` in
+its transaction (delivered at commit; never the edit itself). `follow()`
+listens on the map's connection; the window watches the socket, `poll` reads
+the notifications, `pending` says this map moved on and `missed` returns the log
+entries after the last one shown (desktop/document/live.py applies them).
+
 While the server is away the map is read-only with that reason; `poll`
 notices a dropped connection (the window watches the socket), `reconnect`
 tries again.
@@ -20,13 +26,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from desktop.document.repository import ScorePoint, ScoreStamp, VersionInfo, WriteRefused
+from desktop.document.live import LogEntry
+from desktop.document.repository import RepositoryError, ScorePoint, ScoreStamp, VersionInfo, WriteRefused
 from desktop.domain import interchange
 from desktop.domain.edits import (
     AddChannel,
@@ -35,8 +42,6 @@ from desktop.domain.edits import (
     RemoveChannel,
     RemoveFlow,
     SetInfo,
-    UpdateChannel,
-    UpdateFlow,
 )
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
@@ -44,16 +49,18 @@ from desktop.store.library.catalog import (
     Library,
     LibraryError,
     MapExists,
-    channel_values,
     clean_name,
-    flow_values,
     gone_message,
     now_iso,
 )
 from desktop.store.library.connection import ServerUnreachable
-from desktop.store.library.editlog import edits_to_json
+from desktop.store.library.editlog import edits_from_json, edits_to_json
+from desktop.store.library.merging import EditWriter
 from desktop.store.library.queries import q
 from desktop.store.safety import build_checked
+
+COMPACT_OVER = 1000  # log entries of one map before they are folded into a snapshot
+COMPACT_EVERY = 250  # revisions between two looks at the log's length
 
 
 class LibraryMap:
@@ -75,6 +82,13 @@ class LibraryMap:
         self._revision = 0
         self._name = name or library.entry_by_id(map_id).name
         self.offline_reason = ""
+        self._seen = 0  # the last log entry the editor shows
+        self._own: set[int] = set()  # log entries this repository wrote
+        self._notified = 0  # the highest entry the server announced
+        self._following = False
+        self.on_pending: Callable[[], None] | None = None  # told when the server announced an entry
+        self.on_presence: Callable[[dict[str, Any]], None] | None = None  # someone's presence notice
+        self._rewritten: dict[int, list[str]] = {}  # own entries the server wrote otherwise: the notices
 
     # --- where and who --------------------------------------------------------------------
     @property
@@ -121,6 +135,7 @@ class LibraryMap:
         except MapError as exc:
             raise LibraryError(f"the library map {self._name!r} breaks the map's rules ({exc})") from None
         self._revision = row[4]
+        self._seen = max(self._seen, row[4])
         self._name = arch.info.name
         return arch
 
@@ -130,23 +145,23 @@ class LibraryMap:
             raise WriteRefused(self.read_only_reason)
         conn = self.library.conn
         stamp = now_iso()
-        added_channels = sum(isinstance(e, AddChannel) for e in edits) - sum(
-            isinstance(e, RemoveChannel) for e in edits
-        )
-        added_flows = sum(isinstance(e, AddFlow) for e in edits) - sum(
-            isinstance(e, RemoveFlow) for e in edits
-        )
         new_name = self._name
         with self._guard("save the edit", write=True), conn.transaction():
-            row = conn.execute(
-                q()["bump"], (stamp, self.library.author, added_channels, added_flows, self.map_id)
-            ).fetchone()
+            row = conn.execute(q()["bump"], (stamp, self.library.author, 0, 0, self.map_id)).fetchone()
             if row is None:
                 raise WriteRefused(f"the map {self._name!r} was deleted from the team library")
             revision = row[0]
             with conn.cursor() as cur:
+                writer = EditWriter(cur, self.map_id)
                 for edit in edits:
-                    new_name = _write_edit(cur, self.map_id, edit, new_name)
+                    if isinstance(edit, SetInfo):
+                        new_name = _set_info(cur, self.map_id, edit)
+                        writer.logged.append(edit)
+                    else:
+                        writer.write(edit)
+                logged = writer.logged
+                cur.execute(q()["count"], (_net(logged, AddChannel, RemoveChannel),
+                                           _net(logged, AddFlow, RemoveFlow), self.map_id))  # fmt: skip
                 if score is not None:
                     cur.execute(q()["set_score"], (score.score, score.contract, self.map_id))
                     cur.execute(
@@ -156,10 +171,23 @@ class LibraryMap:
                 cur.execute(
                     q()["log"],
                     (self.map_id, revision, uuid.uuid4(), base_revision, "edits", self.library.author,
-                     Jsonb(edits_to_json(list(edits)))),
+                     Jsonb(edits_to_json(logged))),
                 )  # fmt: skip
+                cur.execute(q()["notify"], (NOTIFY_CHANNEL, f"{self.map_id}:{revision}"))
+        if logged == list(edits):
+            self._own.add(revision)
+        else:  # the server wrote it otherwise (a name taken meanwhile, flows drawn to a deleted channel)
+            self._rewritten[revision] = writer.notes
+            self._notified = max(self._notified, revision)
+            if self.on_pending is not None:
+                self.on_pending()
         self._revision = revision
         self._name = new_name
+        if revision % COMPACT_EVERY == 0:
+            try:
+                self.compact()
+            except RepositoryError:
+                pass  # the log stays long; nothing anyone sees depends on it
         return revision
 
     def append_score(self, score: ScoreStamp) -> None:
@@ -257,6 +285,100 @@ class LibraryMap:
         with self._guard("delete the version", write=True):
             self.library.conn.execute(q()["delete_version"], (self.map_id, found))
 
+    # --- following others' edits -----------------------------------------------------------
+    def follow(self) -> None:
+        """Listen for other people's writes to this map (again after a reconnect)."""
+        self._following = True
+        conn = self.library.conn
+        conn.add_notify_handler(self._on_notify)
+        with self._guard("follow the map"):
+            conn.execute(q()["listen"])
+
+    def compact(self, threshold: int = COMPACT_OVER) -> bool:
+        """Fold a log longer than `threshold` into one snapshot at the current revision.
+
+        What any client sees does not change: one that had applied everything has nothing
+        to fetch; one behind gets the snapshot and reads the map again (`missed`).
+        """
+        conn = self.library.conn
+        with self._guard("compact the edit log", write=True), conn.transaction():
+            count = conn.execute(q()["log_count"], (self.map_id,)).fetchone()
+            if count is None or count[0] <= threshold:
+                return False
+            row = conn.execute(q()["lock_map"], (self.map_id,)).fetchone()
+            if row is None:
+                return False
+            revision = row[0]
+            header = conn.execute(q()["map_row"], (self.map_id,)).fetchone()
+            channels = conn.execute(q()["channels"], (self.map_id,)).fetchall()
+            flows = conn.execute(q()["flows"], (self.map_id,)).fetchall()
+            arch = build_checked(header[:4], channels, flows)  # type: ignore[index]
+            conn.execute(q()["log_drop"], (self.map_id, revision))
+            conn.execute(
+                q()["log"],
+                (self.map_id, revision, uuid.uuid4(), revision - 1, "snapshot", self.library.author,
+                 Jsonb(json.loads(interchange.dumps(arch)))),
+            )  # fmt: skip
+        return True
+
+    def announce(self, state: dict[str, Any]) -> None:
+        """Tell the others in this map who is here and what they selected (NOTIFY only, nothing stored).
+
+        Read-only viewers announce too; a failure is silent (presence is a courtesy).
+        """
+        payload = json.dumps({"m": str(self.map_id), **state}, separators=(",", ":"))
+        if len(payload) > 7000:  # NOTIFY payloads stop near 8 kB: the selection is cut short
+            state = {**state, "sel": list(state.get("sel", []))[:100]}
+            payload = json.dumps({"m": str(self.map_id), **state}, separators=(",", ":"))
+        if self.offline_reason:
+            return
+        try:
+            self.library.conn.execute(q()["notify"], (PRESENCE_CHANNEL, payload[:7900]))
+        except psycopg.Error:
+            pass
+
+    def _on_notify(self, note: psycopg.Notify) -> None:
+        if note.channel == PRESENCE_CHANNEL:
+            self._on_presence(note.payload)
+            return
+        map_id, _, seq = note.payload.partition(":")
+        if note.channel == NOTIFY_CHANNEL and map_id == str(self.map_id) and seq.isdigit():
+            self._notified = max(self._notified, int(seq))
+            if self.on_pending is not None:
+                self.on_pending()  # the notice may have come in while another query ran
+
+    def _on_presence(self, payload: str) -> None:
+        try:
+            state = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(state, dict) and state.get("m") == str(self.map_id) and self.on_presence is not None:
+            self.on_presence(state)
+
+    @property
+    def pending(self) -> bool:
+        gap = range(self._seen + 1, self._notified + 1)
+        return len(gap) > 0 and (len(gap) > 64 or not all(s in self._own for s in gap))
+
+    def missed(self) -> list[LogEntry]:
+        """Log entries after the last one shown, in order; own ones marked. Marks them seen."""
+        with self._guard("read the edit log"):
+            rows = self.library.conn.execute(q()["log_since"], (self.map_id, self._seen)).fetchall()
+        entries = []
+        for seq, _edit_id, _base, kind, author, _role, _at, body in rows:
+            snapshot = kind != "edits"
+            edits = [] if snapshot else edits_from_json(body if isinstance(body, dict) else json.loads(body))
+            notes = self._rewritten.pop(seq, None)
+            if notes is not None:  # our own edit, written otherwise: read the map again, say why
+                entries.append(LogEntry(seq, author, edits, own=True, snapshot=True, base=_base, notes=notes))
+                continue
+            entries.append(LogEntry(seq, author, edits, own=seq in self._own, snapshot=snapshot, base=_base))
+        if entries:
+            self._seen = entries[-1].seq
+            self._revision = max(self._revision, self._seen)
+            self._own = {s for s in self._own if s > self._seen}
+        return entries
+
     # --- the connection -------------------------------------------------------------------------
     def socket(self) -> int | None:
         """The connection's socket, for the window to watch (it turns readable when the server leaves)."""
@@ -286,6 +408,11 @@ class LibraryMap:
         except LibraryError:
             return False
         self.offline_reason = ""
+        if self._following:
+            try:
+                self.follow()
+            except LibraryError:
+                return False
         return True
 
     def close(self) -> None:
@@ -300,6 +427,10 @@ class LibraryMap:
 
     def _guard(self, doing: str, write: bool = False):
         return _MapGuard(self, doing, write)
+
+
+NOTIFY_CHANNEL = "distarch_edits"
+PRESENCE_CHANNEL = "distarch_presence"
 
 
 class _MapGuard:
@@ -317,6 +448,13 @@ class _MapGuard:
         if not library.connected:
             self.repo.offline_reason = gone_message(library.where)
             raise (WriteRefused if self.write else ServerUnreachable)(self.repo.offline_reason) from None
+        if isinstance(exc, psycopg.errors.ForeignKeyViolation):
+            raise WriteRefused(
+                "someone else deleted a channel at one end of this flow: nothing was saved"
+            ) from None
+        constraint = getattr(getattr(exc, "diag", None), "constraint_name", None) or ""
+        if isinstance(exc, psycopg.errors.UniqueViolation) and constraint == "uq_flow_map_pair":
+            raise WriteRefused("someone else drew this flow at the same time: nothing was saved") from None
         if isinstance(exc, psycopg.errors.UniqueViolation):
             raise WriteRefused(
                 "another map in the team library already has that name: nothing was saved"
@@ -330,36 +468,22 @@ class _MapGuard:
         raise (WriteRefused if self.write else LibraryError)(f"could not {self.doing}: {text}") from None
 
 
-def _write_edit(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: Edit, name: str) -> str:
-    """Write one edit; returns the map's name after it."""
-    match edit:
-        case AddChannel(channel):
-            cur.execute(q()["insert_channel"], channel_values(map_id, channel))
-        case UpdateChannel(channel):
-            values = channel_values(map_id, channel)
-            cur.execute(q()["update_channel"], (*values[2:], map_id, channel.id))
-        case RemoveChannel(channel_id):
-            cur.execute(q()["delete_channel"], (map_id, channel_id))
-        case AddFlow(flow):
-            cur.execute(q()["insert_flow"], flow_values(map_id, flow))
-        case UpdateFlow(flow):
-            cur.execute(
-                q()["update_flow"], (flow.rule, flow.label, flow.ord, map_id, flow.source, flow.target)
-            )
-        case RemoveFlow(source, target):
-            cur.execute(q()["delete_flow"], (map_id, source, target))
-        case SetInfo(new_name, description, currency):
-            if currency is not None:  # the team library keeps no currency yet: refuse rather than lose it
-                raise WriteRefused(
-                    "a team library map keeps its amounts in USD; set the currency in a .distarch file"
-                )
-            try:
-                clean = clean_name(new_name)
-            except LibraryError as exc:
-                raise WriteRefused(exc.message) from None
-            cur.execute(q()["set_info"], (clean, fold(clean), description, map_id))
-            return clean
-    return name
+def _net(edits: list[Edit], added: type, removed: type) -> int:
+    return sum(isinstance(e, added) for e in edits) - sum(isinstance(e, removed) for e in edits)
+
+
+def _set_info(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: SetInfo) -> str:
+    """Write the map's name and description; returns the name."""
+    if edit.currency is not None:  # the team library keeps no currency yet: refuse rather than lose it
+        raise WriteRefused(
+            "a team library map keeps its amounts in USD; set the currency in a .distarch file"
+        )
+    try:
+        clean = clean_name(edit.name)
+    except LibraryError as exc:
+        raise WriteRefused(exc.message) from None
+    cur.execute(q()["set_info"], (clean, fold(clean), edit.description, map_id))
+    return clean
 
 
 def _json_dict(text: object) -> dict[str, float]:
