@@ -10,7 +10,6 @@ previews) or both refuse it, each naming the reason with the same words.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from desktop.domain import interchange
 from desktop.io.images import ExportOptions, export_map
 from desktop.resources import sample_map_path
 from desktop.store.document import MapDocument
-from tests.io.tables_data import make_book
+from tests.io.tables_data import make_book, ods_cells_bomb
 from tests.ui.helpers import new_map_file
 from tests.ui.test_import_dialog import (
     BAD_CSV,
@@ -82,23 +81,6 @@ def _fifo(folder: Path) -> Path:
     return path
 
 
-def _ods_bomb(folder: Path) -> Path:
-    content = (
-        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-        b'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        b'<table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="100000">'
-        b'<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
-        b"</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
-        b"</office:document-content>"
-    )
-    path = folder / "bomb.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content)
-    return path
-
-
 def _sheet1_error_cell(folder: Path) -> Path:
     rows = [["Name", "Layer", "Monthly spend"], ["Ads", 1, "#DIV/0!"], ["SDR", "execution", 900]]
     return make_book(folder / "Sheet1 book.xlsx", {"Sheet1": rows})
@@ -143,7 +125,13 @@ CASES: list[tuple[str, Callable[[Path], Path], Callable[[Path], Path | None], st
         "not a readable SVG",
         "",
     ),  # fmt: skip
-    ("ods-bomb", _ods_bomb, _no_flows, "more than 3,000,000 cells", ""),
+    (
+        "ods-bomb",
+        lambda folder: ods_cells_bomb(folder / "bomb.ods"),
+        _no_flows,
+        "more than 3,000,000 cells",
+        "",
+    ),
     ("flows-with-xlsx", _given(INVENTORY_XLSX), _given(INVENTORY_FLOWS), "goes with a CSV inventory", ""),
 ]
 
