@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 COMMANDS = ("new", "import", "score", "export", "version", "compare", "library")
 MAP_SUFFIXES = (".distarch",)
 READABLE = (".distarch", ".json")
-TABLES = (".csv", ".xlsx", ".ods")
 MAX_LISTED = 20
 LOCK_WAIT = 3.0  # seconds a command waits for another command's lock before refusing
 
@@ -160,7 +159,7 @@ def read_map(path_text: str, for_score: bool = False):
     _need(path, READABLE, "a map")
     if path.suffix.lower() == ".json":
         if not path.is_file():
-            from desktop.store.messages import not_a_file
+            from desktop.io.files import not_a_file
 
             raise MapError(not_a_file(path))
         try:
@@ -193,35 +192,13 @@ def read_room(path_text: str):
 
 
 def read_source(source: Path, flows: str = ""):
-    """Any importable file: interchange JSON, an inventory table, or an exported image."""
-    from desktop.domain import interchange
-    from desktop.store.messages import not_a_file
+    """Any importable file, read by the Import dialog's reader: the map, or every problem (exit 2)."""
+    from desktop.io.import_source import read_source as read_import
 
-    suffix = source.suffix.lower()
-    if not source.is_file():
-        raise MapError(not_a_file(source))
-    if flows and suffix not in (".csv",):
-        raise MapError("--flows goes with a CSV inventory")
-    if suffix == ".json":
-        try:
-            return interchange.loads(source.read_bytes())
-        except MapError as exc:
-            raise MapError(exc.message, f"{source.name}: {exc.where}" if exc.where else source.name) from None
-    if suffix in TABLES:
-        from desktop.io.tables import InventoryError, preview_inventory
-
-        preview = preview_inventory(source, Path(flows) if flows else None)
-        if preview.arch is None:
-            raise InventoryError(preview.problems)
-        _warn(preview.warnings)
-        return preview.arch
-    if suffix in (".png", ".svg"):
-        from desktop.io.embedded import read_embedded_map
-
-        return read_embedded_map(source)
-    if suffix == ".distarch":
-        return read_map(str(source))
-    raise MapError(f"{source.name}: import reads .json, .csv, .xlsx, .ods, .png or .svg")
+    found = read_import(source, Path(flows) if flows else None, read_map)
+    arch = found.checked()
+    _warn([warning.line for warning in found.warnings])
+    return arch
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from desktop.io.sheets import column_letter
 from desktop.io.workbook_limits import MAX_CELLS
 
 ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
@@ -65,7 +66,7 @@ def _read_xlsx(path: Path, max_rows: int) -> list[Sheet]:
                 for index, cell in enumerate(row):
                     text, error = _xlsx_text(cell)
                     if error:
-                        sheet.errors.append((number, f"{_letter(index)}{number}", error))
+                        sheet.errors.append((number, f"{column_letter(index)}{number}", error))
                     texts.append(text)
                 sheet.rows.append((number, texts))
             sheets.append(sheet)
@@ -113,21 +114,12 @@ def _read_ods(path: Path, max_rows: int) -> list[Sheet]:
             for index, value in enumerate(values):
                 text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
                 if _ODS_ERROR.fullmatch(text) and (text in ERRORS or text.startswith("Err:")):
-                    sheet.errors.append((number, f"{_letter(index)}{number}", text))
+                    sheet.errors.append((number, f"{column_letter(index)}{number}", text))
                     text = ""
                 texts.append(_ODS_MIDNIGHT.sub(r"\1", text) if len(text) == 19 else text)
             sheet.rows.append((number, texts))
         sheets.append(sheet)
     return sheets
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 # --- dates as the sheet shows them -------------------------------------------------------------

@@ -8,10 +8,11 @@ user should read "the disk is full" every time, from the window and the CLI.
 from __future__ import annotations
 
 import errno
-import os
 import shutil
-import stat
 from pathlib import Path
+
+from desktop.io.files import not_a_file as not_a_file
+from desktop.io.files import what_is
 
 
 def disk_is_full(folder: Path | None) -> bool:
@@ -43,32 +44,6 @@ def human_os_error(exc: OSError, target: Path) -> str:
     if exc.errno == errno.ENOSPC or disk_is_full(target.parent):
         return f"could not write {target.name}: the disk is full. Free some space and try again"
     return f"could not write {target.name} ({exc.strerror or exc})"
-
-
-def what_is(path: Path) -> str:
-    """What is at `path` when it is not a regular file: "a folder", "a FIFO (named pipe)", "a device"..."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return "missing"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a file" if stat.S_ISREG(mode) else "not a regular file"
-
-
-def not_a_file(path: Path, shown: str | None = None) -> str:
-    """Why `path` cannot be read as a file: missing, or a folder, FIFO or device (named as given)."""
-    shown = shown or str(path)
-    kind = what_is(path)
-    if kind == "missing":
-        return f"{shown} does not exist"
-    return f"{shown} is {kind}, not a file"
 
 
 def already_there(path: Path) -> str:

@@ -37,16 +37,10 @@ from desktop.document.importing import import_text, merge_edits
 from desktop.domain.edits import AddChannel, Edit
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap
+from desktop.io.import_source import ImportSource, Problem, name_clashes, read_source
 from desktop.io.tables import FLOW_COLUMNS
 from desktop.ui import settings
-from desktop.ui.import_preview import (
-    ImportSource,
-    Problem,
-    RowsModel,
-    name_clashes,
-    preview_table,
-    read_source,
-)
+from desktop.ui.import_preview import RowsModel, preview_table
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow

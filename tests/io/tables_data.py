@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,4 +124,21 @@ def make_book(path: Path, sheets_rows: dict[str, list[list[object]]]) -> Path:
         for row in rows:
             sheet.append(row)
     book.save(path)
+    return path
+
+
+def ods_cells_bomb(path: Path) -> Path:
+    """A tiny .ods whose one row and cell repeat into 100,000,000 cells (refused by the cell count)."""
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+        b'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        b'<table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="100000">'
+        b'<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+        b"</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+        b"</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
     return path

@@ -19,7 +19,7 @@ from desktop.domain.validation import MAX_CHANNELS
 from desktop.io import workbook_limits
 from desktop.io.tables import preview_inventory, read_inventory
 from desktop.io.workbook import show_date
-from tests.io.tables_data import make_book, problems_of, write
+from tests.io.tables_data import make_book, ods_cells_bomb, problems_of, write
 
 
 # --- 3. a CSV cut inside a quoted cell ------------------------------------------------------
@@ -185,19 +185,7 @@ def test_a_part_that_unpacks_beyond_its_cap_is_refused(tmp_path, monkeypatch):
 
 
 def test_an_ods_cell_repeated_a_million_times_is_refused(tmp_path):
-    content = (
-        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-        b'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        b'<table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="100000">'
-        b'<table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
-        b"</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
-        b"</office:document-content>"
-    )
-    path = tmp_path / "bomb.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content)
+    path = ods_cells_bomb(tmp_path / "bomb.ods")
     (problem,) = problems_of(path)
     assert "more than 3,000,000 cells" in problem.message
 
