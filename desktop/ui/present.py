@@ -69,7 +69,7 @@ BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 LANE_KEYS = {getattr(Qt.Key, f"Key_{layer.index + 1}"): layer for layer in LAYERS}
 HELP_KEYS = (
     "→ Space next lane · ← back · F findings · ↑↓ spotlight · Esc leave\n"
-    "T timer · R reset · + − minutes · Ctrl+K add · Ctrl+1–4 lane"
+    "T timer · R reset · + − minutes · Ctrl+K add · Ctrl+1–4 lane · W room"
 )
 TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop.canvas.theme import PROJECTOR
@@ -94,7 +95,9 @@ class FindingsStrip(QFrame):
             if i < len(self.findings):
                 width = max(200, self.width() - 80)
                 row.ensurePolished()
-                metrics = row.fontMetrics()
+                font = row.font()
+                font.setBold(True)  # measured as the spotlit row draws it, so no row is cut off unmarked
+                metrics = QFontMetrics(font)
                 lines = [line for line in row_lines(self.grouped_rows[i]) if line]
                 row.setText(
                     "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
