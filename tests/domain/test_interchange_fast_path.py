@@ -127,3 +127,31 @@ def test_usual_channel_equals_the_full_reading(raw: dict, index: int) -> None:
 def test_usual_entries_take_the_one_step_reading(raw: dict) -> None:
     quick = interchange._usual_channel(raw, 0)
     assert quick is not None and quick == _full(raw, 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"x": 1e7 + 1},
+        {"y": -2e7},
+        {"x": float("nan")},
+        {"monthly_spend": -1},
+        {"monthly_spend": 2**1100},
+        {"leads_per_month": float("inf")},
+        {"name": "a\tb"},
+        {"name": "a\nb"},
+        {"name": "x" * 201},
+        {"id": "c\x00"},
+        {"layer": "Routing"},
+        {"automation": "yes"},
+        {"notes": "n" * 10_001},
+        {"tool": 3},
+    ],
+)
+def test_entries_off_the_usual_path_read_as_the_full_checks_say(change: dict) -> None:
+    raw = {"id": "c1", "name": "Paid search", "layer": "capture", **change}
+    quick, full = interchange._usual_channel(raw, 0), _full(raw, 0)
+    if isinstance(full, MapError):
+        assert quick is None
+    else:
+        assert quick is None or quick == full
