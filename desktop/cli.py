@@ -284,8 +284,11 @@ def _keep_room(target: Path, results) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    import gc
+
     from desktop.domain.coherence import assess, summary_text
 
+    gc.disable()  # one short run builds the map once and keeps it: collecting would only scan it, again and again
     report = assess(read_map(args.map, for_score=True), args.contract)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

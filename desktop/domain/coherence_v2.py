@@ -253,19 +253,23 @@ class _Run(SegmentRules):
             return
         graph = self.graph
         entries = capture + [self.by_id[cid] for cid in graph.entry_execution]
-        spends = [self.spend(c) for c in entries if self.spend(c)]
+        entry_spends = [self.spend(c) for c in entries]
+        spends = [spend for spend in entry_spends if spend]
         mean = sum(spends) / len(spends) if spends else 0.0
-        weights = {c.id: 1.0 + (self.spend(c) / mean if mean else 0.0) for c in entries}
+        weights = {
+            c.id: 1.0 + (spend / mean if mean else 0.0)
+            for c, spend in zip(entries, entry_spends, strict=True)
+        }
         total = sum(weights.values())
         door = self.front_door()
         deciding = self.deciding_routing()
         for channel in entries:
             share = weight * weights[channel.id] / total
-            shown = self.shown(channel)
             if channel.layer is _EXECUTION:
                 routed = any(self.by_id[f.target].layer is _ROUTING for f in graph.outgoing[channel.id])
                 if not routed:
                     via = f"send them through {deciding.name.strip()}" if deciding else "add lead routing"
+                    shown = self.shown(channel)
                     self.add(
                         "unrouted-source",
                         "flow",
@@ -281,6 +285,7 @@ class _Run(SegmentRules):
                 if self.functions[channel.id] in ("chat", "events") and deciding:
                     send = f"route it through {deciding.name.strip()} so each lead finds its owner (territory, open deals)"
                 named = [channel]
+                shown = self.shown(channel)
                 if targets:
                     target = self.first(self.by_id[t] for t in targets)
                     named.append(target)  # type: ignore[arg-type]
@@ -295,7 +300,7 @@ class _Run(SegmentRules):
                     "flow",
                     share * (1.0 - UNACCOUNTABLE_CREDIT),
                     [channel],
-                    f"{shown} is routed, but no feedback loop reaches it or the routing it feeds: "
+                    f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it feeds: "
                     "nothing can tell whether it works, so connect attribution before adding or scaling it",
                 )
 

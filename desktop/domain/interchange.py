@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from desktop.domain.errors import MapError
-from desktop.domain.layers import Layer
+from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import place_missing
-from desktop.domain.model import NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.model import AI, NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
 from desktop.domain.validation import (
     MAX_CHANNELS,
     MAX_NAME,
@@ -94,9 +94,13 @@ def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> Archi
     finds and names the first bad entry in file order.
     """
     try:
-        channels = [_channel(raw, index) for index, raw in enumerate(raw_channels)]
-        for channel in channels:
-            check_channel(_NO_MAP, channel)
+        channels = []
+        for index, raw in enumerate(raw_channels):
+            channel = _usual_channel(raw, index)
+            if channel is None:
+                channel = _channel(raw, index)
+                check_channel(_NO_MAP, channel)
+            channels.append(channel)
         flows = [_flow(raw, index) for index, raw in enumerate(raw_flows)]
     except MapError:
         return None
@@ -162,6 +166,77 @@ def _channel(raw: Any, index: int) -> Channel:
     return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)
 
 
+_LAYER_OF: dict[str, Layer] = {layer.value: layer for layer in LAYERS}
+_AUTOMATION_OF: dict[str, str] = {"": "", AI: AI}
+
+
+def _usual_channel(raw: Any, index: int) -> Channel | None:
+    """The channel `_channel` builds, in one step, for the usual entry (plain ASCII text, a layer
+    spelled as written, plain numbers), which also passes `check_channel` alone; else None."""
+    if raw.__class__ is not dict:
+        return None
+    get = raw.get
+    cid, name, layer, automation = get("id"), get("name"), get("layer"), get("automation")
+    if (
+        cid.__class__ is not str
+        or name.__class__ is not str
+        or layer.__class__ is not str
+        or len(cid) > MAX_NAME
+        or len(name) > MAX_NAME
+        or not (cid + name).isascii()
+        or not name.isprintable()
+        or "\x00" in cid
+    ):
+        return None
+    cid, name, layer = cid.strip(), name.strip(), _LAYER_OF.get(layer)
+    if not cid or not name or layer is None:
+        return None
+    if automation is None:
+        automation = ""
+    elif automation.__class__ is not str or (automation := _AUTOMATION_OF.get(automation)) is None:
+        return None
+    text = ["" if value is None else value for value in map(get, TEXT_FIELDS)]
+    try:
+        joined = "".join(text)  # refuses anything but text
+    except TypeError:
+        return None
+    if (
+        not joined.isascii()
+        or "\x00" in joined
+        or (len(joined) > MAX_TEXT and max(map(len, text)) > MAX_TEXT)
+    ):
+        return None
+    spend, leads, x, y = get("monthly_spend"), get("leads_per_month"), get("x"), get("y")
+    for number in (spend, leads):
+        if number is not None and not (
+            (number.__class__ is float or number.__class__ is int) and 0 <= number < 2**53
+        ):
+            return None
+    for coordinate in (x, y):
+        if coordinate is not None and not (
+            (coordinate.__class__ is float or coordinate.__class__ is int) and -1e7 <= coordinate <= 1e7
+        ):
+            return None
+    function, tool, segment, motion, message, notes = text
+    return Channel(
+        id=cid,
+        name=name,
+        layer=layer,
+        function=function,
+        tool=tool,
+        segment=segment,
+        motion=motion,
+        message=message,
+        monthly_spend=None if spend is None else float(spend),
+        leads_per_month=None if leads is None else float(leads),
+        notes=notes,
+        x=None if x is None else float(x),
+        y=None if y is None else float(y),
+        ord=index + 1,
+        automation=automation,
+    )
+
+
 def _plain(text: object) -> bool:
     """Text `clean_text` would keep as it is (so it need not be called)."""
     return text.__class__ is str and len(text) <= MAX_TEXT and text.isascii() and "\x00" not in text
@@ -174,8 +249,8 @@ def _flow(raw: Any, index: int) -> Flow:
         if (
             source.__class__ is str
             and target.__class__ is str
-            and (rule is None or _plain(rule))
-            and (label is None or _plain(label))
+            and (rule is None or rule == "" or _plain(rule))
+            and (label is None or label == "" or _plain(label))
         ):
             return Flow(source.strip(), target.strip(), rule or "", label or "", index + 1)
     where = f"flows[{index}]"
