@@ -21,6 +21,7 @@ from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import Channel, Flow, fold
+from desktop.domain.per_map import kept_per_map
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 
@@ -182,14 +183,13 @@ def flow_graph(ids: list[str], layers: list[Layer], flows: list[Flow], owner: ob
     """The graph of these channels and flows: the one built last for `owner` (a map) while the inputs
     compare equal. Equal inputs give an equal graph (flows are immutable values), so reusing it never
     changes a result; each open map keeps its own, so a window scoring two maps never rebuilds."""
-    cache = getattr(owner, "__dict__", None)
-    last = cache.get(_SLOT) if cache is not None else None
-    if isinstance(last, FlowGraph) and last.ids == ids and last.layers == layers and last.flows == flows:
-        return last
-    graph = FlowGraph(ids, layers, flows)
-    if cache is not None:
-        cache[_SLOT] = graph
-    return graph
+    return kept_per_map(
+        owner,
+        _SLOT,
+        FlowGraph,
+        lambda last: last.ids == ids and last.layers == layers and last.flows == flows,
+        lambda: FlowGraph(ids, layers, flows),
+    )
 
 
 _SLOT = "_coherence_v1_graph"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import Flow
+from desktop.domain.per_map import kept_per_map
 from desktop.domain.vocabulary import real_rule
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
@@ -168,14 +169,13 @@ class GraphV2:
 def graph_v2(ids: list[str], layers: list[Layer], flows: list[Flow], owner: object = None) -> GraphV2:
     """The graph of these channels and flows: the one built last for `owner` (a map) while the inputs
     compare equal, so that every open map keeps its own (a window scoring two maps never rebuilds)."""
-    cache = getattr(owner, "__dict__", None)
-    last = cache.get(_SLOT) if cache is not None else None
-    if isinstance(last, GraphV2) and last.ids == ids and last.layers == layers and last.flows == flows:
-        return last
-    graph = GraphV2(ids, layers, flows)
-    if cache is not None:
-        cache[_SLOT] = graph
-    return graph
+    return kept_per_map(
+        owner,
+        _SLOT,
+        GraphV2,
+        lambda last: last.ids == ids and last.layers == layers and last.flows == flows,
+        lambda: GraphV2(ids, layers, flows),
+    )
 
 
 _SLOT = "_coherence_v2_graph"
