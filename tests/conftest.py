@@ -31,9 +31,8 @@ def _clear_clipboard_before_exit():
         QApplication.processEvents()
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """A throwaway PostgreSQL 15 server for the whole run (tests/postgres.py), started on first use.
+def _started_cluster():
+    """A throwaway PostgreSQL 15 server (tests/postgres.py), removed afterwards.
 
     Without PostgreSQL the tests that need it skip on a developer's machine and FAIL in CI (`CI` set).
     """
@@ -47,6 +46,18 @@ def pg_cluster():
         pytest.skip(f"no PostgreSQL test server: {exc}")
     yield cluster
     cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The run's PostgreSQL server, started on first use."""
+    yield from _started_cluster()
+
+
+@pytest.fixture()
+def own_cluster():
+    """A server of this test's own, to stop and start (the run's server keeps serving the others)."""
+    yield from _started_cluster()
 
 
 @pytest.fixture()

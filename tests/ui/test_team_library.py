@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
-
-import pytest
 
 from desktop.app import MainWindow
 from desktop.domain import interchange
@@ -16,7 +13,6 @@ from desktop.store.library import schema
 from desktop.store.library.catalog import Library
 from desktop.store.library.connection import connect
 from desktop.ui import settings
-from tests.postgres import Cluster, ClusterUnavailable
 
 
 def sample():
@@ -149,18 +145,6 @@ def test_the_team_library_dialog_lists_creates_publishes_renames_deletes_restore
     assert window.session.map.info.name == "Alpha"
     assert settings.get("library/address") == library_url.replace("postgres@", "postgres@")
     window.close()
-
-
-@pytest.fixture()
-def own_cluster():
-    try:
-        cluster = Cluster().start()
-    except ClusterUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL test server could not start: {exc}")
-        pytest.skip(str(exc))
-    yield cluster
-    cluster.remove()
 
 
 def test_the_server_going_away_is_shown_at_once_and_edits_wait_for_it(qtbot, own_cluster):

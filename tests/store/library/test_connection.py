@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from desktop.cli import run_command
@@ -22,7 +20,7 @@ from desktop.store.library.connection import (
     connect,
 )
 from desktop.store.opening import open_map
-from tests.postgres import Cluster, ClusterUnavailable, closed_port
+from tests.postgres import closed_port
 
 
 def one_line_exit_2(capsys, *args: str) -> str:
@@ -114,19 +112,6 @@ def test_no_such_database_or_service(pg_cluster, capsys):
     assert "no database named 'nope'" in err
     err = one_line_exit_2(capsys, "library", "list", "postgresql:///?service=nosuch")
     assert "no PostgreSQL service named 'nosuch'" in err
-
-
-@pytest.fixture()
-def own_cluster():
-    """A server of this test's own, to stop and start (the session's keeps serving the others)."""
-    try:
-        cluster = Cluster().start()
-    except ClusterUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL test server could not start: {exc}")
-        pytest.skip(str(exc))
-    yield cluster
-    cluster.remove()
 
 
 def test_server_stopped_and_started_mid_session_loses_nothing_acknowledged(own_cluster):
