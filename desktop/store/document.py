@@ -56,7 +56,6 @@ from desktop.store.safety import (
     harden,
     inspect,
     read_only_uri,
-    trust_query,
 )
 from desktop.store.schema import APPLICATION_ID, CHANNEL, FLOW, MAP, SCHEMA_VERSION, SCORES, SETTING
 
@@ -238,14 +237,13 @@ class MapDocument:
             channel_rows = c.execute(_select_channels(self.schema_version)).fetchall()
             flow_rows = c.execute(_SELECT_FLOWS).fetchall()
             currency = c.execute(_SELECT_SETTING, ("currency",)).fetchone()
-            checked = trusted and c.execute(trust_query(self.schema_version)).fetchone()[0] == 0
         except Exception as exc:
             raise FileRefused(f"{self.path.name} cannot be read ({exc})") from None
         finally:
             _rollback(c)
         try:
             if trusted:
-                arch = build_trusted(row, channel_rows, flow_rows, rows_checked=checked)
+                arch = build_trusted(row, channel_rows, flow_rows)
             else:
                 arch = build_checked(row, channel_rows, flow_rows)
             arch.info.currency = _currency(currency[0] if currency else "")

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
-from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, MapInfo, build_channels, build_flows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT, check_channel, check_flow, clean_text, one_line
 from desktop.store import locking
 from desktop.store.messages import not_a_file
@@ -202,21 +202,24 @@ def _one_line_name(arch: ArchitectureMap, name: str) -> str:
     return folded
 
 
+def _map_info(row) -> MapInfo:
+    if row is None:
+        return MapInfo()
+    name, description, created, modified = row
+    return MapInfo(
+        one_line(_text(name, "the map's name")),
+        _text(description, "the map's description"),
+        _text(created, "created", 100),
+        _text(modified, "modified", 100),
+    )
+
+
 def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
     """Build the map from rows another program may have written, with every rule of the domain.
 
     Rows are plain tuples of MAP_COLUMNS, CHANNEL_COLUMNS and FLOW_COLUMNS (what sqlite3 returns).
     """
-    info = MapInfo()
-    if row is not None:
-        name, description, created, modified = row
-        info = MapInfo(
-            one_line(_text(name, "the map's name")),
-            _text(description, "the map's description"),
-            _text(created, "created", 100),
-            _text(modified, "modified", 100),
-        )
-    arch = ArchitectureMap(info=info)
+    arch = ArchitectureMap(info=_map_info(row))
     for r in channel_rows:
         channel_id, ord_, name, layer, function, tool, segment, motion, message, spend, leads, notes, x, y = (
             r[:14]
@@ -271,107 +274,103 @@ def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
 _LAYERS = {layer.value: layer for layer in Layer}
 
 
-def trust_query(schema_version: int) -> str:
-    """One SQL query that counts the rows no program of ours would write (a wrong type, an unknown
-    layer, a NUL, a text too long, a negative or infinite number): 0 lets `build_trusted` skip its
-    per-row checks, which SQLite then did in C."""
-    texts = ("id", "function", "tool", "segment", "motion", "message", "notes")
-    numbers = ("monthly_spend", "leads_per_month", "x", "y")
-    layers = ", ".join(f"'{layer.value}'" for layer in Layer)
-    bad_channel = [
-        "typeof(ord) != 'integer'",
-        "typeof(name) != 'text'",
-        "trim(name) = ''",
-        f"length(name) > {MAX_NAME}",
-        f"layer NOT IN ({layers})",
-        *(f"typeof({t}) != 'text' OR length({t}) > {MAX_TEXT}" for t in texts),
-        "instr(CAST(" + " || ".join(("name", *texts)) + " AS BLOB), X'00') > 0",
-        *(f"({n} IS NOT NULL AND (typeof({n}) != 'real' OR abs({n}) > 1e308))" for n in numbers),
-        "coalesce(monthly_spend, 0) < 0",
-        "coalesce(leads_per_month, 0) < 0",
-    ]
-    if schema_version >= 3:
-        bad_channel.append("automation NOT IN ('', 'ai')")
-    bad_flow = [
-        "typeof(ord) != 'integer'",
-        *(
-            f"typeof({t}) != 'text' OR length({t}) > {MAX_TEXT}"
-            for t in ("source", "target", "rule", "label")
-        ),
-        "instr(CAST(rule || label AS BLOB), X'00') > 0",
-    ]
-    return (
-        "SELECT (SELECT count(*) FROM channel WHERE " + " OR ".join(bad_channel) + ")"
-        " + (SELECT count(*) FROM flow WHERE " + " OR ".join(bad_flow) + ")"
-    )
+def build_trusted(row, channel_rows, flow_rows) -> ArchitectureMap:
+    """The map of rows that passed the file checks on open, built without the per-row rules.
 
-
-def build_trusted(row, channel_rows, flow_rows, rows_checked: bool = False) -> ArchitectureMap:
-    """The map of rows that passed the file checks on open, built without re-checking every rule.
-
-    For a reader that only scores (`score` of a 10,000-channel map). Each row is
-    still looked at once, cheaply (or by `trust_query` in SQLite, `rows_checked`):
-    anything a program of ours would not have
-    written (a wrong type, an unknown layer, a repeated name, a flow to nowhere)
-    sends the whole read through `build_checked`, which refuses it with a reason.
+    For a reader that only scores (`score` of a 10,000-channel map). Each column is
+    still checked whole, in C-speed passes (the types of its values, their longest
+    text, a NUL, the range of its numbers): anything a program of ours would not
+    have written (a wrong type, an unknown layer, a repeated name, a flow to
+    nowhere) sends the whole read through `build_checked`, which refuses it with a
+    reason. So both give the same map, or the same refusal (tests/store/test_trusted_read.py).
     """
-    layers = _LAYERS
-    channels: list[Channel] = []
     try:
-        for r in channel_rows:
-            cid, ord_, name, layer, function, tool, segment, motion, message, spend, leads, notes, x, y = r[
-                :14
-            ]
-            automation = r[14] if len(r) > 14 else ""
-            if not rows_checked and (
-                ord_.__class__ is not int
-                or name.__class__ is not str
-                or not name.strip()
-                or (automation != "" and automation != AI)
-                or cid.__class__ is not str
-                or function.__class__ is not str
-                or tool.__class__ is not str
-                or segment.__class__ is not str
-                or motion.__class__ is not str
-                or message.__class__ is not str
-                or notes.__class__ is not str
-                or (spend is not None and spend.__class__ is not float)
-                or (leads is not None and leads.__class__ is not float)
-                or (x is not None and (x.__class__ is not float or not -math.inf < x < math.inf))
-                or (y is not None and (y.__class__ is not float or not -math.inf < y < math.inf))
-                or len(name) > MAX_NAME
-                or max(
-                    len(cid), len(function), len(tool), len(segment), len(motion), len(message), len(notes)
-                )
-                > MAX_TEXT
-                or "\x00" in cid + name + function + tool + segment + motion + message + notes
-                or (spend is not None and not 0 <= spend < math.inf)
-                or (leads is not None and not 0 <= leads < math.inf)
-            ):
-                return build_checked(row, channel_rows, flow_rows)
-            channels.append(
-                Channel(cid, name, layers[layer], function, tool, segment, motion, message, spend, leads, notes,
-                        x, y, ord_, automation)
-            )  # fmt: skip
-        flows = [Flow(source, target, rule, label, ord_) for source, target, rule, label, ord_ in flow_rows]
-        if not rows_checked and not all(
-            f.rule.__class__ is str
-            and f.label.__class__ is str
-            and f.ord.__class__ is int
-            and len(f.rule) <= MAX_TEXT
-            and len(f.label) <= MAX_TEXT
-            and "\x00" not in f.rule + f.label
-            for f in flows
-        ):
-            return build_checked(row, channel_rows, flow_rows)
-    except (KeyError, ValueError, TypeError, AttributeError):
-        return build_checked(row, channel_rows, flow_rows)
-    info = MapInfo()
-    if row is not None:
-        if not all(isinstance(v, str) for v in row):
-            return build_checked(row, channel_rows, flow_rows)
-        info = MapInfo(*row)
-    arch = ArchitectureMap.bulk(channels, flows, info)
+        channels = _trusted_channels(channel_rows)
+        flows = _trusted_flows(flow_rows)
+    except (KeyError, ValueError, TypeError, AttributeError):  # the checks below say which row and why
+        channels = flows = None
+    arch = None
+    if channels is not None and flows is not None:
+        arch = ArchitectureMap.bulk(channels, flows, _map_info(row))  # one row: checked as always
     if arch is None:
         return build_checked(row, channel_rows, flow_rows)
     return arch
+
+
+_STR = {str}
+_REAL = {float, type(None)}
+_AUTOMATIONS = {"", AI}
+
+
+def _texts(column: tuple, longest: int = MAX_TEXT) -> bool:
+    """Every value is text of at most `longest` characters with no NUL (an empty column passes)."""
+    return (
+        not column
+        or set(map(type, column)) == _STR
+        and max(map(len, column)) <= longest
+        and "\x00" not in "".join(column)
+    )
+
+
+def _reals(column: tuple, low: float) -> bool:
+    """Every value is None or a finite real number of at least `low` (SQLite never stores a NaN)."""
+    if not set(map(type, column)) <= _REAL:
+        return False
+    values = [v for v in column if v is not None]
+    return not values or (-math.inf < min(values) and low <= min(values) and max(values) < math.inf)
+
+
+def _trusted_channels(rows: list[tuple]) -> list[Channel] | None:
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    if len(columns) == 14:  # schema 1 and 2: no automation column
+        columns.append(("",) * len(rows))
+    (
+        ids,
+        ords,
+        names,
+        layers,
+        function,
+        tool,
+        segment,
+        motion,
+        message,
+        spend,
+        leads,
+        notes,
+        x,
+        y,
+        automation,
+    ) = columns
+    layer_of = _LAYERS
+    if not (
+        set(map(type, ords)) == {int}
+        and _texts(names, MAX_NAME)
+        and all(map(str.strip, names))
+        and all(map(str.isprintable, names))  # one line, as `build_checked` would show it
+        and set(layers) <= layer_of.keys()
+        and set(automation) <= _AUTOMATIONS
+        and all(_texts(column) for column in (ids, function, tool, segment, motion, message, notes))
+        and all(map(str.strip, ids))
+        and _reals(spend, 0.0)
+        and _reals(leads, 0.0)
+        and _reals(x, -math.inf)
+        and _reals(y, -math.inf)
+    ):
+        return None
+    return build_channels(
+        ids, names, map(layer_of.__getitem__, layers), function, tool, segment, motion, message, spend,
+        leads, notes, x, y, ords, automation,
+    )  # fmt: skip
+
+
+def _trusted_flows(rows: list[tuple]) -> list[Flow] | None:
+    if not rows:
+        return []
+    sources, targets, rules, labels, ords = zip(*rows, strict=True)
+    if not (
+        set(map(type, ords)) == {int} and all(_texts(column) for column in (sources, targets, rules, labels))
+    ):
+        return None
+    return build_flows(sources, targets, rules, labels, ords)
