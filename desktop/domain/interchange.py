@@ -7,12 +7,24 @@ Parsing is all-or-nothing: the first bad entry raises MapError naming it
 from __future__ import annotations
 
 import json
+import math
+from itertools import repeat
 from typing import Any
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.layout import place_missing
-from desktop.domain.model import AI, NUMBER_FIELDS, TEXT_FIELDS, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.model import (
+    AI,
+    NUMBER_FIELDS,
+    TEXT_FIELDS,
+    ArchitectureMap,
+    Channel,
+    Flow,
+    MapInfo,
+    build_channels,
+    build_flows,
+)
 from desktop.domain.validation import (
     MAX_CHANNELS,
     MAX_NAME,
@@ -37,7 +49,12 @@ def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
     if len(text) > MAX_BYTES:
         raise MapError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        data = json.loads(text)
+        data = _fast_loads(text)
+    except ValueError:  # orjson's JSONDecodeError: json says what is wrong, or reads what orjson refuses
+        data = _NOTHING
+    try:
+        if data is _NOTHING:
+            data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise MapError(f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})", where) from None
@@ -46,6 +63,20 @@ def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
     except ValueError:  # Python's limit on the digits of a whole number
         raise MapError("not valid JSON (a number has too many digits)") from None
     return from_dict(data, layout)
+
+
+_NOTHING = object()
+
+
+def _fast_loads(text: str | bytes) -> Any:
+    """orjson's reading of the text, which json's equals whenever orjson reads it (twice as fast).
+
+    orjson refuses some text json reads (NaN, whole numbers beyond 64 bits, a lone surrogate, a byte
+    order mark, UTF-16): `loads` then reads it with json, so both accept and refuse the same files.
+    """
+    import orjson  # here: the window starts without it
+
+    return orjson.loads(text)
 
 
 def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
@@ -93,6 +124,13 @@ def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> Archi
     checked all at once by `ArchitectureMap.bulk`. Any problem returns None, and `_checked`
     finds and names the first bad entry in file order.
     """
+    try:
+        channels = _usual_channels(raw_channels)
+        flows = _usual_flows(raw_flows)
+    except (TypeError, ValueError, AttributeError):  # a value no usual file holds (a list, a dict…)
+        channels = flows = None
+    if channels is not None and flows is not None:
+        return ArchitectureMap.bulk(channels, flows, info)
     try:
         channels = []
         for index, raw in enumerate(raw_channels):
@@ -234,6 +272,115 @@ def _usual_channel(raw: Any, index: int) -> Channel | None:
         y=None if y is None else float(y),
         ord=index + 1,
         automation=automation,
+    )
+
+
+_TEXT = {str, type(None)}
+_NUMBER = {int, float, type(None)}
+_AUTOMATIONS = {None, "", AI}
+
+
+def _column(entries: list[Any], key: str) -> list[Any]:
+    return list(map(dict.get, entries, repeat(key)))
+
+
+def _all_texts(column: list[Any], longest: int) -> bool:
+    """Every value is None or text that `clean_text` keeps as it is (at most `longest` characters, no
+    NUL, valid Unicode)."""
+    texts = [value for value in column if value is not None]
+    return set(map(type, column)) <= _TEXT and (
+        not texts or (max(map(len, texts)) <= longest and _unicode(texts))
+    )
+
+
+def _unicode(texts: list[str]) -> bool:
+    """No NUL and nothing UTF-8 cannot encode (a lone surrogate of a JSON escape)."""
+    joined = "".join(texts)
+    if "\x00" in joined:
+        return False
+    if not joined.isascii():
+        try:
+            joined.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def _all_numbers(column: list[Any], low: float, high: float) -> list[float | None] | None:
+    """The column as floats when every value is None or a number in [low, high] (`high` excluded when
+    it is 2**53), else None. The sum also catches a NaN, which no comparison does."""
+    if not set(map(type, column)) <= _NUMBER:
+        return None
+    numbers = [value for value in column if value is not None]
+    if numbers and not (low <= min(numbers) and max(numbers) <= high and math.isfinite(sum(numbers))):
+        return None
+    return [None if value is None else float(value) for value in column] if numbers else column
+
+
+def _usual_channels(entries: list[Any]) -> list[Channel] | None:
+    """Every channel as `_usual_channel` builds it, checked a column at a time (ten times faster for a
+    large file), when every entry is usual; else None."""
+    if not entries:
+        return []
+    if set(map(type, entries)) != {dict}:
+        return None
+    ids, names, layers = _column(entries, "id"), _column(entries, "name"), _column(entries, "layer")
+    if not (
+        set(map(type, ids)) == set(map(type, names)) == set(map(type, layers)) == {str}
+        and max(map(len, ids)) <= MAX_NAME
+        and max(map(len, names)) <= MAX_NAME
+        and _unicode(ids + names)
+        and all(map(str.isprintable, names))  # one line: `one_line` keeps it as it is
+    ):
+        return None
+    ids, names = list(map(str.strip, ids)), list(map(str.strip, names))
+    layer_of = list(map(_LAYER_OF.get, layers))
+    automation = _column(entries, "automation")
+    if not (
+        all(ids)
+        and all(names)
+        and None not in layer_of
+        and set(map(type, automation)) <= _TEXT
+        and set(automation) <= _AUTOMATIONS
+    ):
+        return None
+    texts = [_column(entries, name) for name in TEXT_FIELDS]
+    if not all(_all_texts(column, MAX_TEXT) for column in texts):
+        return None
+    spend = _all_numbers(_column(entries, "monthly_spend"), 0, 2**53 - 1)
+    leads = _all_numbers(_column(entries, "leads_per_month"), 0, 2**53 - 1)
+    x = _all_numbers(_column(entries, "x"), -1e7, 1e7)
+    y = _all_numbers(_column(entries, "y"), -1e7, 1e7)
+    if spend is None or leads is None or x is None or y is None:
+        return None
+    function, tool, segment, motion, message, notes = ([value or "" for value in column] for column in texts)
+    return build_channels(
+        ids, names, layer_of, function, tool, segment, motion, message, spend, leads, notes, x, y,
+        range(1, len(entries) + 1), [value or "" for value in automation],
+    )  # fmt: skip
+
+
+def _usual_flows(entries: list[Any]) -> list[Flow] | None:
+    """Every flow as `_flow` builds it in one step, checked a column at a time, when every entry is
+    usual (text ends, short plain rule and label); else None."""
+    if not entries:
+        return []
+    if set(map(type, entries)) != {dict}:
+        return None
+    sources, targets = _column(entries, "source"), _column(entries, "target")
+    rules, labels = _column(entries, "rule"), _column(entries, "label")
+    if not (
+        set(map(type, sources)) == set(map(type, targets)) == {str}
+        and _all_texts(rules, MAX_TEXT)
+        and _all_texts(labels, MAX_TEXT)
+    ):
+        return None
+    return build_flows(
+        map(str.strip, sources),
+        map(str.strip, targets),
+        [rule or "" for rule in rules],
+        [label or "" for label in labels],
+        range(1, len(entries) + 1),
     )
 
 

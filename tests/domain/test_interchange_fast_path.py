@@ -151,7 +151,107 @@ def test_usual_entries_take_the_one_step_reading(raw: dict) -> None:
 def test_entries_off_the_usual_path_read_as_the_full_checks_say(change: dict) -> None:
     raw = {"id": "c1", "name": "Paid search", "layer": "capture", **change}
     quick, full = interchange._usual_channel(raw, 0), _full(raw, 0)
+    column = interchange._usual_channels([{"id": "c0", "name": "Webinars", "layer": "execution"}, raw])
     if isinstance(full, MapError):
-        assert quick is None
+        assert quick is None and column is None
     else:
         assert quick is None or quick == full
+        assert column is None or column[1] == _full(raw, 1)
+
+
+def _same_floats(a: object, b: object) -> bool:
+    return type(a) is type(b) and (a is None or math.copysign(1, a) == math.copysign(1, b))  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ENTRIES, max_size=6))
+def test_the_column_reading_equals_the_full_reading_of_each_entry(entries: list) -> None:
+    """`_usual_channels` checks a whole list a column at a time: it builds exactly what the full
+    reading of each entry builds, or steps aside (None) for the entry-by-entry reading."""
+    quick = interchange._usual_channels(entries)
+    if quick is None:
+        return
+    full = [_full(raw, index) for index, raw in enumerate(entries)]
+    assert not any(isinstance(channel, MapError) for channel in full)
+    assert quick == full
+    for a, b in zip(quick, full, strict=True):
+        for name in ("monthly_spend", "leads_per_month", "x", "y"):
+            assert _same_floats(getattr(a, name), getattr(b, name))
+
+
+def test_a_list_of_usual_entries_takes_the_column_reading() -> None:
+    entries = [
+        {"id": "c1", "name": "Paid search", "layer": "capture", "monthly_spend": 12000, "x": -4},
+        {"id": " c2", "name": "Café ☕", "layer": "feedback", "automation": "ai", "notes": "n", "y": 1e7},
+    ]
+    quick = interchange._usual_channels(entries)
+    assert quick is not None and quick == [_full(raw, i) for i, raw in enumerate(entries)]
+    assert [c.monthly_spend for c in quick] == [12000.0, None] and type(quick[0].x) is float
+
+
+FLOW_ENTRY = st.fixed_dictionaries(
+    {},
+    optional={"source": TEXTS, "target": TEXTS, "rule": TEXTS, "label": TEXTS, "ord": NUMBERS},
+)
+
+
+def _full_flow(raw: object, index: int):
+    try:
+        return interchange._flow(raw, index)
+    except MapError as exc:
+        return exc
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(FLOW_ENTRY, st.builds(dict, source=GOOD_TEXT, target=GOOD_TEXT)), max_size=6))
+def test_the_column_reading_of_flows_equals_the_reading_of_each(entries: list) -> None:
+    quick = interchange._usual_flows(entries)
+    if quick is None:
+        return
+    assert quick == [_full_flow(raw, index) for index, raw in enumerate(entries)]
+
+
+def _json_only(text: bytes):
+    """The reading with Python's json module alone (what `loads` did before it used orjson)."""
+    import json
+
+    try:
+        return interchange.from_dict(json.loads(text))
+    except (MapError, ValueError, RecursionError):
+        return MapError
+
+
+def _loads(text: bytes):
+    try:
+        return interchange.loads(text)
+    except MapError:
+        return MapError
+
+
+MAP = '{"format": "distribution-architecture", "version": 2, "channels": [%s], "flows": []}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MAP % '{"id": "c1", "name": "Paid", "layer": "capture"}',
+        MAP % '{"id": "c1", "name": "Paid", "layer": "capture", "monthly_spend": NaN}',
+        MAP % '{"id": "c1", "name": "Paid", "layer": "capture", "x": Infinity}',
+        MAP % '{"id": "c1", "name": "Paid", "layer": "capture", "monthly_spend": 123456789012345678901234}',
+        MAP % '{"id": "c1", "name": "P\\ud800", "layer": "capture"}',
+        MAP % '{"id": "c1", "name": "Caf\\u00e9", "layer": "capture", "name": "Twice"}',
+        "\ufeff" + MAP % '{"id": "c1", "name": "BOM", "layer": "capture"}',
+        MAP % '{"id": "c1", "name": "Paid", "layer": "capture", "x": 1e400}',
+        '{"format": "distribution-architecture", "version": 2, "channels": [], "flows": [], "format": 3}',
+        "[" * 5000 + "]" * 5000,
+        '{"a": 1,}',
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_loads_reads_as_the_json_module_does(text: str, encoding: str) -> None:
+    """orjson reads first; whatever it refuses that json reads (NaN, huge numbers, a lone surrogate,
+    a byte order mark, UTF-16) is read by json, so the result is json's in every case."""
+    data = text.encode(encoding, "surrogatepass")
+    assert _loads(data) == _json_only(data) or (
+        isinstance(_loads(data), ArchitectureMap) and _loads(data).same_content(_json_only(data))
+    )
