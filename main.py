@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from desktop.cli import run
+from desktop.process_exit import exit_now
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    exit_now(run(sys.argv[1:]))

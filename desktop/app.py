@@ -67,25 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     if own_app:
         window.close()  # the map's file closed, if a quit came some other way than the window closing
-        _exit_now(code)
+        from desktop.process_exit import exit_now
+
+        exit_now(code)
     return code
-
-
-def _exit_now(code: int) -> None:
-    """Leave without tearing down every Qt object one by one (a fifth of a second, more on a big map).
-
-    Nothing is left to save: every edit is written as it is made, the map's file is closed with the
-    window and the settings are written as they change. Exit handlers and buffered output still run.
-    """
-    import atexit
-    import logging
-    import os
-
-    atexit._run_exitfuncs()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
 
 
 _WINDOWS: list[MainWindow] = []  # the window the system's file-open requests go to
