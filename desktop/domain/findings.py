@@ -114,7 +114,12 @@ def summary_text(report: CoherenceReport) -> str:
         lines.append(f"  {name:<10} {value:6.1%}  {tenths(weight * value)} of {weight:g}")
     lines.append(f"  {'drag':<10} {'':>6}  {-tenths(report.drag) if report.drag else tenths(0)}")
     lines.append(f"Findings ({len(report.findings)}):" if report.findings else "No findings.")
-    lines += [f"  {-tenths(f.points):>6}  {f.rule:<21} {f.message}" for f in report.findings]
+    shown: dict[float, str] = {}  # many findings share their points, and rounding a Decimal is slow
+    for f in report.findings:
+        points = shown.get(f.points) if f.points else None  # 0.0 and -0.0: one key, two signs
+        if points is None:
+            points = shown[f.points] = f"{-tenths(f.points):>6}"
+        lines.append(f"  {points}  {f.rule:<21} {f.message}")
     if report.version >= 2:
         lines.append(f"Contract {report.version} (docs/score.md); `score --contract 1` gives the old rules.")
     return "\n".join(lines)
