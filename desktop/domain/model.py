@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, make_dataclass, replace
+from operator import attrgetter, eq
 
 from desktop.domain.layers import Layer
 
@@ -77,6 +78,8 @@ class Flow:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+_SOURCE = attrgetter("source")
+_TARGET = attrgetter("target")
 _TWINS: dict[type, type] = {}
 
 
@@ -135,9 +138,12 @@ class ArchitectureMap:
     info: MapInfo = field(default_factory=MapInfo)
     _channels: dict[str, Channel] = field(default_factory=dict)
     _flows: dict[tuple[str, str], Flow] = field(default_factory=dict)
-    _out: dict[str, dict[str, Flow]] = field(default_factory=dict)
-    _in: dict[str, dict[str, Flow]] = field(default_factory=dict)
+    # Per channel id, its flows out and in (derived from _flows, so never compared): `bulk` leaves them
+    # empty with `_unindexed` set, and the first reader of flows by channel builds them.
+    _out: dict[str, dict[str, Flow]] = field(default_factory=dict, compare=False, repr=False)
+    _in: dict[str, dict[str, Flow]] = field(default_factory=dict, compare=False, repr=False)
     _names: dict[str, str] = field(default_factory=dict)
+    _unindexed: bool = field(default=False, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -169,13 +175,19 @@ class ArchitectureMap:
             return None
         if len(arch._flows) != len(flows):
             return None
-        known = arch._channels
+        known = arch._channels.keys()
+        sources, targets = list(map(_SOURCE, flows)), list(map(_TARGET, flows))
+        if not (known >= set(sources) and known >= set(targets)) or any(map(eq, sources, targets)):
+            return None
+        arch._unindexed = bool(flows)  # a reader that never asks for flows by channel never pays for them
+        return arch
+
+    def _index(self) -> None:
+        """The flows by channel, built on first use after `bulk`."""
         out: dict[str, dict[str, Flow]] = {}
         into: dict[str, dict[str, Flow]] = {}
-        for f in flows:
+        for f in self._flows.values():
             source, target = f.source, f.target
-            if source == target or source not in known or target not in known:
-                return None
             found = out.get(source)
             if found is None:
                 out[source] = {target: f}
@@ -186,8 +198,7 @@ class ArchitectureMap:
                 into[target] = {source: f}
             else:
                 found[source] = f
-        arch._out, arch._in = out, into
-        return arch
+        self._out, self._in, self._unindexed = out, into, False
 
     # --- reading -----------------------------------------------------------
     @property
@@ -218,13 +229,19 @@ class ArchitectureMap:
         return self._flows.get((source, target))
 
     def outgoing(self, channel_id: str) -> list[Flow]:
+        if self._unindexed:
+            self._index()
         return list(self._out.get(channel_id, {}).values())
 
     def incoming(self, channel_id: str) -> list[Flow]:
+        if self._unindexed:
+            self._index()
         return list(self._in.get(channel_id, {}).values())
 
     def flows_of(self, channel_id: str) -> list[Flow]:
         """Every flow that touches the channel, each once."""
+        if self._unindexed:
+            self._index()
         seen = dict(self._out.get(channel_id, {}))
         result = list(seen.values())
         result += [f for f in self._in.get(channel_id, {}).values() if f.source != channel_id]
@@ -292,6 +309,8 @@ class ArchitectureMap:
         self._names[channel.key] = channel.id
 
     def drop_channel(self, channel_id: str) -> Channel:
+        if self._unindexed:
+            self._index()
         channel = self._channels.pop(channel_id)
         if self._names.get(channel.key) == channel_id:
             del self._names[channel.key]
@@ -300,6 +319,8 @@ class ArchitectureMap:
         return channel
 
     def put_flow(self, flow: Flow) -> None:
+        if self._unindexed:
+            self._index()
         old = self._flows.get(flow.pair)
         last = next(reversed(self._flows.values()), None) if self._flows else None
         in_order = (old is not None and old.ord == flow.ord) or (
@@ -313,6 +334,8 @@ class ArchitectureMap:
         self._in.setdefault(flow.target, {})[flow.source] = flow
 
     def drop_flow(self, source: str, target: str) -> Flow:
+        if self._unindexed:
+            self._index()
         flow = self._flows.pop((source, target))
         self._out.get(source, {}).pop(target, None)
         self._in.get(target, {}).pop(source, None)
