@@ -210,7 +210,11 @@ class FindingRow:
         self, spend_of: Callable[[str], float | None] | None, money: Callable[[float], str] | None
     ) -> FindingRow:
         """This grouped row with its headline as `headline_for` says it."""
-        row = FindingRow(self.headline_for(spend_of, money), self.points, self.findings, self.shared)
+        return self.showing(self.headline_for(spend_of, money))
+
+    def showing(self, headline: str, findings: tuple[Any, ...] | None = None) -> FindingRow:
+        """This row with another headline, or with findings equal to its own (what it worked out kept)."""
+        row = FindingRow(headline, self.points, self.findings if findings is None else findings, self.shared)
         for worked_out in ("spend_ids", "channel_ids", "channel_names"):  # the same findings: the same
             if worked_out in self.__dict__:
                 row.__dict__[worked_out] = self.__dict__[worked_out]
@@ -280,15 +284,75 @@ def finding_rows(
         group = tuple(groups[rule])
         before = shown.get(rule)
         if before is not None and before.findings == group:  # compared by identity when carried over
-            rows.append(before if same_spend else before.headed(spend_of, money))
+            headline = before.headline if same_spend else before.headline_for(spend_of, money)
+            rows.append(before.showing(headline, group))
             continue
-        shared = set(group[0].channel_ids)
-        for other in group[1:]:
-            if not shared:
-                break
-            shared.intersection_update(other.channel_ids)
-        row = FindingRow("", sum(f.points for f in group), group, frozenset(shared))
-        rows.append(row.headed(spend_of, money))
+        rows.append(_group_row(group, spend_of, money))
     if placed:  # a headline sums its findings' points: it takes the place those points earn
         rows.sort(key=lambda row: -row.points)
     return rows
+
+
+def _group_row(
+    group: tuple[Any, ...],
+    spend_of: Callable[[str], float | None] | None,
+    money: Callable[[float], str] | None,
+) -> FindingRow:
+    shared = set(group[0].channel_ids)
+    for other in group[1:]:
+        if not shared:
+            break
+        shared.intersection_update(other.channel_ids)
+    return FindingRow("", sum(f.points for f in group), group, frozenset(shared)).headed(spend_of, money)
+
+
+def places_of(findings: Sequence[Any], rows: Sequence[FindingRow]) -> list[tuple[int, int]] | None:
+    """Where each finding is shown: (row, place in the row's findings), by position; None if unsure."""
+    position = {id(f): i for i, f in enumerate(findings)}
+    if len(position) != len(findings):
+        return None
+    places: list[tuple[int, int] | None] = [None] * len(findings)
+    for r, row in enumerate(rows):
+        for j, finding in enumerate(row.findings):
+            i = position.get(id(finding))
+            if i is None:
+                return None
+            places[i] = (r, j)
+    return None if None in places else places  # type: ignore[return-value]
+
+
+def patched_rows(
+    rows: Sequence[FindingRow],
+    places: Sequence[tuple[int, int]],
+    before: Sequence[Any],
+    after: Sequence[Any],
+    positions: Sequence[int],
+    spend_of: Callable[[str], float | None] | None = None,
+    money: Callable[[float], str] | None = None,
+    same_spend: bool = False,
+) -> list[FindingRow] | None:
+    """`finding_rows(after)` from the rows of `before` (placed as `places` says), when the findings
+    that changed (at `positions`) kept their rule, points and place: a rename changes the text of a
+    few findings, and only the rows showing them are built again. None when that does not hold."""
+    if len(before) != len(after):
+        return None
+    touched: dict[int, dict[int, Any]] = {}
+    for i in positions:
+        old, new = before[i], after[i]
+        if old.rule != new.rule or old.points != new.points or bool(old.channel_ids) != bool(new.channel_ids):
+            return None  # the rows may group or sort differently: build them all
+        r, j = places[i]
+        touched.setdefault(r, {})[j] = new
+    result = list(rows)
+    for r, row in enumerate(rows):
+        changes = touched.get(r)
+        if changes is not None:
+            findings = tuple(changes.get(j, f) for j, f in enumerate(row.findings))
+            result[r] = (
+                _group_row(findings, spend_of, money)
+                if row.grouped
+                else FindingRow(findings[0].message, findings[0].points, findings)
+            )
+        elif row.grouped and not same_spend:
+            result[r] = row.headed(spend_of, money)
+    return result

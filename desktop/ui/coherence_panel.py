@@ -430,7 +430,9 @@ class CoherencePanel(QDockWidget):
             report.findings, self.spend_of(), self.money_format(), follow=not fresh
         ):
             count = len(report.findings)
-            self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
+            title = f"Findings ({count})" if count else "Findings"
+            if self.tabs.tabText(0) != title:  # a new title lays the tab bar out again
+                self.tabs.setTabText(0, title)
         edits = self._edits
         shown = sum(1 for x, _ in self._history if x > 0)
         if edits == 0:

@@ -157,6 +157,7 @@ class FindingsList(QListWidget):
         self.setItemDelegate(self.delegate)
         self._findings: tuple[Finding, ...] | None = None
         self._spend: tuple[object, object] = (None, None)  # the spend_of and money of the rows shown
+        self._places: list[tuple[int, int]] | None = None  # each shown finding's (row, place in the row)
         self.rows: list[score_presentation.FindingRow] = []
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
@@ -188,28 +189,38 @@ class FindingsList(QListWidget):
         # the panel replaces when a spend changes) and money: the headlines' spend is what it was.
         same_spend = (spend_of, money) == self._spend
         self._spend = (spend_of, money)
-        if self._findings is not None and follow:
-            findings = score_presentation.follow(self._findings, findings)[0]
-        if findings is self._findings:  # the same findings: only a grouped headline's spend can change
+        shown, positions = self._findings, None
+        if shown is not None and follow:
+            findings, positions = score_presentation.follow(shown, findings)
+        if findings is shown:  # the same findings: only a grouped headline's spend can change
             if same_spend:
                 return False
             rows = [row.headed(spend_of, money) if row.grouped else row for row in before]
             if all(row.headline == old.headline for row, old in zip(rows, before, strict=True)):
                 return False
         else:
-            rows = score_presentation.finding_rows(findings, spend_of, money, before, same_spend)
+            patched = None
+            if shown is not None and positions is not None and self._places is not None:
+                patched = score_presentation.patched_rows(
+                    before, self._places, shown, findings, positions, spend_of, money, same_spend
+                )
+            if patched is not None:  # the same rows, a few with new texts: the places stay
+                rows = patched
+            else:
+                rows = score_presentation.finding_rows(findings, spend_of, money, before, same_spend)
+                self._places = score_presentation.places_of(findings, rows)
         self._findings = findings
         chosen = self.currentRow()
         kept = before[chosen] if 0 <= chosen < len(before) and self.item(chosen).isSelected() else None
-        for row, shown in enumerate(rows):
+        for row, entry in enumerate(rows):
             item = self.item(row)
             if item is None:
                 item = QListWidgetItem()
                 self.addItem(item)
-            elif row < len(before) and before[row] == shown:
+            elif row < len(before) and before[row] == entry:
                 rows[row] = before[row]  # the same row: keep the one shown (and what it worked out)
                 continue
-            self._fill(item, shown)
+            self._fill(item, entry)
         self.rows = rows
         while self.count() > len(rows):
             self.takeItem(self.count() - 1)

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.history.setObjectName("historyDock")
         self.history_view = QUndoView(self.undo_group)
         self.history_view.setEmptyLabel("Opened map")
+        self.history_view.setUniformItemSizes(True)  # one-line steps: each edit re-lays the list out
         self.history.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.coherence)
