@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter, eq
@@ -105,7 +105,8 @@ _HEADLINES: dict[str, str] = {
 
 _CHANNEL_IDS = attrgetter("channel_ids")
 _CHANNELS = attrgetter("channels")
-_FOLLOWED: list[Any] = [None, None, (), []]  # the last (before, after) followed, and what it gave
+_FOLLOWED: list[Any] = [None, None, (), [], None]  # the last (before, after) followed, what it gave, keys
+_finding_key = attrgetter(*(f.name for f in fields(Finding) if f.compare))  # a finding's fields, as a tuple
 
 
 def follow(before: Sequence[Any], after: Sequence[Any]) -> tuple[tuple[Any, ...], list[int]]:
@@ -126,7 +127,11 @@ def follow(before: Sequence[Any], after: Sequence[Any]) -> tuple[tuple[Any, ...]
     if before is after:
         merged, positions = tuple(after), []
     else:
-        same = list(map(eq, before, after))
+        # Compared as plain tuples of their fields (in C; a Finding's own __eq__ runs Python), the
+        # tuples of the findings shown kept from the last comparison.
+        old_keys = _FOLLOWED[4] if _FOLLOWED[2] is before else list(map(_finding_key, before))
+        new_keys = list(map(_finding_key, after))
+        same = list(map(eq, old_keys, new_keys))
         positions = [i for i, equal in enumerate(same) if not equal]
         positions.extend(range(min(len(before), len(after)), max(len(before), len(after))))
         if not positions:
@@ -137,7 +142,9 @@ def follow(before: Sequence[Any], after: Sequence[Any]) -> tuple[tuple[Any, ...]
                 if equal:
                     kept[i] = before[i]
             merged = tuple(kept)
-    _FOLLOWED[:] = [before, after, merged, positions]
+    _FOLLOWED[:] = [before, after, merged, positions, new_keys if before is not after else None]
+    if before is after:
+        _FOLLOWED[4] = list(map(_finding_key, after))
     return merged, positions
 
 

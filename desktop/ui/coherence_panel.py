@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -80,6 +81,7 @@ def readable(colour: str, background: str, text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=64)  # asked after every edit, for the few colours of the bands
 def tint(colour: str, background: str) -> str:
     """The opaque background of a pill of `colour` on `background`."""
     return mix(background, colour, 0.13)
