@@ -271,6 +271,8 @@ class MapScene(QGraphicsScene):
         self._badge_findings = findings
         cards = score_presentation.channels_changed(shown, findings, positions)
         cards.update(touched)
+        if not cards:  # a new flow that changed no finding (the score may have moved)
+            return
         for cid, messages in score_presentation.messages_for(findings, cards).items():
             item = self.channel_items.get(cid)
             if item is not None:

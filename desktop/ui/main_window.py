@@ -126,6 +126,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history)
         self.tabifyDockWidget(self.inspector, self.history)
         self.inspector.raise_()
+        # The History list follows the undo stack while it can be seen: every edit resets its model
+        # (0.1 ms at each edit and undo), and it stays behind the Inspector tab unless raised.
+        self.history.visibilityChanged.connect(
+            lambda shown: self.history_view.setGroup(self.undo_group if shown else None)
+        )
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
         self.library_watch: LibraryWatch | None = None

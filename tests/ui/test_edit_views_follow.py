@@ -164,3 +164,29 @@ def test_a_spend_change_updates_the_grouped_headline_and_undo_puts_it_back(qtbot
     session.undo_stack.undo()
     assert shown(window) == before
     assert_views_match(window)
+
+
+def history_rows(window: MainWindow) -> tuple[list[str], int]:
+    """The History list as shown: its rows' texts and the current row."""
+    model = window.history_view.model()
+    texts = [str(model.data(model.index(r, 0))) for r in range(model.rowCount())]
+    return texts, window.history_view.currentIndex().row()
+
+
+def test_the_history_tab_lists_every_step_when_raised_even_after_edits_made_behind_it(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, channels=40)
+    session = window.session
+    cid = most_named(window)
+    assert session.perform("Rename one", ops.update_channel(session.map, cid, name="First name"))
+    window.history.raise_()
+    qtbot.waitUntil(lambda: history_rows(window) == (["Opened map", "Rename one"], 1))
+    window.inspector.raise_()  # History behind the Inspector again; edits and an undo meanwhile
+    assert session.perform("Rename two", ops.update_channel(session.map, cid, name="Second name"))
+    assert session.perform("Rename three", ops.update_channel(session.map, cid, name="Third name"))
+    session.undo_stack.undo()
+    window.history.raise_()
+    qtbot.waitUntil(
+        lambda: history_rows(window) == (["Opened map", "Rename one", "Rename two", "Rename three"], 2)
+    )
+    session.undo_stack.undo()  # followed while shown
+    assert history_rows(window) == (["Opened map", "Rename one", "Rename two", "Rename three"], 1)
