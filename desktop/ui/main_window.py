@@ -128,9 +128,7 @@ class MainWindow(QMainWindow):
         self.inspector.raise_()
         # The History list follows the undo stack while it can be seen: every edit resets its model
         # (0.1 ms at each edit and undo), and it stays behind the Inspector tab unless raised.
-        self.history.visibilityChanged.connect(
-            lambda shown: self.history_view.setGroup(self.undo_group if shown else None)
-        )
+        self.history.visibilityChanged.connect(self._history_follows)
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
         self.library_watch: LibraryWatch | None = None
@@ -254,6 +252,10 @@ class MainWindow(QMainWindow):
         assert self.scene is not None
         self.inspector.bind(session, self.scene)
         self.coherence.bind(session, self.scene, self.view)
+
+    def _history_follows(self, shown: bool) -> None:
+        group: Any = self.undo_group if shown else None  # None: the list follows no stack meanwhile
+        self.history_view.setGroup(group)
 
     def canvas_theme(self) -> Theme:
         return theme_named(self.resolved_theme())
