@@ -385,7 +385,10 @@ class MainWindow(QMainWindow):
             self.library_watch.after_change()
         if change.info:
             self._refresh_title()
-        self._refresh_status()
+        if change.reset or change.info:
+            self._refresh_status()
+        elif change.channels or change.flows:  # an edit: only the counts can change (read-only, offline
+            self._refresh_counts()  # and the file come with a reset, or from the library watch)
 
     def _selection_changed(self) -> None:
         if self.scene is None:
@@ -394,6 +397,11 @@ class MainWindow(QMainWindow):
         if len(ids) == 1 and self.session is not None:
             self.palette_dock.set_lane(self.session.map.channel(ids[0]).layer)
         self.actions_by_name["connect"].setEnabled(len(ids) == 2)
+
+    def _refresh_counts(self) -> None:
+        if self.session is not None:
+            arch = self.session.map
+            self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
 
     def _refresh_title(self) -> None:
         if self.session is None:
@@ -411,8 +419,7 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         if self.session is None:
             return
-        arch = self.session.map
-        self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
+        self._refresh_counts()
         document = self.session.repository
         library = is_address(document.location)
         self.where_label.setText(
