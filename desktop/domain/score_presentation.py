@@ -131,9 +131,12 @@ def follow(before: Sequence[Any], after: Sequence[Any]) -> tuple[tuple[Any, ...]
         # tuples of the findings shown kept from the last comparison.
         old_keys = _FOLLOWED[4] if _FOLLOWED[2] is before else list(map(_finding_key, before))
         new_keys = list(map(_finding_key, after))
-        same = list(map(eq, old_keys, new_keys))
-        positions = [i for i, equal in enumerate(same) if not equal]
-        positions.extend(range(min(len(before), len(after)), max(len(before), len(after))))
+        if old_keys == new_keys:  # the usual answer (a move, a new flow): one comparison in C
+            same, positions = [], []
+        else:
+            same = list(map(eq, old_keys, new_keys))
+            positions = [i for i, equal in enumerate(same) if not equal]
+            positions.extend(range(min(len(before), len(after)), max(len(before), len(after))))
         if not positions:
             merged = tuple(before)
         else:
