@@ -124,16 +124,16 @@ def follow(before: Sequence[Any], after: Sequence[Any]) -> tuple[tuple[Any, ...]
             return _FOLLOWED[2], _FOLLOWED[3]
         if _FOLLOWED[2] is before:  # asked again by a view that already follows `after`
             return before, []
+    positions: list[int] = []
     if before is after:
-        merged, positions = tuple(after), []
+        merged = tuple(after)
     else:
         # Compared as plain tuples of their fields (in C; a Finding's own __eq__ runs Python), the
         # tuples of the findings shown kept from the last comparison.
         old_keys = _FOLLOWED[4] if _FOLLOWED[2] is before else list(map(_finding_key, before))
         new_keys = list(map(_finding_key, after))
-        if old_keys == new_keys:  # the usual answer (a move, a new flow): one comparison in C
-            same, positions = [], []
-        else:
+        same: list[bool] = []
+        if old_keys != new_keys:  # equal is the usual answer (a move, a new flow): one comparison in C
             same = list(map(eq, old_keys, new_keys))
             positions = [i for i, equal in enumerate(same) if not equal]
             positions.extend(range(min(len(before), len(after)), max(len(before), len(after))))
