@@ -7,6 +7,10 @@ wrote their own thresholds. The bands are the contract's (docs/score.md,
 everywhere. Colours stay with the views: a band has a `tone` (good, fair,
 poor) that each theme or palette turns into its own readable colour.
 Pure Python, so the CLI, the exports and the tests can use it without Qt.
+
+The views also follow the findings from edit to edit here (`follow`, `patched_rows`,
+`messages_for`): a 500-channel map has a few hundred findings, and an edit changes a few,
+so the findings list and the canvas badges rewrite only those instead of all of them.
 """
 
 from __future__ import annotations

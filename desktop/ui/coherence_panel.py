@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 from desktop.commands.session import Change, MapSession
 from desktop.domain import score_presentation
 from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
-from desktop.domain.model import ArchitectureMap
 from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
+    from desktop.ui.fix_bar import Spends
     from desktop.ui.score_charts import ComponentChart, HistoryChart
 
 MINUS = "\u2212"
@@ -143,10 +143,6 @@ class PanelColours:
         return self.band(value * 100.0)
 
 
-def _no_spend(_channel_id: str) -> float | None:
-    return None
-
-
 def delta_text(delta: Decimal | None) -> str:
     if delta is None:
         return ""
@@ -184,7 +180,7 @@ class CoherencePanel(QDockWidget):
         self._pending_bind: tuple | None = None
         self._links = Links()
         self._v2_start: float | None = None  # the history's first contract-2 row after contract-1 rows
-        self._spends: tuple[ArchitectureMap, dict[str, float | None]] | None = None  # see spend_of
+        self._spends: Spends | None = None  # see spend_of
         self._listed: CoherenceReport | None = None  # the report whose findings the list shows
         self._following = False  # the list follows the findings from edit to edit (not a new map)
         if build:
@@ -300,33 +296,13 @@ class CoherencePanel(QDockWidget):
         self.fix_bar.show_finding(self.session, self.findings.current_finding())
 
     def spend_of(self) -> Callable[[str], float | None]:
-        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines.
+        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines:
+        a dict's `get`, kept from change to change (`desktop.ui.fix_bar.Spends`)."""
+        if self._spends is None:
+            from desktop.ui.fix_bar import Spends
 
-        A dict's `get`, kept from change to change (`_follow_spends`): a grouped headline sums the
-        spend of hundreds of channels after every edit, and a dict answers without a Python call.
-        """
-        if self.session is None:
-            return _no_spend
-        arch = self.session.map
-        if self._spends is None or self._spends[0] is not arch:
-            self._spends = (arch, {c.id: c.monthly_spend for c in arch.iter_channels()})
-        return self._spends[1].get
-
-    def _follow_spends(self, change: Change) -> None:
-        """The spends of the channels an edit touched (any other channel's spend is as it was)."""
-        if self._spends is None or self.session is None:
-            return
-        arch, spends = self._spends
-        if change.reset or arch is not self.session.map:
-            self._spends = None
-            return
-        changed: dict[str, float | None] = {}
-        for cid in change.channels:
-            spend = arch.channel(cid).monthly_spend if arch.has_channel(cid) else None
-            if spends.get(cid, 0.0) != spend:  # (0.0: a channel new to the dict counts as a change)
-                changed[cid] = spend
-        if changed:  # a new dict: the findings list knows from the same `get` that nothing changed
-            self._spends = (arch, {**spends, **changed})
+            self._spends = Spends()
+        return self._spends.lookup(self.session.map if self.session is not None else None)
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -351,7 +327,8 @@ class CoherencePanel(QDockWidget):
             return
         self.session = session
         self._shown = None
-        self._spends = None
+        if self._spends is not None:
+            self._spends.forget()
         self._following = False
         self._links.rebind((session.changed, self._on_changed))
         self._load_history()
@@ -387,7 +364,8 @@ class CoherencePanel(QDockWidget):
         if change.versions and not (change.channels or change.flows or change.info or change.reset):
             return  # a version saved, renamed or deleted: the map and its score did not change
         report = self.session.report
-        self._follow_spends(change)
+        if self._spends is not None:
+            self._spends.follow(self.session.map, change)
         if change.reset:
             self._following = False  # the map read again: the list starts from its findings as they are
             self._load_history()
