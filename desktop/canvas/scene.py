@@ -37,6 +37,7 @@ from desktop.canvas.reveal import Reveal
 from desktop.canvas.source import EditableSource
 from desktop.canvas.theme import LIGHT, Theme
 from desktop.document.editor import Change
+from desktop.domain import score_presentation
 from desktop.domain.coherence import CoherenceReport, assess
 from desktop.domain.edits import Edit
 from desktop.domain.layers import LAYERS, Layer
@@ -83,6 +84,7 @@ class MapScene(QGraphicsScene):
         self.snap_to_grid = True
         self.building = False
         self._badged: CoherenceReport | None = None
+        self._badge_findings: tuple | None = None  # the findings the badges show (score_presentation.follow)
         self.lanes: dict[Layer, LaneItem] = {}
         self.channel_items: dict[str, ChannelItem] = {}
         self.flow_items: dict[tuple[str, str], FlowItem] = {}
@@ -258,17 +260,23 @@ class MapScene(QGraphicsScene):
     def _refresh_badges(self, touched: Iterable[str] | None = None) -> None:
         """Badge the cards the findings name: all of them on open, else the cards whose findings changed."""
         report = self.session.report
-        old, self._badged = self._badged, report
-        if touched is None or old is None:
-            cards: Iterable[str] = self.channel_items.keys()
-        else:  # the cards named by a finding that appeared or went, and any card just added
-            changed = set(old.findings).symmetric_difference(report.findings)
-            cards = {cid for finding in changed for cid in finding.channel_ids}
-            cards.update(touched)
-        for cid in cards:
+        self._badged = report
+        shown, self._badge_findings = self._badge_findings, report.findings
+        if touched is None or shown is None:
+            for cid, card in self.channel_items.items():
+                card.set_findings([f.message for f in report.findings_for(cid)])
+            return
+        # The cards named by a finding that appeared, went or changed, and the cards the edit touched.
+        findings, positions = score_presentation.follow(shown, report.findings)
+        self._badge_findings = findings
+        cards = score_presentation.channels_changed(shown, findings, positions)
+        cards.update(touched)
+        if not cards:  # a new flow that changed no finding (the score may have moved)
+            return
+        for cid, messages in score_presentation.messages_for(findings, cards).items():
             item = self.channel_items.get(cid)
             if item is not None:
-                item.set_findings([f.message for f in report.findings_for(cid)])
+                item.set_findings(messages)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -40,6 +41,7 @@ from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
 from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
+    from desktop.ui.fix_bar import Spends
     from desktop.ui.score_charts import ComponentChart, HistoryChart
 
 MINUS = "\u2212"
@@ -79,6 +81,7 @@ def readable(colour: str, background: str, text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=64)  # asked after every edit, for the few colours of the bands
 def tint(colour: str, background: str) -> str:
     """The opaque background of a pill of `colour` on `background`."""
     return mix(background, colour, 0.13)
@@ -177,6 +180,9 @@ class CoherencePanel(QDockWidget):
         self._pending_bind: tuple | None = None
         self._links = Links()
         self._v2_start: float | None = None  # the history's first contract-2 row after contract-1 rows
+        self._spends: Spends | None = None  # see spend_of
+        self._listed: CoherenceReport | None = None  # the report whose findings the list shows
+        self._following = False  # the list follows the findings from edit to edit (not a new map)
         if build:
             self.build()
 
@@ -290,10 +296,13 @@ class CoherencePanel(QDockWidget):
         self.fix_bar.show_finding(self.session, self.findings.current_finding())
 
     def spend_of(self) -> Callable[[str], float | None]:
-        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines."""
-        from desktop.ui.fix_bar import spend_lookup
+        """Each channel's monthly spend (None if unknown or gone), for the findings' headlines:
+        a dict's `get`, kept from change to change (`desktop.ui.fix_bar.Spends`)."""
+        if self._spends is None:
+            from desktop.ui.fix_bar import Spends
 
-        return spend_lookup(self.session.map if self.session is not None else None)
+            self._spends = Spends()
+        return self._spends.lookup(self.session.map if self.session is not None else None)
 
     def _section(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -318,6 +327,9 @@ class CoherencePanel(QDockWidget):
             return
         self.session = session
         self._shown = None
+        if self._spends is not None:
+            self._spends.forget()
+        self._following = False
         self._links.rebind((session.changed, self._on_changed))
         self._load_history()
         self.notice.setVisible(bool(getattr(session.editor, "contract_changed", False)))
@@ -352,7 +364,10 @@ class CoherencePanel(QDockWidget):
         if change.versions and not (change.channels or change.flows or change.info or change.reset):
             return  # a version saved, renamed or deleted: the map and its score did not change
         report = self.session.report
+        if self._spends is not None:
+            self._spends.follow(self.session.map, change)
         if change.reset:
+            self._following = False  # the map read again: the list starts from its findings as they are
             self._load_history()
             self.economics.show_map(self.session.map)
         else:
@@ -386,9 +401,18 @@ class CoherencePanel(QDockWidget):
         self._colour_score()
         if self.fix_bar.isVisible():  # the map changed: the fix is offered again when a finding is picked
             self.fix_bar.hide()
-        if self.findings.set_findings(report.findings, self.spend_of(), self.money_format()):
+        # The same report: the list shows it already (a move keeps the report; a spend or currency
+        # change scores again). Another map, or the same one read again: its findings as they come.
+        listed, self._listed = self._listed, report
+        fresh = listed is None or (listed is not report and not self._following)
+        self._following = True
+        if listed is not report and self.findings.set_findings(
+            report.findings, self.spend_of(), self.money_format(), follow=not fresh
+        ):
             count = len(report.findings)
-            self.tabs.setTabText(0, f"Findings ({count})" if count else "Findings")
+            title = f"Findings ({count})" if count else "Findings"
+            if self.tabs.tabText(0) != title:  # a new title lays the tab bar out again
+                self.tabs.setTabText(0, title)
         edits = self._edits
         shown = sum(1 for x, _ in self._history if x > 0)
         if edits == 0:

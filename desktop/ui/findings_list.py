@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from desktop.domain import score_presentation
 from desktop.domain.coherence import Finding, tenths
 
-CHANNELS_ROLE = Qt.ItemDataRole.UserRole + 2
 POINTS_ROLE = Qt.ItemDataRole.UserRole + 3
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 4
 CAPTION_ROLE = Qt.ItemDataRole.UserRole + 5
@@ -157,6 +156,8 @@ class FindingsList(QListWidget):
         self.delegate = FindingDelegate(self)
         self.setItemDelegate(self.delegate)
         self._findings: tuple[Finding, ...] | None = None
+        self._spend: tuple[object, object] = (None, None)  # the spend_of and money of the rows shown
+        self._places: list[tuple[int, int]] | None = None  # each shown finding's (row, place in the row)
         self.rows: list[score_presentation.FindingRow] = []
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
@@ -171,25 +172,56 @@ class FindingsList(QListWidget):
         findings: Sequence[Finding],
         spend_of: Callable[[str], float | None] | None = None,
         money: Callable[[float], str] | None = None,
+        follow: bool = True,
     ) -> bool:
         """Show these findings (a rule repeating more than three times as one headline with its channels
-        beneath); rows are reused in place. Returns False when nothing changed."""
+        beneath); rows are reused in place. Returns False when nothing changed.
+
+        After an edit only the rows whose text changed are written again (a rename changes the few
+        rows naming the card): findings equal to the shown ones at the same place are carried over
+        (`score_presentation.follow`), so unchanged rows compare by identity, not field by field.
+        `follow=False`: another map, or the same one read again; the findings are kept as they come
+        (the canvas starts from them too, and both views then follow each edit from the same ones).
+        """
         findings = tuple(findings)
-        if findings == self._findings:
-            return False
-        self._findings = findings
         before = self.rows
-        rows = self.rows = score_presentation.finding_rows(findings, spend_of, money)
+        # The same spend_of (a dict's `get` is equal to the last one when it is the same dict, which
+        # the panel replaces when a spend changes) and money: the headlines' spend is what it was.
+        same_spend = (spend_of, money) == self._spend
+        self._spend = (spend_of, money)
+        shown, positions = self._findings, None
+        if shown is not None and follow:
+            findings, positions = score_presentation.follow(shown, findings)
+        if findings is shown:  # the same findings: only a grouped headline's spend can change
+            if same_spend:
+                return False
+            rows = [row.headed(spend_of, money) if row.grouped else row for row in before]
+            if all(row.headline == old.headline for row, old in zip(rows, before, strict=True)):
+                return False
+        else:
+            patched = None
+            if shown is not None and positions is not None and self._places is not None:
+                patched = score_presentation.patched_rows(
+                    before, self._places, shown, findings, positions, spend_of, money, same_spend
+                )
+            if patched is not None:  # the same rows, a few with new texts: the places stay
+                rows = patched
+            else:
+                rows = score_presentation.finding_rows(findings, spend_of, money, before, same_spend)
+                self._places = score_presentation.places_of(findings, rows)
+        self._findings = findings
         chosen = self.currentRow()
         kept = before[chosen] if 0 <= chosen < len(before) and self.item(chosen).isSelected() else None
-        for row, shown in enumerate(rows):
+        for row, entry in enumerate(rows):
             item = self.item(row)
             if item is None:
                 item = QListWidgetItem()
                 self.addItem(item)
-            elif row < len(before) and before[row] == shown:
-                continue  # this row already shows it
-            self._fill(item, shown)
+            elif row < len(before) and before[row] == entry:
+                rows[row] = before[row]  # the same row: keep the one shown (and what it worked out)
+                continue
+            self._fill(item, entry)
+        self.rows = rows
         while self.count() > len(rows):
             self.takeItem(self.count() - 1)
         # The highlight follows the finding that was clicked, or goes: it never marks another one.
@@ -218,17 +250,16 @@ class FindingsList(QListWidget):
         item.setData(POINTS_ROLE, points)
         item.setData(MESSAGE_ROLE, message)
         item.setData(CAPTION_ROLE, caption_text(finding))
-        item.setData(CHANNELS_ROLE, list(row.channel_ids))
         if row.channel_ids:
-            names = ", ".join(dict.fromkeys(name for f in row.findings for name in f.channels))
+            names = ", ".join(row.channel_names)
             item.setToolTip(f"{message}\n\nClick or press Enter to show {names} on the canvas.")
         else:
             item.setToolTip(message)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{points} points: {message}")
 
     def channel_ids(self, row: int) -> list[str]:
-        item = self.item(row)
-        return list(item.data(CHANNELS_ROLE) or []) if item is not None else []
+        """The channels the row's findings name (what a click selects on the canvas)."""
+        return list(self.rows[row].channel_ids) if 0 <= row < len(self.rows) else []
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.channels_activated.emit(list(item.data(CHANNELS_ROLE) or []))
+        self.channels_activated.emit(self.channel_ids(self.row(item)))

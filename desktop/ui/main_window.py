@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.history.setObjectName("historyDock")
         self.history_view = QUndoView(self.undo_group)
         self.history_view.setEmptyLabel("Opened map")
+        self.history_view.setUniformItemSizes(True)  # one-line steps: each edit re-lays the list out
         self.history.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.coherence)
@@ -125,6 +126,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history)
         self.tabifyDockWidget(self.inspector, self.history)
         self.inspector.raise_()
+        # The History list follows the undo stack while it can be seen: every edit resets its model
+        # (0.1 ms at each edit and undo), and it stays behind the Inspector tab unless raised.
+        self.history.visibilityChanged.connect(self._history_follows)
         self.resizeDocks([self.palette_dock, self.coherence], [270, 400], Qt.Orientation.Horizontal)
         self.actions_by_name: dict[str, QAction] = {}
         self.library_watch: LibraryWatch | None = None
@@ -248,6 +252,10 @@ class MainWindow(QMainWindow):
         assert self.scene is not None
         self.inspector.bind(session, self.scene)
         self.coherence.bind(session, self.scene, self.view)
+
+    def _history_follows(self, shown: bool) -> None:
+        group: Any = self.undo_group if shown else None  # None: the list follows no stack meanwhile
+        self.history_view.setGroup(group)
 
     def canvas_theme(self) -> Theme:
         return theme_named(self.resolved_theme())
@@ -377,7 +385,10 @@ class MainWindow(QMainWindow):
             self.library_watch.after_change()
         if change.info:
             self._refresh_title()
-        self._refresh_status()
+        if change.reset or change.info:
+            self._refresh_status()
+        elif change.channels or change.flows:  # an edit: only the counts can change (read-only, offline
+            self._refresh_counts()  # and the file come with a reset, or from the library watch)
 
     def _selection_changed(self) -> None:
         if self.scene is None:
@@ -386,6 +397,11 @@ class MainWindow(QMainWindow):
         if len(ids) == 1 and self.session is not None:
             self.palette_dock.set_lane(self.session.map.channel(ids[0]).layer)
         self.actions_by_name["connect"].setEnabled(len(ids) == 2)
+
+    def _refresh_counts(self) -> None:
+        if self.session is not None:
+            arch = self.session.map
+            self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
 
     def _refresh_title(self) -> None:
         if self.session is None:
@@ -403,8 +419,7 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         if self.session is None:
             return
-        arch = self.session.map
-        self.counts_label.setText(f"{_count(len(arch), 'channel')} · {_count(len(arch.flows), 'flow')}")
+        self._refresh_counts()
         document = self.session.repository
         library = is_address(document.location)
         self.where_label.setText(

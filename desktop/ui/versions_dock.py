@@ -414,15 +414,21 @@ class VersionsDock(QDockWidget):
             row.addWidget(button)
         layout.addLayout(row)
         self.setWidget(body)
+        self._none_listed = False  # the last refresh listed no version (and showed the hint)
         scenarios.versions_changed.connect(self.refresh)
 
     def refresh(self) -> None:
         """List the versions again (after a save, rename, delete, an edit or another map opened)."""
+        versions = self.scenarios.versions()
+        if not versions and self._none_listed:  # a map without versions: the hint shows already
+            self._refresh_buttons()
+            return
+        self._none_listed = not versions
         selected = self.selected_name()
         session = self.scenarios.session
         current = session.report.score if session is not None else 0.0
         self.list.clear()
-        for info in reversed(self.scenarios.versions()):
+        for info in reversed(versions):
             item = QListWidgetItem()
             item.setData(NAME_ROLE, info.name)
             row = VersionRowWidget(info, current, *self.scenarios.score_of(info))

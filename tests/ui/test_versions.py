@@ -234,7 +234,8 @@ def test_saving_renaming_and_deleting_versions_are_steps_in_history_and_undo(qtb
         "Rename version As-is to Baseline",
         "Delete version Baseline",
     ]
-    assert window.history_view.model().rowCount() == 4  # "Opened map", then the three steps
+    window.history.raise_()  # the History tab, as a user opens it
+    qtbot.waitUntil(lambda: window.history_view.model().rowCount() == 4)  # "Opened map", the three steps
     assert stored_versions(path) == [] and window.versions_dock.names() == []
 
     window.actions_by_name["undo"].trigger()
