@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
+from desktop.domain.coherence_v2_facts import channel_facts
 from desktop.domain.coherence_v2_graph import GraphV2, graph_v2
 from desktop.domain.coherence_v2_rules import (
     AI_FACTOR,
@@ -32,9 +33,8 @@ from desktop.domain.coherence_v2_rules import (
     VERSION,
     WEIGHTS,
     SegmentRules,
-    _name_key,
 )
-from desktop.domain.findings import CoherenceReport, Finding, make_finding, names_text
+from desktop.domain.findings import CoherenceReport, make_finding, names_text
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, Channel
 from desktop.domain.vocabulary import (
@@ -44,7 +44,6 @@ from desktop.domain.vocabulary import (
     REVENUE_EXECUTION,
     REVENUE_FEEDBACK,
     TARGETING_FEEDBACK,
-    function_key,
     money,
 )
 
@@ -53,8 +52,7 @@ __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 _AI_PREFIX = "[AI amplifies] "
 _AUTOMATION = attrgetter("automation")
-_ID = attrgetter("id")
-_NAME = attrgetter("name")
+_FIRST = itemgetter(0)
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -63,40 +61,41 @@ def assess(arch: ArchitectureMap) -> CoherenceReport:
 
 
 class _Raw:
-    """A finding before the AI factor and the caps."""
+    """A finding before the AI factor and the caps, its channels already in name order."""
 
-    __slots__ = ("rule", "component", "points", "channels", "message", "amplify", "folded")
+    __slots__ = ("rule", "component", "points", "ids", "names", "message", "amplify", "folded")
 
     def __init__(
         self,
         rule: str,
         component: str,
         points: float,
-        channels: list[Channel],
+        ids: tuple[str, ...],
+        names: tuple[str, ...],
         message: str,
         amplify: bool,
         folded: tuple[str, ...],
     ) -> None:
-        self.rule, self.component, self.points = rule, component, points
-        self.channels, self.message, self.amplify, self.folded = channels, message, amplify, folded
+        self.rule, self.component, self.points, self.ids, self.names = rule, component, points, ids, names
+        self.message, self.amplify, self.folded = message, amplify, folded
 
 
 class _Run(SegmentRules):
     """One run of contract 2 over one map."""
 
     def __init__(self, arch: ArchitectureMap) -> None:
-        channels = arch.channels
-        self.by_id = {c.id: c for c in channels}
-        self.graph: GraphV2 = graph_v2(
-            [c.id for c in channels], [c.layer for c in channels], arch.flows, arch
-        )
+        facts = channel_facts(arch)
+        self.by_id = facts.by_id
+        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch)
         self.currency = arch.info.currency
-        self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        for channel in channels:
-            self.all_lanes[LAYERS.index(channel.layer)].append(channel)
+        self.all_lanes = facts.all_lanes
         by_id = self.by_id
         self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
-        self.functions = {c.id: function_key(c.function) for c in channels}
+        self.functions = facts.functions
+        self.names, self.folded, self.name_keys = facts.names, facts.folded, facts.name_keys
+        self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
+        self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
+        self.partner_motions = facts.partner_motions
         self.raw: list[_Raw] = []
         self._door: Channel | None | bool = False
 
@@ -109,35 +108,44 @@ class _Run(SegmentRules):
         named: Iterable[Channel],
         message: str,
         amplify: bool | None = None,
-        folded: tuple[str, ...] | None = None,
+        in_order: bool = False,
     ) -> None:
-        """Record a finding; `folded`: the channels are already in name order, with these folded names."""
+        """Record a finding. `in_order`: the channels are already in name order (`by_name`)."""
         named = list(named)
-        if folded is not None:
-            pass
-        elif len(named) > 1:  # name order, the folded names kept for the order of findings
-            decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(named)])
-            named = [named[d[2]] for d in decorated]
-            folded = tuple([d[0] for d in decorated])
+        if len(named) == 1:  # most findings name one channel
+            channel = named[0]
+            ids: tuple[str, ...] = (channel.id,)
+            names: tuple[str, ...] = (channel.name,)
+            folded: tuple[str, ...] = (self.folded[channel.id],)
         else:
-            folded = tuple([c.name.strip().casefold() for c in named])
+            if not in_order and len(named) > 1:  # name order, the folded names kept for the order of findings
+                keys = self.name_keys
+                named.sort(key=lambda c: keys[c.id])
+            ids = tuple([c.id for c in named])
+            names = tuple([c.name for c in named])
+            folded_names = self.folded
+            folded = tuple([folded_names[c.id] for c in named])
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any(map(_AUTOMATION, named))
-        self.raw.append(_Raw(rule, component, points, named, message, amplify, folded))
+        self.raw.append(_Raw(rule, component, points, ids, names, message, amplify, folded))
+
+    def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
+        """Channels in name order (folded, then as written): the order findings name them in."""
+        keys = self.name_keys
+        return sorted(channels, key=lambda c: keys[c.id])
 
     def spend(self, channel: Channel) -> float:
-        value = channel.monthly_spend
-        return value if value is not None and value > 0 else 0.0
+        return self.spends[channel.id]
 
     def shown(self, channel: Channel) -> str:
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
-        spend = self.spend(channel)
-        return (
-            f"{channel.name.strip()} ({money(spend, self.currency)}/month)" if spend else channel.name.strip()
-        )
+        spend = self.spends[channel.id]
+        name = self.names[channel.id]
+        return f"{name} ({money(spend, self.currency)}/month)" if spend else name
 
     def first(self, channels: Iterable[Channel]) -> Channel | None:
-        return min(channels, key=_name_key, default=None)
+        keys = self.name_keys
+        return min(channels, key=lambda c: keys[c.id], default=None)
 
     def front_door(self) -> Channel | None:
         """The routing channel most capture channels flow into (ties by name): where signals should enter."""
@@ -156,7 +164,8 @@ class _Run(SegmentRules):
         routing = self.lanes[1]
         if not routing:
             return None
-        return min(routing, key=lambda r: (-counts.get(r.id, 0), *_name_key(r)))
+        keys = self.name_keys
+        return min(routing, key=lambda r: (-counts.get(r.id, 0), *keys[r.id]))
 
     def deciding_routing(self) -> Channel | None:
         """The routing channel that decides (scoring, routing, qualification), else the front door."""
@@ -172,18 +181,21 @@ class _Run(SegmentRules):
         self.alignment()
         self.feedback()
         self.drag()
+        raws = self.raw
+        scaled = [raw.points * AI_FACTOR if raw.amplify else raw.points for raw in raws]
+        by_component: dict[str, list[int]] = {}
+        for i, raw in enumerate(raws):
+            found = by_component.get(raw.component)
+            if found is None:
+                by_component[raw.component] = [i]
+            else:
+                found.append(i)
         losses = {name: 0.0 for name in COMPONENTS}
-        findings: list[tuple[tuple[float, str, tuple[str, ...]], Finding]] = []
-        scaled: list[tuple[_Raw, float]] = []
-        for raw in self.raw:
-            scaled.append((raw, raw.points * AI_FACTOR if raw.amplify else raw.points))
-        by_component: dict[str, list[tuple[_Raw, float]]] = {}
-        for raw, points in scaled:
-            by_component.setdefault(raw.component, []).append((raw, points))
         drag = 0.0
         orders: dict[float, float] = {}
-        for component, items in by_component.items():
-            total = sum(points for _, points in items)
+        keyed: list[tuple[tuple[float, str, tuple[str, ...], str], _Raw, float, str]] = []
+        for component, indexes in by_component.items():
+            total = sum([scaled[i] for i in indexes])
             if component == DRAG:
                 capped = DRAG_SCALE * (1.0 - math.exp(-total / DRAG_SCALE))
                 drag = capped
@@ -191,24 +203,21 @@ class _Run(SegmentRules):
                 capped = min(WEIGHTS[component], total)
                 losses[component] = capped
             factor = capped / total if total > 0 else 0.0
-            for raw, points in items:
-                final = points * factor
+            for i in indexes:
+                raw = raws[i]
+                final = scaled[i] * factor
                 message = _AI_PREFIX + raw.message if raw.amplify else raw.message
-                finding = make_finding(
-                    raw.rule,
-                    component,
-                    final,
-                    tuple(map(_ID, raw.channels)),
-                    tuple(map(_NAME, raw.channels)),
-                    message,
-                    raw.amplify,
-                )
                 order = orders.get(final)
                 if order is None:  # rounding is slow and many findings share their points
                     order = orders[final] = -round(final, 9)
-                key = (order, raw.rule, raw.folded, message)
-                findings.append((key, finding))  # type: ignore[arg-type]
-        findings.sort(key=lambda item: item[0])
+                keyed.append(((order, raw.rule, raw.folded, message), raw, final, message))
+        keyed.sort(key=_FIRST)  # the findings of equal keys keep their order (components, then rules)
+        findings = tuple(
+            [
+                make_finding(raw.rule, raw.component, final, raw.ids, raw.names, message, raw.amplify)
+                for _, raw, final, message in keyed
+            ]
+        )
         components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
         raw_score = 100.0 - sum(losses.values()) - drag
         return CoherenceReport(
@@ -216,7 +225,7 @@ class _Run(SegmentRules):
             raw_score=raw_score,
             components=components,
             drag=drag,
-            findings=tuple(finding for _, finding in findings),
+            findings=findings,
             version=VERSION,
             weights=WEIGHTS,
         )
@@ -268,7 +277,7 @@ class _Run(SegmentRules):
             if channel.layer is _EXECUTION:
                 routed = any(self.by_id[f.target].layer is _ROUTING for f in graph.outgoing[channel.id])
                 if not routed:
-                    via = f"send them through {deciding.name.strip()}" if deciding else "add lead routing"
+                    via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
                     shown = self.shown(channel)
                     self.add(
                         "unrouted-source",
@@ -281,15 +290,17 @@ class _Run(SegmentRules):
                     continue
             elif channel.id not in graph.routed:
                 targets = graph.direct_targets.get(channel.id, [])
-                send = f"send it through {door.name.strip()}" if door else "add routing such as lead scoring"
+                send = (
+                    f"send it through {self.names[door.id]}" if door else "add routing such as lead scoring"
+                )
                 if self.functions[channel.id] in ("chat", "events") and deciding:
-                    send = f"route it through {deciding.name.strip()} so each lead finds its owner (territory, open deals)"
+                    send = f"route it through {self.names[deciding.id]} so each lead finds its owner (territory, open deals)"
                 named = [channel]
                 shown = self.shown(channel)
                 if targets:
                     target = self.first(self.by_id[t] for t in targets)
                     named.append(target)  # type: ignore[arg-type]
-                    message = f"{shown} goes straight to {target.name.strip()}, bypassing routing: {send}"  # type: ignore[union-attr]
+                    message = f"{shown} goes straight to {self.names[target.id]}, bypassing routing: {send}"  # type: ignore[union-attr]
                 else:
                     message = f"{shown} reaches no execution channel through routing: {send}"
                 self.add("unrouted-signal", "flow", share, named, message)
@@ -323,10 +334,12 @@ class _Run(SegmentRules):
         deciding = self.deciding_routing()
         for channel in routing:
             count, _decided, unruled = self.graph.decision_rows[channel.id]
-            name = channel.name.strip()
+            name = self.names[channel.id]
             if count == 0:
                 if self.functions[channel.id] in INLINE_ROUTING:
-                    after = deciding.name.strip() if deciding and deciding is not channel else "lead scoring"
+                    after = (
+                        self.names[deciding.id] if deciding and deciding is not channel else "lead scoring"
+                    )
                     advice = f"put it inline: capture → {name} → {after}, or remove it"
                 else:
                     advice = "add a flow with a rule to each execution channel it decides for"
@@ -336,14 +349,14 @@ class _Run(SegmentRules):
                 continue
             if not unruled:
                 continue
-            targets = sorted((by_id[t] for t in unruled), key=_name_key)
+            targets = self.by_name([by_id[t] for t in unruled])
             if count == 1:
                 self.add(
                     "pass-through-routing",
                     "routing",
                     share * (1.0 - PASS_THROUGH_CREDIT),
                     [channel],
-                    f"{name} sends every lead to {targets[0].name.strip()} with no rule: a hop, "
+                    f"{name} sends every lead to {self.names[targets[0].id]} with no rule: a hop, "
                     "not a routing decision; write the rule it applies (segment, score, territory)",
                 )
                 continue
@@ -359,7 +372,7 @@ class _Run(SegmentRules):
                 share * len(unruled) / count,
                 [channel],
                 f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
-                f"write the rule for {names_text([t.name.strip() for t in targets])}",
+                f"write the rule for {names_text([self.names[t.id] for t in targets])}",
             )
 
     # --- 4. execution ----------------------------------------------------------------------------
@@ -393,7 +406,7 @@ class _Run(SegmentRules):
                 continue
             sink = self._sink_for(channel)
             fix = (
-                f"add a flow to {sink.name.strip()}"
+                f"add a flow to {self.names[sink.id]}"
                 if sink
                 else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
             )
@@ -402,7 +415,7 @@ class _Run(SegmentRules):
                 "feedback",
                 measured_part / len(execution),
                 [channel],
-                f"{channel.name.strip()} is not measured: {fix}",
+                f"{self.names[channel.id]} is not measured: {fix}",
             )
         for channel in feedback:
             credit = graph.loop_credit[channel.id]
@@ -412,7 +425,7 @@ class _Run(SegmentRules):
                 by_id[f.source].layer is _EXECUTION and by_id[f.source].automation == "ai"
                 for f in graph.incoming.get(channel.id, ())
             )
-            name = channel.name.strip()
+            name = self.names[channel.id]
             if credit == 0.0:
                 target = self._loop_target(channel)
                 if self.functions[channel.id] in ("analytics", "dashboards"):
@@ -444,9 +457,9 @@ class _Run(SegmentRules):
             revenue = [c for c in execution if functions[c.id] in REVENUE_EXECUTION]
             ai_senders = [c for c in execution if c.automation == "ai"]
             decider = self.deciding_routing()
-            into = decider.name.strip() if decider else "lead scoring"
+            into = self.names[decider.id] if decider else "lead scoring"
             if revenue:
-                source = names_text([c.name.strip() for c in sorted(revenue, key=_name_key)][:2])
+                source = names_text([self.names[c.id] for c in self.by_name(revenue)][:2])
                 fix = f"add closed-loop attribution from {source} to {into}"
             else:
                 fix = f"connect what closes deals (account executives, checkout) to attribution, and it to {into}"
@@ -495,13 +508,13 @@ class _Run(SegmentRules):
         """Where a feedback channel's loop should go, by what it measures."""
         if self.functions[channel.id] in TARGETING_FEEDBACK or not self.functions[channel.id]:
             target = self.deciding_routing()
-            return f"{target.name.strip()} (scoring or routing)" if target else "lead scoring or routing"
+            return f"{self.names[target.id]} (scoring or routing)" if target else "lead scoring or routing"
         measured = self.first(
             self.by_id[f.source]
             for f in self.graph.incoming.get(channel.id, ())
             if self.by_id[f.source].layer is _EXECUTION
         )
-        tested = f" such as {measured.name.strip()}" if measured else ""
+        tested = f" such as {self.names[measured.id]}" if measured else ""
         return f"the ICP, the messaging or the channel it tests{tested}"
 
     # --- drag ------------------------------------------------------------------------------------

@@ -44,10 +44,12 @@ class GraphV2:
         "measured",
         "handoffs",
         "unruled_upstream",
+        "memo",
     )
 
     def __init__(self, ids: list[str], layers: list[Layer], flows: list[Flow]) -> None:
         self.ids, self.layers, self.flows = ids, layers, flows
+        self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
         layer_of = dict(zip(ids, layers, strict=True))
         outgoing: dict[str, list[Flow]] = {}
         incoming: dict[str, list[Flow]] = {}

@@ -1,0 +1,109 @@
+"""What contract 2 reads of each channel's own text, derived once per channel object and kept on its map.
+
+Why: the score runs on the UI thread after every edit, and the rules read the
+same few things of every channel again and again (its name trimmed and folded,
+its function, its segment and segment key, its spend). Channels are immutable:
+an edit replaces the edited channel's object and keeps every other one, so a
+channel's facts stay right for as long as the map holds the very same object.
+`channel_facts` keeps them on the map and, after an edit, derives them again
+only for the channels whose object changed (a rename: one channel of 500).
+
+Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
+"""
+
+from __future__ import annotations
+
+from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.model import ArchitectureMap, Channel, fold
+from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
+
+_INDEX = {layer: i for i, layer in enumerate(LAYERS)}
+_SLOT = "_coherence_v2_facts"
+
+
+class ChannelFacts:
+    """The channels of one map in map order, by id and by layer, and per id what the rules read.
+
+    The per-id dicts may hold entries of channels the map no longer has: they are only ever read
+    for channels the map holds now, and each entry belongs to the object in `known`.
+    """
+
+    __slots__ = (
+        "channels",
+        "ids",
+        "layers",
+        "by_id",
+        "all_lanes",
+        "known",
+        "names",
+        "folded",
+        "name_keys",
+        "functions",
+        "segments",
+        "segment_keys",
+        "spends",
+        "message_keys",
+        "motion_keys",
+        "partner_motions",
+    )
+
+    def __init__(self) -> None:
+        self.channels: list[Channel] = []
+        self.ids: list[str] = []
+        self.layers: list[Layer] = []
+        self.by_id: dict[str, Channel] = {}
+        self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        self.known: dict[str, Channel] = {}  # the channel object each id's facts were derived from
+        self.names: dict[str, str] = {}  # the name, trimmed (as every message writes it)
+        self.folded: dict[str, str] = {}  # the name trimmed and case-folded (the order of names)
+        self.name_keys: dict[str, tuple[str, str]] = {}  # (folded, name): sorts channels by name
+        self.functions: dict[str, str] = {}  # function_key of the function ("" is blank)
+        self.segments: dict[str, str] = {}  # the segment, trimmed ("" is blank)
+        self.segment_keys: dict[str, str] = {}
+        self.spends: dict[str, float] = {}  # the monthly spend when positive, else 0
+        self.message_keys: dict[str, str] = {}  # the narrative of its message ("" is blank)
+        self.motion_keys: dict[str, str] = {}
+        self.partner_motions: dict[str, bool] = {}  # its motion names partners ("partner-led")
+
+    def refresh(self, channels: list[Channel]) -> None:
+        """Take the map's channels as they are now; derive facts again only for changed objects."""
+        self.channels = channels
+        self.ids = [c.id for c in channels]
+        self.layers = [c.layer for c in channels]
+        self.by_id = dict(zip(self.ids, channels, strict=True))
+        lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        index = _INDEX
+        known = self.known
+        for channel in channels:
+            lanes[index[channel.layer]].append(channel)
+            if known.get(channel.id) is not channel:
+                self._learn(channel)
+        self.all_lanes = lanes
+
+    def _learn(self, channel: Channel) -> None:
+        cid = channel.id
+        self.known[cid] = channel
+        name = channel.name.strip()
+        folded = name.casefold()
+        self.names[cid] = name
+        self.folded[cid] = folded
+        self.name_keys[cid] = (folded, channel.name)
+        self.functions[cid] = function_key(channel.function)
+        self.segments[cid] = channel.segment.strip()
+        self.segment_keys[cid] = segment_key(channel.segment)
+        spend = channel.monthly_spend
+        self.spends[cid] = spend if spend is not None and spend > 0 else 0.0
+        self.message_keys[cid] = message_key(channel.message)
+        self.motion_keys[cid] = motion_key(channel.motion)
+        self.partner_motions[cid] = "partner" in fold(channel.motion)
+
+
+def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
+    """The facts of a map's channels, kept on the map and brought up to date with its channels."""
+    channels = arch.channels
+    facts = arch.__dict__.get(_SLOT)
+    if not isinstance(facts, ChannelFacts):
+        facts = arch.__dict__[_SLOT] = ChannelFacts()
+    if facts.channels != channels:  # the same objects in the same order compare by identity: cheap
+        facts.refresh(channels)
+    return facts
