@@ -84,7 +84,7 @@ class _Run(SegmentRules):
     """One run of contract 2 over one map."""
 
     def __init__(self, arch: ArchitectureMap) -> None:
-        facts = channel_facts(arch)
+        facts = self.facts = channel_facts(arch)
         self.by_id = facts.by_id
         self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch)
         self.currency = arch.info.currency
@@ -97,6 +97,7 @@ class _Run(SegmentRules):
         self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
         self.partner_motions = facts.partner_motions
         self.raw: list[_Raw] = []
+        self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -155,12 +156,7 @@ class _Run(SegmentRules):
         return self._door
 
     def _front_door(self) -> Channel | None:
-        counts: dict[str, int] = {}
-        by_id = self.by_id
-        for capture in self.lanes[0]:
-            for f in self.graph.outgoing.get(capture.id, ()):
-                if by_id[f.target].layer is _ROUTING:
-                    counts[f.target] = counts.get(f.target, 0) + 1
+        counts = self.graph.captured
         routing = self.lanes[1]
         if not routing:
             return None

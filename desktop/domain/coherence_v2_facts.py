@@ -13,6 +13,8 @@ Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel, fold
 from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
@@ -45,6 +47,8 @@ class ChannelFacts:
         "message_keys",
         "motion_keys",
         "partner_motions",
+        "tool_names",
+        "memo",
     )
 
     def __init__(self) -> None:
@@ -64,6 +68,8 @@ class ChannelFacts:
         self.message_keys: dict[str, str] = {}  # the narrative of its message ("" is blank)
         self.motion_keys: dict[str, str] = {}
         self.partner_motions: dict[str, bool] = {}  # its motion names partners ("partner-led")
+        self.tool_names: dict[str, str] = {}  # "HubSpot forms on HubSpot", filled when first asked
+        self.memo: dict[object, tuple[list[object], list[Any]]] = {}  # see SegmentRules.replay
 
     def refresh(self, channels: list[Channel]) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects."""
@@ -96,6 +102,17 @@ class ChannelFacts:
         self.message_keys[cid] = message_key(channel.message)
         self.motion_keys[cid] = motion_key(channel.motion)
         self.partner_motions[cid] = "partner" in fold(channel.motion)
+        self.tool_names.pop(cid, None)
+
+    def tool_name(self, channel: Channel) -> str:
+        """The name a duplicate finding lists a channel by: its name, and its tool when the name lacks it."""
+        found = self.tool_names.get(channel.id)
+        if found is None:
+            tool = channel.tool.strip()
+            name = self.names[channel.id]
+            found = f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
+            self.tool_names[channel.id] = found
+        return found
 
 
 def channel_facts(arch: ArchitectureMap) -> ChannelFacts:

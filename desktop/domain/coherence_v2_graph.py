@@ -44,6 +44,7 @@ class GraphV2:
         "measured",
         "handoffs",
         "unruled_upstream",
+        "captured",
         "memo",
     )
 
@@ -63,6 +64,7 @@ class GraphV2:
         handoffs: dict[str, list[Flow]] = {}  # per capture/routing channel: its flows to execution
         unruled_upstream: dict[str, list[str]] = {}  # per capture/routing channel: unruled flows among them
         feeders: dict[str, list[str]] = {}  # per channel: the capture/routing channels that flow into it
+        captured: dict[str, int] = {}  # per routing channel: how many capture channels flow into it
         for flow in flows:
             source, target = flow.source, flow.target
             source_layer = layer_of.get(source)
@@ -103,8 +105,11 @@ class GraphV2:
                     handoffs.setdefault(source, []).append(flow)
                     if source_layer is _CAPTURE:
                         direct.setdefault(source, set()).add(target)
-                elif not ruled:
-                    unruled_upstream.setdefault(source, []).append(target)
+                else:
+                    if not ruled:
+                        unruled_upstream.setdefault(source, []).append(target)
+                    if source_layer is _CAPTURE and target_layer is _ROUTING:
+                        captured[target] = captured.get(target, 0) + 1
                 if source_layer is _ROUTING:  # a flow that decides, and whether it says how
                     row = rows.get(source)
                     if row is None:
@@ -153,6 +158,7 @@ class GraphV2:
         # Alignment: hand-offs to execution (in lane order), and the unruled flows among capture and routing.
         self.handoffs = [f for cid in (*lanes[0], *lanes[1]) for f in handoffs.get(cid, ())]
         self.unruled_upstream = unruled_upstream
+        self.captured = captured  # the front door is the routing channel most capture channels flow into
 
 
 def _routed(execution: list[str], feeders: dict[str, list[str]], layer_of: dict[str, Layer]) -> set[str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from desktop.domain.coherence_v2_facts import ChannelFacts
 from desktop.domain.findings import names_text
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import Channel, fold
+from desktop.domain.model import Channel
 from desktop.domain.vocabulary import (
     CUSTOMER_STAGE,
     money,
@@ -65,6 +66,9 @@ class SegmentRules:
     by_id: dict[str, Channel]
     currency: str
     graph: Any
+    facts: ChannelFacts
+    raw: list[Any]
+    _started: dict[object, int]
 
     def add(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
@@ -304,6 +308,23 @@ class SegmentRules:
         return reached
 
     # --- 6. feedback -----------------------------------------------------------------------------
+    def replay(self, key: object, inputs: list[object]) -> bool:
+        """Add again the findings kept under `key` if they came from equal `inputs`; True when it did.
+
+        For rules that read channels only (no flow): their inputs are lists of channel objects, which
+        compare by identity while the map holds the same objects, and the map's currency.
+        """
+        kept = self.facts.memo.get(key)
+        if kept is not None and kept[0] == inputs:
+            self.raw += kept[1]
+            return True
+        self._started[key] = len(self.raw)
+        return False
+
+    def keep(self, key: object, inputs: list[object]) -> None:
+        """Keep the findings added since `replay(key, …)` said False, for the next run on this map."""
+        self.facts.memo[key] = (inputs, self.raw[self._started.pop(key) :])
+
     def drag(self) -> None:
         connected = self.graph.connected
         for lane in self.all_lanes:
@@ -319,13 +340,16 @@ class SegmentRules:
                     )
         spends, names = self.spends, self.names
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
+            inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
+            if self.replay(("duplicate-function", layer), inputs):
+                continue
             for unsorted in self._duplicates(lane):
                 group = self.by_name(unsorted)
                 amounts = [spends[c.id] for c in group]
                 most = max(amounts)
                 keep = group[amounts.index(most)]  # the biggest spend; ties: the first by name
                 saving = sum(amounts) - most
-                tools = names_text([self._tool_name(c) for c in group[:4]], total=len(group))
+                tools = names_text([self.facts.tool_name(c) for c in group[:4]], total=len(group))
                 free = (
                     f": keeping {names[keep.id]} frees {money(saving, self.currency)}/month"
                     if saving
@@ -340,7 +364,11 @@ class SegmentRules:
                     f"{len(group)} {layer.value} channels do {function} ({tools}){free}",
                     in_order=True,
                 )
+            self.keep(("duplicate-function", layer), inputs)
         functions = self.functions
+        everything: list[object] = [self.facts.channels]
+        if self.replay("unknown-function", everything):
+            return
         blank = self.by_name(c for lane in self.all_lanes for c in lane if not functions[c.id])
         if blank:
             self.add(
@@ -354,11 +382,7 @@ class SegmentRules:
                 amplify=False,
                 in_order=True,
             )
-
-    def _tool_name(self, channel: Channel) -> str:
-        tool = channel.tool.strip()
-        name = self.names[channel.id]
-        return f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
+        self.keep("unknown-function", everything)
 
     def _duplicates(self, lane: list[Channel]) -> list[list[Channel]]:
         """Groups of channels of one function that serve overlapping segments (connected components)."""
