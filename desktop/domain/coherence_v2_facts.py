@@ -13,6 +13,7 @@ Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
@@ -79,30 +80,41 @@ class ChannelFacts:
         self.by_id = dict(zip(self.ids, channels, strict=True))
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
         index = _INDEX
-        known = self.known
         for channel in channels:
             lanes[index[channel.layer]].append(channel)
-            if known.get(channel.id) is not channel:
-                self._learn(channel)
         self.all_lanes = lanes
+        known = self.known
+        changed = [c for c in channels if known.get(c.id) is not c]
+        if changed:
+            self._learn(changed)
 
-    def _learn(self, channel: Channel) -> None:
-        cid = channel.id
-        self.known[cid] = channel
-        name = channel.name.strip()
-        folded = name.casefold()
-        self.names[cid] = name
-        self.folded[cid] = folded
-        self.name_keys[cid] = (folded, channel.name)
-        self.functions[cid] = function_key(channel.function)
-        self.segments[cid] = channel.segment.strip()
-        self.segment_keys[cid] = segment_key(channel.segment)
-        spend = channel.monthly_spend
-        self.spends[cid] = spend if spend is not None and spend > 0 else 0.0
-        self.message_keys[cid] = message_key(channel.message)
-        self.motion_keys[cid] = motion_key(channel.motion)
-        self.partner_motions[cid] = "partner" in fold(channel.motion)
-        self.tool_names.pop(cid, None)
+    def _learn(self, changed: list[Channel]) -> None:
+        """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
+        ids = [c.id for c in changed]
+
+        def column(facts: dict[str, Any], values: Iterable[Any]) -> None:
+            facts.update(zip(ids, values, strict=True))
+
+        column(self.known, changed)
+        written = [c.name for c in changed]
+        names = [name.strip() for name in written]
+        folded = [name.casefold() for name in names]
+        column(self.names, names)
+        column(self.folded, folded)
+        column(self.name_keys, zip(folded, written, strict=True))
+        column(self.functions, map(function_key, [c.function for c in changed]))
+        segments = [c.segment for c in changed]
+        column(self.segments, [segment.strip() for segment in segments])
+        column(self.segment_keys, map(segment_key, segments))
+        spends = [c.monthly_spend for c in changed]
+        column(self.spends, [s if s is not None and s > 0 else 0.0 for s in spends])
+        column(self.message_keys, map(message_key, [c.message for c in changed]))
+        motions = [c.motion for c in changed]
+        column(self.motion_keys, map(motion_key, motions))
+        column(self.partner_motions, ["partner" in fold(motion) for motion in motions])
+        if self.tool_names:
+            for cid in ids:
+                self.tool_names.pop(cid, None)
 
     def tool_name(self, channel: Channel) -> str:
         """The name a duplicate finding lists a channel by: its name, and its tool when the name lacks it."""
