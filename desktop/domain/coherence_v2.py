@@ -271,8 +271,7 @@ class _Run(SegmentRules):
         for channel in entries:
             share = weight * weights[channel.id] / total
             if channel.layer is _EXECUTION:
-                routed = any(self.by_id[f.target].layer is _ROUTING for f in graph.outgoing[channel.id])
-                if not routed:
+                if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
                     shown = self.shown(channel)
                     self.add(
@@ -417,10 +416,7 @@ class _Run(SegmentRules):
             credit = graph.loop_credit[channel.id]
             if credit >= 1.0:
                 continue
-            ai = any(
-                by_id[f.source].layer is _EXECUTION and by_id[f.source].automation == "ai"
-                for f in graph.incoming.get(channel.id, ())
-            )
+            ai = any(by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ()))
             name = self.names[channel.id]
             if credit == 0.0:
                 target = self._loop_target(channel)
@@ -469,19 +465,15 @@ class _Run(SegmentRules):
             )
 
     def _revenue_loop(self) -> bool:
-        graph, by_id, functions = self.graph, self.by_id, self.functions
+        graph, functions = self.graph, self.functions
         for channel in self.lanes[3]:
             if functions[channel.id] not in REVENUE_FEEDBACK and functions[channel.id]:
                 continue
             hears = any(
-                by_id[f.source].layer is _EXECUTION
-                and (functions[f.source] in REVENUE_EXECUTION or not functions[f.source])
-                for f in graph.incoming.get(channel.id, ())
+                functions[source] in REVENUE_EXECUTION or not functions[source]
+                for source in graph.measures.get(channel.id, ())
             )
-            feeds = any(
-                by_id[f.target].layer in (_CAPTURE, _ROUTING) for f in graph.outgoing.get(channel.id, ())
-            )
-            if hears and feeds:
+            if hears and channel.id in graph.loops_back:
                 return True
         return False
 
@@ -505,11 +497,7 @@ class _Run(SegmentRules):
         if self.functions[channel.id] in TARGETING_FEEDBACK or not self.functions[channel.id]:
             target = self.deciding_routing()
             return f"{self.names[target.id]} (scoring or routing)" if target else "lead scoring or routing"
-        measured = self.first(
-            self.by_id[f.source]
-            for f in self.graph.incoming.get(channel.id, ())
-            if self.by_id[f.source].layer is _EXECUTION
-        )
+        measured = self.first(self.by_id[source] for source in self.graph.measures.get(channel.id, ()))
         tested = f" such as {self.names[measured.id]}" if measured else ""
         return f"the ICP, the messaging or the channel it tests{tested}"
 

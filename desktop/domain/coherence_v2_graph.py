@@ -25,7 +25,11 @@ _INDEX = {layer: i for i, layer in enumerate(LAYERS)}
 
 
 class GraphV2:
-    """Valid flows indexed for contract 2. Invalid input (self-flows, unknown ends) is left out."""
+    """Valid flows indexed for contract 2. Invalid input (self-flows, unknown ends) is left out.
+
+    Only what the rules read is kept (not every channel's flows): one pass over the flows reads each
+    flow by its two layers, since this runs again after every edit of a flow.
+    """
 
     __slots__ = (
         "ids",
@@ -33,8 +37,6 @@ class GraphV2:
         "flows",
         "connected",
         "lanes",
-        "outgoing",
-        "incoming",
         "routed",
         "direct_targets",
         "entry_execution",
@@ -45,6 +47,9 @@ class GraphV2:
         "handoffs",
         "unruled_upstream",
         "captured",
+        "routes_onward",
+        "measures",
+        "loops_back",
         "memo",
     )
 
@@ -52,14 +57,17 @@ class GraphV2:
         self.ids, self.layers, self.flows = ids, layers, flows
         self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
         layer_of = dict(zip(ids, layers, strict=True))
-        outgoing: dict[str, list[Flow]] = {}
-        incoming: dict[str, list[Flow]] = {}
-        # One pass over the flows reads each one by its two layers (this runs after every flow edit).
+        senders: set[str] = set()
+        receivers: set[str] = set()
         onward: set[str] = set()  # execution channels that send on to execution or routing
+        routes_onward: set[str] = set()  # execution channels that send to routing
+        upstream_of: dict[str, list[str]] = {}  # per execution channel: the capture/routing it sends to
         direct: dict[str, set[str]] = {}  # per capture channel: the execution channels it sends to
         rows: dict[str, tuple[list[str], list[str]]] = {}  # per routing channel: decided, unruled
         loops: dict[str, float] = {}  # per feedback channel: its best loop
+        loops_back: set[str] = set()  # feedback channels that send to capture or routing
         measured: set[str] = set()  # execution channels that send to feedback
+        measures: dict[str, list[str]] = {}  # per feedback channel: the execution channels sending to it
         fed_back: set[str] = set()  # channels a feedback channel loops into
         handoffs: dict[str, list[Flow]] = {}  # per capture/routing channel: its flows to execution
         unruled_upstream: dict[str, list[str]] = {}  # per capture/routing channel: unruled flows among them
@@ -71,27 +79,27 @@ class GraphV2:
             target_layer = layer_of.get(target)
             if source_layer is None or target_layer is None or source == target:
                 continue
-            found = outgoing.get(source)
-            if found is None:
-                outgoing[source] = [flow]
-            else:
-                found.append(flow)
-            found = incoming.get(target)
-            if found is None:
-                incoming[target] = [flow]
-            else:
-                found.append(flow)
+            senders.add(source)
+            receivers.add(target)
             if source_layer is _EXECUTION:
                 if target_layer is _FEEDBACK:
                     measured.add(source)
-                elif target_layer is not _CAPTURE:
+                    measures.setdefault(target, []).append(source)
+                elif target_layer is _EXECUTION:
                     onward.add(source)
+                else:
+                    upstream_of.setdefault(source, []).append(target)
+                    if target_layer is _ROUTING:
+                        onward.add(source)
+                        routes_onward.add(source)
             elif source_layer is _FEEDBACK:
                 if target_layer is not _FEEDBACK:
                     fed_back.add(target)
                     credit = 1.0 if (real_rule(flow.rule) or flow.label.strip()) else 0.5
                     if credit > loops.get(source, 0.0):
                         loops[source] = credit
+                    if target_layer is not _EXECUTION:
+                        loops_back.add(source)
             else:  # from capture or routing
                 fed = feeders.get(target)
                 if fed is None:
@@ -115,18 +123,19 @@ class GraphV2:
                     if row is None:
                         row = rows[source] = ([], [])
                     row[0 if ruled or target_layer is _ROUTING else 1].append(target)
-        self.outgoing, self.incoming = outgoing, incoming
-        connected = self.connected = set(outgoing) | set(incoming)
+        connected = self.connected = senders | receivers
         lanes: tuple[list[str], ...] = ([], [], [], [])
+        index = _INDEX
         for cid, layer in zip(ids, layers, strict=True):
             if cid in connected:
-                lanes[_INDEX[layer]].append(cid)
+                lanes[index[layer]].append(cid)
         self.lanes = lanes
         # Routed signals, as contract 1 defines them: a path to execution through capture and routing
         # channels only, with a routing channel strictly between.
         self.routed = _routed(lanes[2], feeders, layer_of)
         # Execution channels that originate deals: nothing flows in, something goes on to sales or routing.
-        self.entry_execution = [cid for cid in lanes[2] if cid not in incoming and cid in onward]
+        self.entry_execution = [cid for cid in lanes[2] if cid not in receivers and cid in onward]
+        self.routes_onward = routes_onward
         # The execution channels each capture channel sends to directly (a bypass names one).
         self.direct_targets = {cid: sorted(direct.get(cid, ())) for cid in lanes[0]}
         # Per routing channel: how many flows decide (to capture, routing or execution), and which say how.
@@ -135,25 +144,24 @@ class GraphV2:
             decided, unruled = rows.get(cid) or ([], [])
             decision_rows[cid] = (len(decided) + len(unruled), decided, unruled)
         self.decision_rows = decision_rows
-        # Per feedback channel: its best loop (1 when the arrow says what it carries back, ½ when blank).
+        # Per feedback channel: its best loop (1 when the arrow says what it carries back, ½ when blank),
+        # whether it loops back into capture or routing, and the execution channels it measures.
         self.loop_credit = {cid: loops.get(cid, 0.0) for cid in lanes[3]}
+        self.loops_back = loops_back
+        self.measures = measures
         self.measured = measured
-        # Accountable: a loop from feedback reaches the channel or something its signals pass through.
-        entry = set(self.entry_execution)
-        queue = [cid for cid in (*lanes[0], *lanes[1], *self.entry_execution) if cid in fed_back]
+        # Accountable: a loop from feedback reaches the channel or something its signals pass through
+        # (capture and routing channels upstream of it, and the deal-originating channels sending to them).
+        queue = [cid for cid in (*lanes[0], *lanes[1]) if cid in fed_back]
         accountable = set(queue)
         for node in queue:
-            if layer_of[node] not in _UPSTREAM:
-                continue
             for source in feeders.get(node, ()):
                 if source not in accountable:
                     accountable.add(source)
                     queue.append(source)
-            for f in incoming.get(node, ()):
-                source = f.source
-                if source in entry and source not in accountable:
-                    accountable.add(source)
-                    queue.append(source)
+        for cid in self.entry_execution:
+            if cid in fed_back or any(target in accountable for target in upstream_of.get(cid, ())):
+                accountable.add(cid)
         self.accountable = accountable
         # Alignment: hand-offs to execution (in lane order), and the unruled flows among capture and routing.
         self.handoffs = [f for cid in (*lanes[0], *lanes[1]) for f in handoffs.get(cid, ())]
