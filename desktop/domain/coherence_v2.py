@@ -92,7 +92,7 @@ class _Run(SegmentRules):
         by_id = self.by_id
         self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
         self.functions = facts.functions
-        self.names, self.folded, self.name_keys = facts.names, facts.folded, facts.name_keys
+        self.names, self.name_keys = facts.names, facts.name_keys
         self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
         self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
         self.partner_motions = facts.partner_motions
@@ -117,15 +117,15 @@ class _Run(SegmentRules):
             channel = named[0]
             ids: tuple[str, ...] = (channel.id,)
             names: tuple[str, ...] = (channel.name,)
-            folded: tuple[str, ...] = (self.folded[channel.id],)
+            folded: tuple[str, ...] = (self.name_keys[channel.id][0],)
         else:
             if not in_order and len(named) > 1:  # name order, the folded names kept for the order of findings
                 keys = self.name_keys
                 named.sort(key=lambda c: keys[c.id])
             ids = tuple([c.id for c in named])
             names = tuple([c.name for c in named])
-            folded_names = self.folded
-            folded = tuple([folded_names[c.id] for c in named])
+            keys = self.name_keys
+            folded = tuple([keys[c.id][0] for c in named])
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any(map(_AUTOMATION, named))
         self.raw.append(_Raw(rule, component, points, ids, names, message, amplify, folded))

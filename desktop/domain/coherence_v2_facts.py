@@ -21,6 +21,7 @@ from desktop.domain.model import ArchitectureMap, Channel, fold
 from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
 
 _INDEX = {layer: i for i, layer in enumerate(LAYERS)}
+_CAPTURE, _EXECUTION = LAYERS[0], LAYERS[2]
 _SLOT = "_coherence_v2_facts"
 
 
@@ -39,7 +40,6 @@ class ChannelFacts:
         "all_lanes",
         "known",
         "names",
-        "folded",
         "name_keys",
         "functions",
         "segments",
@@ -60,14 +60,13 @@ class ChannelFacts:
         self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
         self.known: dict[str, Channel] = {}  # the channel object each id's facts were derived from
         self.names: dict[str, str] = {}  # the name, trimmed (as every message writes it)
-        self.folded: dict[str, str] = {}  # the name trimmed and case-folded (the order of names)
-        self.name_keys: dict[str, tuple[str, str]] = {}  # (folded, name): sorts channels by name
+        self.name_keys: dict[str, tuple[str, str]] = {}  # (trimmed and case-folded, as written): name order
         self.functions: dict[str, str] = {}  # function_key of the function ("" is blank)
         self.segments: dict[str, str] = {}  # the segment, trimmed ("" is blank)
         self.segment_keys: dict[str, str] = {}
         self.spends: dict[str, float] = {}  # the monthly spend when positive, else 0
-        self.message_keys: dict[str, str] = {}  # the narrative of its message ("" is blank)
-        self.motion_keys: dict[str, str] = {}
+        self.message_keys: dict[str, str] = {}  # capture and execution: the narrative of the message
+        self.motion_keys: dict[str, str] = {}  # execution only, as the next one
         self.partner_motions: dict[str, bool] = {}  # its motion names partners ("partner-led")
         self.tool_names: dict[str, str] = {}  # "HubSpot forms on HubSpot", filled when first asked
         self.memo: dict[object, tuple[list[object], list[Any]]] = {}  # see SegmentRules.replay
@@ -100,7 +99,6 @@ class ChannelFacts:
         names = [name.strip() for name in written]
         folded = [name.casefold() for name in names]
         column(self.names, names)
-        column(self.folded, folded)
         column(self.name_keys, zip(folded, written, strict=True))
         column(self.functions, map(function_key, [c.function for c in changed]))
         segments = [c.segment for c in changed]
@@ -108,10 +106,15 @@ class ChannelFacts:
         column(self.segment_keys, map(segment_key, segments))
         spends = [c.monthly_spend for c in changed]
         column(self.spends, [s if s is not None and s > 0 else 0.0 for s in spends])
-        column(self.message_keys, map(message_key, [c.message for c in changed]))
-        motions = [c.motion for c in changed]
-        column(self.motion_keys, map(motion_key, motions))
-        column(self.partner_motions, ["partner" in fold(motion) for motion in motions])
+        # Messages are compared in capture and execution, motions in execution only.
+        told = [c for c in changed if c.layer is _EXECUTION or c.layer is _CAPTURE]
+        told_ids = [c.id for c in told]
+        self.message_keys.update(zip(told_ids, map(message_key, [c.message for c in told]), strict=True))
+        acting = [c for c in told if c.layer is _EXECUTION]
+        acting_ids = [c.id for c in acting]
+        motions = [c.motion for c in acting]
+        self.motion_keys.update(zip(acting_ids, map(motion_key, motions), strict=True))
+        self.partner_motions.update(zip(acting_ids, ["partner" in fold(m) for m in motions], strict=True))
         if self.tool_names:
             for cid in ids:
                 self.tool_names.pop(cid, None)
