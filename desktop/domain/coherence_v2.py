@@ -312,6 +312,21 @@ class _Run(SegmentRules):
 
     # --- 3. routing ------------------------------------------------------------------------------
     def routing(self) -> None:
+        """Kept per map while the graph, the routing channels and those they send to unruled stay the same
+        objects (what the rule reads of the rest of the map): a rename elsewhere replays it."""
+        rows = self.graph.decision_rows
+        by_id = self.by_id
+        inputs: list[object] = [
+            self.graph,
+            self.lanes[1],
+            [by_id[t] for row in rows.values() for t in row[2]],
+        ]
+        if self.replay("routing", inputs):
+            return
+        self._routing()
+        self.keep("routing", inputs)
+
+    def _routing(self) -> None:
         weight = WEIGHTS["routing"]
         routing = self.lanes[1]
         if not routing:

@@ -83,6 +83,15 @@ class SegmentRules:
         return names_text([names[c.id] for c in ordered[:4]], total=len(ordered))
 
     def execution(self) -> None:
+        """Kept per map while the connected execution channels stay the same objects and capture
+        promises the same messages per segment (all the rule reads): a capture rename replays it."""
+        inputs: list[object] = [self.lanes[2], self._promises()]
+        if self.replay("execution", inputs):
+            return
+        self._execution()
+        self.keep("execution", inputs)
+
+    def _execution(self) -> None:
         weight = WEIGHTS["execution"]
         execution = self.lanes[2]
         if not execution:
