@@ -9,24 +9,28 @@ constants; the document says why each exists. The shape of a run:
    fit), drag is soft-capped, and each component's value is what is left.
 So the findings always sum to 100 − the unclamped score, and AI never raises it.
 
-What depends only on the flows is cached in coherence_v2_graph.py; the rest is
-one pass per lane. Findings name channels in name order and suggestions are
-picked by name, so the order of channels and flows never changes a report.
+The score runs on the UI thread after every edit, so what the rules derive is
+kept on the map between runs, each part for as long as its inputs are the very
+same objects: what depends only on the flows in coherence_v2_graph.py, each
+channel's own facts in coherence_v2_facts.py, and the findings of a rule whose
+inputs did not change (`replay`). tests/domain/test_score_v2_golden.py pins
+whole reports and checks them after edits against a map with nothing kept.
+Findings name channels in name order and suggestions are picked by name, so
+the order of channels and flows never changes a report; scaling and ordering
+the findings is coherence_v2_assembly.py.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
+from desktop.domain.coherence_v2_assembly import Raw, assemble
 from desktop.domain.coherence_v2_facts import channel_facts
 from desktop.domain.coherence_v2_graph import GraphV2, graph_v2
 from desktop.domain.coherence_v2_rules import (
     AI_FACTOR,
     COMPONENTS,
-    DRAG,
-    DRAG_SCALE,
     FEEDBACK_SHARES,
     PASS_THROUGH_CREDIT,
     UNACCOUNTABLE_CREDIT,
@@ -34,7 +38,7 @@ from desktop.domain.coherence_v2_rules import (
     WEIGHTS,
     SegmentRules,
 )
-from desktop.domain.findings import CoherenceReport, make_finding, names_text
+from desktop.domain.findings import CoherenceReport, names_text
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, Channel
 from desktop.domain.vocabulary import (
@@ -50,34 +54,12 @@ from desktop.domain.vocabulary import (
 __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
-_AI_PREFIX = "[AI amplifies] "
 _AUTOMATION = attrgetter("automation")
-_FIRST = itemgetter(0)
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
     """Score a map by contract 2. Linear in channels + flows (the alignment search: per segment)."""
     return _Run(arch).report()
-
-
-class _Raw:
-    """A finding before the AI factor and the caps, its channels already in name order."""
-
-    __slots__ = ("rule", "component", "points", "ids", "names", "message", "amplify", "folded")
-
-    def __init__(
-        self,
-        rule: str,
-        component: str,
-        points: float,
-        ids: tuple[str, ...],
-        names: tuple[str, ...],
-        message: str,
-        amplify: bool,
-        folded: tuple[str, ...],
-    ) -> None:
-        self.rule, self.component, self.points, self.ids, self.names = rule, component, points, ids, names
-        self.message, self.amplify, self.folded = message, amplify, folded
 
 
 class _Run(SegmentRules):
@@ -96,7 +78,7 @@ class _Run(SegmentRules):
         self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
         self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
         self.partner_motions = facts.partner_motions
-        self.raw: list[_Raw] = []
+        self.raw: list[Raw] = []
         self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
 
@@ -128,7 +110,7 @@ class _Run(SegmentRules):
             folded = tuple([keys[c.id][0] for c in named])
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any(map(_AUTOMATION, named))
-        self.raw.append(_Raw(rule, component, points, ids, names, message, amplify, folded))
+        self.raw.append(Raw(rule, component, points, ids, names, message, amplify, folded))
 
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         """Channels in name order (folded, then as written): the order findings name them in."""
@@ -177,54 +159,7 @@ class _Run(SegmentRules):
         self.alignment()
         self.feedback()
         self.drag()
-        raws = self.raw
-        scaled = [raw.points * AI_FACTOR if raw.amplify else raw.points for raw in raws]
-        by_component: dict[str, list[int]] = {}
-        for i, raw in enumerate(raws):
-            found = by_component.get(raw.component)
-            if found is None:
-                by_component[raw.component] = [i]
-            else:
-                found.append(i)
-        losses = {name: 0.0 for name in COMPONENTS}
-        drag = 0.0
-        orders: dict[float, float] = {}
-        keyed: list[tuple[tuple[float, str, tuple[str, ...], str], _Raw, float, str]] = []
-        for component, indexes in by_component.items():
-            total = sum([scaled[i] for i in indexes])
-            if component == DRAG:
-                capped = DRAG_SCALE * (1.0 - math.exp(-total / DRAG_SCALE))
-                drag = capped
-            else:
-                capped = min(WEIGHTS[component], total)
-                losses[component] = capped
-            factor = capped / total if total > 0 else 0.0
-            for i in indexes:
-                raw = raws[i]
-                final = scaled[i] * factor
-                message = _AI_PREFIX + raw.message if raw.amplify else raw.message
-                order = orders.get(final)
-                if order is None:  # rounding is slow and many findings share their points
-                    order = orders[final] = -round(final, 9)
-                keyed.append(((order, raw.rule, raw.folded, message), raw, final, message))
-        keyed.sort(key=_FIRST)  # the findings of equal keys keep their order (components, then rules)
-        findings = tuple(
-            [
-                make_finding(raw.rule, raw.component, final, raw.ids, raw.names, message, raw.amplify)
-                for _, raw, final, message in keyed
-            ]
-        )
-        components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
-        raw_score = 100.0 - sum(losses.values()) - drag
-        return CoherenceReport(
-            score=max(0.0, raw_score),
-            raw_score=raw_score,
-            components=components,
-            drag=drag,
-            findings=findings,
-            version=VERSION,
-            weights=WEIGHTS,
-        )
+        return assemble(self.raw)
 
     # --- 1. coverage -----------------------------------------------------------------------------
     def coverage(self) -> None:
