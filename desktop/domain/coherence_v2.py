@@ -95,18 +95,17 @@ class _Run(SegmentRules):
     ) -> None:
         """Record a finding. `in_order`: the channels are already in name order (`by_name`)."""
         named = list(named)
+        keys = self.name_keys
         if len(named) == 1:  # most findings name one channel
             channel = named[0]
             ids: tuple[str, ...] = (channel.id,)
             names: tuple[str, ...] = (channel.name,)
-            folded: tuple[str, ...] = (self.name_keys[channel.id][0],)
+            folded: tuple[str, ...] = (keys[channel.id][0],)
         else:
-            if not in_order and len(named) > 1:  # name order, the folded names kept for the order of findings
-                keys = self.name_keys
+            if not in_order:  # name order; the folded names order findings of equal points
                 named.sort(key=lambda c: keys[c.id])
             ids = tuple([c.id for c in named])
             names = tuple([c.name for c in named])
-            keys = self.name_keys
             folded = tuple([keys[c.id][0] for c in named])
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any(map(_AUTOMATION, named))
@@ -116,9 +115,6 @@ class _Run(SegmentRules):
         """Channels in name order (folded, then as written): the order findings name them in."""
         keys = self.name_keys
         return sorted(channels, key=lambda c: keys[c.id])
-
-    def spend(self, channel: Channel) -> float:
-        return self.spends[channel.id]
 
     def shown(self, channel: Channel) -> str:
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
@@ -193,7 +189,7 @@ class _Run(SegmentRules):
             return
         graph = self.graph
         entries = capture + [self.by_id[cid] for cid in graph.entry_execution]
-        entry_spends = [self.spend(c) for c in entries]
+        entry_spends = [self.spends[c.id] for c in entries]
         spends = [spend for spend in entry_spends if spend]
         mean = sum(spends) / len(spends) if spends else 0.0
         weights = {

@@ -316,12 +316,13 @@ class SegmentRules:
         memo["origins"] = (by_segment, reached)
         return reached
 
-    # --- 6. feedback -----------------------------------------------------------------------------
+    # --- findings kept between runs, and drag ----------------------------------------------------
     def replay(self, key: object, inputs: list[object]) -> bool:
         """Add again the findings kept under `key` if they came from equal `inputs`; True when it did.
 
-        For rules that read channels only (no flow): their inputs are lists of channel objects, which
-        compare by identity while the map holds the same objects, and the map's currency.
+        `inputs` must be everything the rule reads: lists of channel objects (equal while the map holds
+        the very same objects; an edited channel is a new object), the graph (equal only to itself)
+        and plain values such as the currency. The findings are kept on the map (its channel facts).
         """
         kept = self.facts.memo.get(key)
         if kept is not None and kept[0] == inputs:
