@@ -5,8 +5,9 @@ every edit, and most edits (a rename, a segment, a spend, an AI mark) change
 no flow and no layer. Everything here depends only on the channel ids in map
 order, their layers and the flows (rules and labels included), so `graph_v2`
 hands back the object it built last for as long as those lists compare equal,
-which is cheap because they hold the same objects. What also depends on text
-(segments, functions, spend, AI) is computed per run in coherence_v2.py.
+which is cheap because they hold the same objects. What depends on a channel's
+text (segments, functions, spend, AI) is in coherence_v2_facts.py; `memo` keeps
+what the rules derive from this graph and a few of those facts (coherence_v2_rules.py).
 
 Nothing here depends on the order of channels or flows beyond the order of
 lists; every set the rules read is order-free, so the score is too.
