@@ -215,7 +215,7 @@ class _Run(SegmentRules):
                     )
                     continue
             elif channel.id not in graph.routed:
-                targets = graph.direct_targets.get(channel.id, [])
+                targets = sorted(graph.direct_targets.get(channel.id, ()))
                 send = (
                     f"send it through {self.names[door.id]}" if door else "add routing such as lead scoring"
                 )

@@ -138,7 +138,7 @@ class GraphV2:
         self.entry_execution = [cid for cid in lanes[2] if cid not in receivers and cid in onward]
         self.routes_onward = routes_onward
         # The execution channels each capture channel sends to directly (a bypass names one).
-        self.direct_targets = {cid: sorted(direct.get(cid, ())) for cid in lanes[0]}
+        self.direct_targets = direct  # read (and sorted) only for a capture channel that bypasses routing
         # Per routing channel: how many flows decide (to capture, routing or execution), and which say how.
         decision_rows: dict[str, tuple[int, list[str], list[str]]] = {}
         for cid in lanes[1]:
