@@ -6,15 +6,23 @@ the last bit, the same findings with the same points, channels, messages and
 order. test_score_v2_golden.py compares today's engine with the reports the
 engine gave when the file was written.
 
-Regenerate the file ONLY when the contract itself changes on purpose (docs/score.md),
-never to make a speed change pass: `python -m tests.domain.score_v2_golden`.
+The maps that come from elsewhere (the benchmark maps, which read the catalog;
+tests/domain/gtm_maps.py; the sample and templates) are frozen as plain data in
+score_v2_golden_maps.json.gz, so that other work changing those files never
+breaks this test; the random maps are made here from their seeds.
+
+Regenerate the reports ONLY when the contract itself changes on purpose (docs/score.md),
+never to make a speed change pass: `python -m tests.domain.score_v2_golden`
+(`--refreeze` also freezes the maps again from their sources).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import random
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,11 +31,12 @@ from bench.maps import make_map
 from desktop.domain import interchange
 from desktop.domain.coherence import assess
 from desktop.domain.findings import CoherenceReport
-from desktop.domain.layers import LAYERS
+from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow, MapInfo
 from tests.domain import gtm_maps as g
 
 GOLDEN = Path(__file__).with_name("score_v2_golden.json")
+INPUTS = Path(__file__).with_name("score_v2_golden_maps.json.gz")  # the maps not made here, frozen
 ROOT = Path(__file__).resolve().parents[2]
 DIGEST_ONLY = 300  # maps with more channels are pinned by a digest of their report (the file stays small)
 SPELLED_OUT = 12  # the first random maps are written out in full, the rest by digest
@@ -88,8 +97,9 @@ def _file(path: Path) -> Callable[[], ArchitectureMap]:
     return lambda: interchange.loads(path.read_text(encoding="utf-8"))
 
 
-def maps() -> dict[str, Callable[[], ArchitectureMap]]:
-    """Every pinned map by a stable name."""
+def sources() -> dict[str, Callable[[], ArchitectureMap]]:
+    """The maps that come from files and generators other work may change (the benchmark maps, which
+    read the catalog; the realistic maps; the sample and the templates): read only to freeze them."""
     found: dict[str, Callable[[], ArchitectureMap]] = {}
     for n in (0, 1, 4, 12, 40, 120, 500, 2000):
         found[f"bench-{n}"] = lambda n=n: make_map(n)  # type: ignore[misc]
@@ -103,6 +113,42 @@ def maps() -> dict[str, Callable[[], ArchitectureMap]]:
     found["sample"] = _file(ROOT / "resources" / "samples" / "sample.json")
     for path in sorted((ROOT / "resources" / "templates").glob("*.json")):
         found[f"template-{path.stem}"] = _file(path)
+    return found
+
+
+_CHANNEL_FIELDS = tuple(Channel.__dataclass_fields__)
+
+
+def frozen(arch: ArchitectureMap) -> dict[str, Any]:
+    """A map as plain data that depends on nothing but the model (not on interchange or the catalog)."""
+    defaults = Channel(id="", name="", layer=LAYERS[0])
+    return {
+        "currency": arch.info.currency,
+        "channels": [
+            {key: getattr(c, key) for key in _CHANNEL_FIELDS if getattr(c, key) != getattr(defaults, key)}
+            | {"layer": c.layer.value}
+            for c in arch.channels
+        ],
+        "flows": [[f.source, f.target, f.rule, f.label, f.ord] for f in arch.flows],
+    }
+
+
+def thawed(entry: dict[str, Any]) -> ArchitectureMap:
+    channels = [Channel(**(fields | {"layer": Layer(fields["layer"])})) for fields in entry["channels"]]
+    flows = [Flow(*row) for row in entry["flows"]]
+    return ArchitectureMap.build(channels, flows, MapInfo(currency=entry["currency"]))
+
+
+def frozen_inputs() -> dict[str, dict[str, Any]]:
+    with gzip.open(INPUTS, "rt", encoding="utf-8") as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
+def maps() -> dict[str, Callable[[], ArchitectureMap]]:
+    """Every pinned map by a stable name: the frozen inputs, and random maps made here."""
+    found: dict[str, Callable[[], ArchitectureMap]] = {
+        name: (lambda entry=entry: thawed(entry)) for name, entry in frozen_inputs().items()
+    }
     for seed in range(120):
         found[f"random-{seed}"] = lambda seed=seed: random_map(seed, seed % 30, 1.0 + (seed % 4) * 0.7)
     for seed, count in ((1000, 150), (1001, 400), (1002, 400), (1003, 1500)):
@@ -153,7 +199,13 @@ def pinned(name: str, arch: ArchitectureMap) -> Any:
     return entry
 
 
-def main() -> None:
+def main(refreeze: bool = False) -> None:
+    if refreeze or not INPUTS.exists():
+        inputs = {name: frozen(build()) for name, build in sources().items()}
+        data = json.dumps(inputs, ensure_ascii=False, separators=(",", ":")).encode()
+        with gzip.GzipFile(INPUTS, "wb", compresslevel=9, mtime=0) as f:  # the same bytes every time
+            f.write(data)
+        print(f"froze {len(inputs)} maps into {INPUTS} ({INPUTS.stat().st_size} bytes)")
     golden = {name: pinned(name, build()) for name, build in maps().items()}
     lines = [f"{json.dumps(name)}: {json.dumps(entry, ensure_ascii=False)}" for name, entry in golden.items()]
     GOLDEN.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")  # one map a line
@@ -161,4 +213,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(refreeze="--refreeze" in sys.argv)
