@@ -72,6 +72,7 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         figures += startup.cold_start(folder / "start", slow if quick else 11)
     if wanted("score"):
         figures += data.score(runs)
+        figures += data.score_after_edits(runs)
         figures += data.cli_score(folder / "cli-score", slow if quick else 5)
     if wanted("import"):
         figures.append(data.csv_import(folder, 20_000, slow))

@@ -9,32 +9,36 @@ constants; the document says why each exists. The shape of a run:
    fit), drag is soft-capped, and each component's value is what is left.
 So the findings always sum to 100 − the unclamped score, and AI never raises it.
 
-What depends only on the flows is cached in coherence_v2_graph.py; the rest is
-one pass per lane. Findings name channels in name order and suggestions are
-picked by name, so the order of channels and flows never changes a report.
+The score runs on the UI thread after every edit, so what the rules derive is
+kept on the map between runs, each part for as long as its inputs are the very
+same objects: what depends only on the flows in coherence_v2_graph.py, each
+channel's own facts in coherence_v2_facts.py, and the findings of a rule whose
+inputs did not change (`replay`). tests/domain/test_score_v2_golden.py pins
+whole reports and checks them after edits against a map with nothing kept.
+Findings name channels in name order and suggestions are picked by name, so
+the order of channels and flows never changes a report; scaling and ordering
+the findings is coherence_v2_assembly.py.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from operator import attrgetter
 
+from desktop.domain.coherence_v2_assembly import Raw, assemble
+from desktop.domain.coherence_v2_facts import channel_facts
 from desktop.domain.coherence_v2_graph import GraphV2, graph_v2
 from desktop.domain.coherence_v2_rules import (
     AI_FACTOR,
     COMPONENTS,
-    DRAG,
-    DRAG_SCALE,
     FEEDBACK_SHARES,
     PASS_THROUGH_CREDIT,
     UNACCOUNTABLE_CREDIT,
     VERSION,
     WEIGHTS,
     SegmentRules,
-    _name_key,
 )
-from desktop.domain.findings import CoherenceReport, Finding, make_finding, names_text
+from desktop.domain.findings import CoherenceReport, names_text
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, Channel
 from desktop.domain.vocabulary import (
@@ -44,17 +48,13 @@ from desktop.domain.vocabulary import (
     REVENUE_EXECUTION,
     REVENUE_FEEDBACK,
     TARGETING_FEEDBACK,
-    function_key,
     money,
 )
 
 __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
-_AI_PREFIX = "[AI amplifies] "
 _AUTOMATION = attrgetter("automation")
-_ID = attrgetter("id")
-_NAME = attrgetter("name")
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -62,42 +62,24 @@ def assess(arch: ArchitectureMap) -> CoherenceReport:
     return _Run(arch).report()
 
 
-class _Raw:
-    """A finding before the AI factor and the caps."""
-
-    __slots__ = ("rule", "component", "points", "channels", "message", "amplify", "folded")
-
-    def __init__(
-        self,
-        rule: str,
-        component: str,
-        points: float,
-        channels: list[Channel],
-        message: str,
-        amplify: bool,
-        folded: tuple[str, ...],
-    ) -> None:
-        self.rule, self.component, self.points = rule, component, points
-        self.channels, self.message, self.amplify, self.folded = channels, message, amplify, folded
-
-
 class _Run(SegmentRules):
     """One run of contract 2 over one map."""
 
     def __init__(self, arch: ArchitectureMap) -> None:
-        channels = arch.channels
-        self.by_id = {c.id: c for c in channels}
-        self.graph: GraphV2 = graph_v2(
-            [c.id for c in channels], [c.layer for c in channels], arch.flows, arch
-        )
+        facts = self.facts = channel_facts(arch)
+        self.by_id = facts.by_id
+        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch)
         self.currency = arch.info.currency
-        self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        for channel in channels:
-            self.all_lanes[LAYERS.index(channel.layer)].append(channel)
+        self.all_lanes = facts.all_lanes
         by_id = self.by_id
         self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
-        self.functions = {c.id: function_key(c.function) for c in channels}
-        self.raw: list[_Raw] = []
+        self.functions = facts.functions
+        self.names, self.name_keys = facts.names, facts.name_keys
+        self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
+        self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
+        self.partner_motions = facts.partner_motions
+        self.raw: list[Raw] = []
+        self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -109,35 +91,40 @@ class _Run(SegmentRules):
         named: Iterable[Channel],
         message: str,
         amplify: bool | None = None,
-        folded: tuple[str, ...] | None = None,
+        in_order: bool = False,
     ) -> None:
-        """Record a finding; `folded`: the channels are already in name order, with these folded names."""
+        """Record a finding. `in_order`: the channels are already in name order (`by_name`)."""
         named = list(named)
-        if folded is not None:
-            pass
-        elif len(named) > 1:  # name order, the folded names kept for the order of findings
-            decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(named)])
-            named = [named[d[2]] for d in decorated]
-            folded = tuple([d[0] for d in decorated])
+        keys = self.name_keys
+        if len(named) == 1:  # most findings name one channel
+            channel = named[0]
+            ids: tuple[str, ...] = (channel.id,)
+            names: tuple[str, ...] = (channel.name,)
+            folded: tuple[str, ...] = (keys[channel.id][0],)
         else:
-            folded = tuple([c.name.strip().casefold() for c in named])
+            if not in_order:  # name order; the folded names order findings of equal points
+                named.sort(key=lambda c: keys[c.id])
+            ids = tuple([c.id for c in named])
+            names = tuple([c.name for c in named])
+            folded = tuple([keys[c.id][0] for c in named])
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any(map(_AUTOMATION, named))
-        self.raw.append(_Raw(rule, component, points, named, message, amplify, folded))
+        self.raw.append(Raw(rule, component, points, ids, names, message, amplify, folded))
 
-    def spend(self, channel: Channel) -> float:
-        value = channel.monthly_spend
-        return value if value is not None and value > 0 else 0.0
+    def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
+        """Channels in name order (folded, then as written): the order findings name them in."""
+        keys = self.name_keys
+        return sorted(channels, key=lambda c: keys[c.id])
 
     def shown(self, channel: Channel) -> str:
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
-        spend = self.spend(channel)
-        return (
-            f"{channel.name.strip()} ({money(spend, self.currency)}/month)" if spend else channel.name.strip()
-        )
+        spend = self.spends[channel.id]
+        name = self.names[channel.id]
+        return f"{name} ({money(spend, self.currency)}/month)" if spend else name
 
     def first(self, channels: Iterable[Channel]) -> Channel | None:
-        return min(channels, key=_name_key, default=None)
+        keys = self.name_keys
+        return min(channels, key=lambda c: keys[c.id], default=None)
 
     def front_door(self) -> Channel | None:
         """The routing channel most capture channels flow into (ties by name): where signals should enter."""
@@ -147,16 +134,12 @@ class _Run(SegmentRules):
         return self._door
 
     def _front_door(self) -> Channel | None:
-        counts: dict[str, int] = {}
-        by_id = self.by_id
-        for capture in self.lanes[0]:
-            for f in self.graph.outgoing.get(capture.id, ()):
-                if by_id[f.target].layer is _ROUTING:
-                    counts[f.target] = counts.get(f.target, 0) + 1
+        counts = self.graph.captured
         routing = self.lanes[1]
         if not routing:
             return None
-        return min(routing, key=lambda r: (-counts.get(r.id, 0), *_name_key(r)))
+        keys = self.name_keys
+        return min(routing, key=lambda r: (-counts.get(r.id, 0), *keys[r.id]))
 
     def deciding_routing(self) -> Channel | None:
         """The routing channel that decides (scoring, routing, qualification), else the front door."""
@@ -172,54 +155,7 @@ class _Run(SegmentRules):
         self.alignment()
         self.feedback()
         self.drag()
-        losses = {name: 0.0 for name in COMPONENTS}
-        findings: list[tuple[tuple[float, str, tuple[str, ...]], Finding]] = []
-        scaled: list[tuple[_Raw, float]] = []
-        for raw in self.raw:
-            scaled.append((raw, raw.points * AI_FACTOR if raw.amplify else raw.points))
-        by_component: dict[str, list[tuple[_Raw, float]]] = {}
-        for raw, points in scaled:
-            by_component.setdefault(raw.component, []).append((raw, points))
-        drag = 0.0
-        orders: dict[float, float] = {}
-        for component, items in by_component.items():
-            total = sum(points for _, points in items)
-            if component == DRAG:
-                capped = DRAG_SCALE * (1.0 - math.exp(-total / DRAG_SCALE))
-                drag = capped
-            else:
-                capped = min(WEIGHTS[component], total)
-                losses[component] = capped
-            factor = capped / total if total > 0 else 0.0
-            for raw, points in items:
-                final = points * factor
-                message = _AI_PREFIX + raw.message if raw.amplify else raw.message
-                finding = make_finding(
-                    raw.rule,
-                    component,
-                    final,
-                    tuple(map(_ID, raw.channels)),
-                    tuple(map(_NAME, raw.channels)),
-                    message,
-                    raw.amplify,
-                )
-                order = orders.get(final)
-                if order is None:  # rounding is slow and many findings share their points
-                    order = orders[final] = -round(final, 9)
-                key = (order, raw.rule, raw.folded, message)
-                findings.append((key, finding))  # type: ignore[arg-type]
-        findings.sort(key=lambda item: item[0])
-        components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
-        raw_score = 100.0 - sum(losses.values()) - drag
-        return CoherenceReport(
-            score=max(0.0, raw_score),
-            raw_score=raw_score,
-            components=components,
-            drag=drag,
-            findings=tuple(finding for _, finding in findings),
-            version=VERSION,
-            weights=WEIGHTS,
-        )
+        return assemble(self.raw)
 
     # --- 1. coverage -----------------------------------------------------------------------------
     def coverage(self) -> None:
@@ -253,7 +189,7 @@ class _Run(SegmentRules):
             return
         graph = self.graph
         entries = capture + [self.by_id[cid] for cid in graph.entry_execution]
-        entry_spends = [self.spend(c) for c in entries]
+        entry_spends = [self.spends[c.id] for c in entries]
         spends = [spend for spend in entry_spends if spend]
         mean = sum(spends) / len(spends) if spends else 0.0
         weights = {
@@ -266,9 +202,8 @@ class _Run(SegmentRules):
         for channel in entries:
             share = weight * weights[channel.id] / total
             if channel.layer is _EXECUTION:
-                routed = any(self.by_id[f.target].layer is _ROUTING for f in graph.outgoing[channel.id])
-                if not routed:
-                    via = f"send them through {deciding.name.strip()}" if deciding else "add lead routing"
+                if channel.id not in graph.routes_onward:
+                    via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
                     shown = self.shown(channel)
                     self.add(
                         "unrouted-source",
@@ -280,16 +215,18 @@ class _Run(SegmentRules):
                     )
                     continue
             elif channel.id not in graph.routed:
-                targets = graph.direct_targets.get(channel.id, [])
-                send = f"send it through {door.name.strip()}" if door else "add routing such as lead scoring"
+                targets = sorted(graph.direct_targets.get(channel.id, ()))
+                send = (
+                    f"send it through {self.names[door.id]}" if door else "add routing such as lead scoring"
+                )
                 if self.functions[channel.id] in ("chat", "events") and deciding:
-                    send = f"route it through {deciding.name.strip()} so each lead finds its owner (territory, open deals)"
+                    send = f"route it through {self.names[deciding.id]} so each lead finds its owner (territory, open deals)"
                 named = [channel]
                 shown = self.shown(channel)
                 if targets:
                     target = self.first(self.by_id[t] for t in targets)
                     named.append(target)  # type: ignore[arg-type]
-                    message = f"{shown} goes straight to {target.name.strip()}, bypassing routing: {send}"  # type: ignore[union-attr]
+                    message = f"{shown} goes straight to {self.names[target.id]}, bypassing routing: {send}"  # type: ignore[union-attr]
                 else:
                     message = f"{shown} reaches no execution channel through routing: {send}"
                 self.add("unrouted-signal", "flow", share, named, message)
@@ -306,6 +243,21 @@ class _Run(SegmentRules):
 
     # --- 3. routing ------------------------------------------------------------------------------
     def routing(self) -> None:
+        """Kept per map while the graph, the routing channels and those they send to unruled stay the same
+        objects (what the rule reads of the rest of the map): a rename elsewhere replays it."""
+        rows = self.graph.decision_rows
+        by_id = self.by_id
+        inputs: list[object] = [
+            self.graph,
+            self.lanes[1],
+            [by_id[t] for row in rows.values() for t in row[2]],
+        ]
+        if self.replay("routing", inputs):
+            return
+        self._routing()
+        self.keep("routing", inputs)
+
+    def _routing(self) -> None:
         weight = WEIGHTS["routing"]
         routing = self.lanes[1]
         if not routing:
@@ -323,10 +275,12 @@ class _Run(SegmentRules):
         deciding = self.deciding_routing()
         for channel in routing:
             count, _decided, unruled = self.graph.decision_rows[channel.id]
-            name = channel.name.strip()
+            name = self.names[channel.id]
             if count == 0:
                 if self.functions[channel.id] in INLINE_ROUTING:
-                    after = deciding.name.strip() if deciding and deciding is not channel else "lead scoring"
+                    after = (
+                        self.names[deciding.id] if deciding and deciding is not channel else "lead scoring"
+                    )
                     advice = f"put it inline: capture → {name} → {after}, or remove it"
                 else:
                     advice = "add a flow with a rule to each execution channel it decides for"
@@ -336,14 +290,14 @@ class _Run(SegmentRules):
                 continue
             if not unruled:
                 continue
-            targets = sorted((by_id[t] for t in unruled), key=_name_key)
+            targets = self.by_name([by_id[t] for t in unruled])
             if count == 1:
                 self.add(
                     "pass-through-routing",
                     "routing",
                     share * (1.0 - PASS_THROUGH_CREDIT),
                     [channel],
-                    f"{name} sends every lead to {targets[0].name.strip()} with no rule: a hop, "
+                    f"{name} sends every lead to {self.names[targets[0].id]} with no rule: a hop, "
                     "not a routing decision; write the rule it applies (segment, score, territory)",
                 )
                 continue
@@ -359,7 +313,7 @@ class _Run(SegmentRules):
                 share * len(unruled) / count,
                 [channel],
                 f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
-                f"write the rule for {names_text([t.name.strip() for t in targets])}",
+                f"write the rule for {names_text([self.names[t.id] for t in targets])}",
             )
 
     # --- 4. execution ----------------------------------------------------------------------------
@@ -393,7 +347,7 @@ class _Run(SegmentRules):
                 continue
             sink = self._sink_for(channel)
             fix = (
-                f"add a flow to {sink.name.strip()}"
+                f"add a flow to {self.names[sink.id]}"
                 if sink
                 else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
             )
@@ -402,17 +356,14 @@ class _Run(SegmentRules):
                 "feedback",
                 measured_part / len(execution),
                 [channel],
-                f"{channel.name.strip()} is not measured: {fix}",
+                f"{self.names[channel.id]} is not measured: {fix}",
             )
         for channel in feedback:
             credit = graph.loop_credit[channel.id]
             if credit >= 1.0:
                 continue
-            ai = any(
-                by_id[f.source].layer is _EXECUTION and by_id[f.source].automation == "ai"
-                for f in graph.incoming.get(channel.id, ())
-            )
-            name = channel.name.strip()
+            ai = any(by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ()))
+            name = self.names[channel.id]
             if credit == 0.0:
                 target = self._loop_target(channel)
                 if self.functions[channel.id] in ("analytics", "dashboards"):
@@ -444,9 +395,9 @@ class _Run(SegmentRules):
             revenue = [c for c in execution if functions[c.id] in REVENUE_EXECUTION]
             ai_senders = [c for c in execution if c.automation == "ai"]
             decider = self.deciding_routing()
-            into = decider.name.strip() if decider else "lead scoring"
+            into = self.names[decider.id] if decider else "lead scoring"
             if revenue:
-                source = names_text([c.name.strip() for c in sorted(revenue, key=_name_key)][:2])
+                source = names_text([self.names[c.id] for c in self.by_name(revenue)][:2])
                 fix = f"add closed-loop attribution from {source} to {into}"
             else:
                 fix = f"connect what closes deals (account executives, checkout) to attribution, and it to {into}"
@@ -460,19 +411,15 @@ class _Run(SegmentRules):
             )
 
     def _revenue_loop(self) -> bool:
-        graph, by_id, functions = self.graph, self.by_id, self.functions
+        graph, functions = self.graph, self.functions
         for channel in self.lanes[3]:
             if functions[channel.id] not in REVENUE_FEEDBACK and functions[channel.id]:
                 continue
             hears = any(
-                by_id[f.source].layer is _EXECUTION
-                and (functions[f.source] in REVENUE_EXECUTION or not functions[f.source])
-                for f in graph.incoming.get(channel.id, ())
+                functions[source] in REVENUE_EXECUTION or not functions[source]
+                for source in graph.measures.get(channel.id, ())
             )
-            feeds = any(
-                by_id[f.target].layer in (_CAPTURE, _ROUTING) for f in graph.outgoing.get(channel.id, ())
-            )
-            if hears and feeds:
+            if hears and channel.id in graph.loops_back:
                 return True
         return False
 
@@ -495,13 +442,9 @@ class _Run(SegmentRules):
         """Where a feedback channel's loop should go, by what it measures."""
         if self.functions[channel.id] in TARGETING_FEEDBACK or not self.functions[channel.id]:
             target = self.deciding_routing()
-            return f"{target.name.strip()} (scoring or routing)" if target else "lead scoring or routing"
-        measured = self.first(
-            self.by_id[f.source]
-            for f in self.graph.incoming.get(channel.id, ())
-            if self.by_id[f.source].layer is _EXECUTION
-        )
-        tested = f" such as {measured.name.strip()}" if measured else ""
+            return f"{self.names[target.id]} (scoring or routing)" if target else "lead scoring or routing"
+        measured = self.first(self.by_id[source] for source in self.graph.measures.get(channel.id, ()))
+        tested = f" such as {self.names[measured.id]}" if measured else ""
         return f"the ICP, the messaging or the channel it tests{tested}"
 
     # --- drag ------------------------------------------------------------------------------------

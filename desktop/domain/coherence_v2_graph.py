@@ -5,8 +5,9 @@ every edit, and most edits (a rename, a segment, a spend, an AI mark) change
 no flow and no layer. Everything here depends only on the channel ids in map
 order, their layers and the flows (rules and labels included), so `graph_v2`
 hands back the object it built last for as long as those lists compare equal,
-which is cheap because they hold the same objects. What also depends on text
-(segments, functions, spend, AI) is computed per run in coherence_v2.py.
+which is cheap because they hold the same objects. What depends on a channel's
+text (segments, functions, spend, AI) is in coherence_v2_facts.py; `memo` keeps
+what the rules derive from this graph and a few of those facts (coherence_v2_rules.py).
 
 Nothing here depends on the order of channels or flows beyond the order of
 lists; every set the rules read is order-free, so the score is too.
@@ -25,7 +26,11 @@ _INDEX = {layer: i for i, layer in enumerate(LAYERS)}
 
 
 class GraphV2:
-    """Valid flows indexed for contract 2. Invalid input (self-flows, unknown ends) is left out."""
+    """Valid flows indexed for contract 2. Invalid input (self-flows, unknown ends) is left out.
+
+    Only what the rules read is kept (not every channel's flows): one pass over the flows reads each
+    flow by its two layers, since this runs again after every edit of a flow.
+    """
 
     __slots__ = (
         "ids",
@@ -33,8 +38,6 @@ class GraphV2:
         "flows",
         "connected",
         "lanes",
-        "outgoing",
-        "incoming",
         "routed",
         "direct_targets",
         "entry_execution",
@@ -44,126 +47,156 @@ class GraphV2:
         "measured",
         "handoffs",
         "unruled_upstream",
+        "captured",
+        "routes_onward",
+        "measures",
+        "loops_back",
+        "memo",
     )
 
     def __init__(self, ids: list[str], layers: list[Layer], flows: list[Flow]) -> None:
         self.ids, self.layers, self.flows = ids, layers, flows
+        self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
         layer_of = dict(zip(ids, layers, strict=True))
-        outgoing: dict[str, list[Flow]] = {}
-        incoming: dict[str, list[Flow]] = {}
+        senders: set[str] = set()
+        receivers: set[str] = set()
+        onward: set[str] = set()  # execution channels that send on to execution or routing
+        routes_onward: set[str] = set()  # execution channels that send to routing
+        upstream_of: dict[str, list[str]] = {}  # per execution channel: the capture/routing it sends to
+        direct: dict[str, set[str]] = {}  # per capture channel: the execution channels it sends to
+        rows: dict[str, tuple[list[str], list[str]]] = {}  # per routing channel: decided, unruled
+        loops: dict[str, float] = {}  # per feedback channel: its best loop
+        loops_back: set[str] = set()  # feedback channels that send to capture or routing
+        measured: set[str] = set()  # execution channels that send to feedback
+        measures: dict[str, list[str]] = {}  # per feedback channel: the execution channels sending to it
+        fed_back: set[str] = set()  # channels a feedback channel loops into
+        handoffs: dict[str, list[Flow]] = {}  # per capture/routing channel: its flows to execution
+        unruled_upstream: dict[str, list[str]] = {}  # per capture/routing channel: unruled flows among them
+        feeders: dict[str, list[str]] = {}  # per channel: the capture/routing channels that flow into it
+        captured: dict[str, int] = {}  # per routing channel: how many capture channels flow into it
         for flow in flows:
             source, target = flow.source, flow.target
-            if source == target or source not in layer_of or target not in layer_of:
+            source_layer = layer_of.get(source)
+            target_layer = layer_of.get(target)
+            if source_layer is None or target_layer is None or source == target:
                 continue
-            outgoing.setdefault(source, []).append(flow)
-            incoming.setdefault(target, []).append(flow)
-        self.outgoing, self.incoming = outgoing, incoming
-        connected = self.connected = set(outgoing) | set(incoming)
+            senders.add(source)
+            receivers.add(target)
+            if source_layer is _EXECUTION:
+                if target_layer is _FEEDBACK:
+                    measured.add(source)
+                    measures.setdefault(target, []).append(source)
+                elif target_layer is _EXECUTION:
+                    onward.add(source)
+                else:
+                    upstream_of.setdefault(source, []).append(target)
+                    if target_layer is _ROUTING:
+                        onward.add(source)
+                        routes_onward.add(source)
+            elif source_layer is _FEEDBACK:
+                if target_layer is not _FEEDBACK:
+                    fed_back.add(target)
+                    credit = 1.0 if (real_rule(flow.rule) or flow.label.strip()) else 0.5
+                    if credit > loops.get(source, 0.0):
+                        loops[source] = credit
+                    if target_layer is not _EXECUTION:
+                        loops_back.add(source)
+            else:  # from capture or routing
+                fed = feeders.get(target)
+                if fed is None:
+                    feeders[target] = [source]
+                else:
+                    fed.append(source)
+                if target_layer is _FEEDBACK:
+                    continue
+                ruled = real_rule(flow.rule)
+                if target_layer is _EXECUTION:
+                    handoffs.setdefault(source, []).append(flow)
+                    if source_layer is _CAPTURE:
+                        direct.setdefault(source, set()).add(target)
+                else:
+                    if not ruled:
+                        unruled_upstream.setdefault(source, []).append(target)
+                    if source_layer is _CAPTURE and target_layer is _ROUTING:
+                        captured[target] = captured.get(target, 0) + 1
+                if source_layer is _ROUTING:  # a flow that decides, and whether it says how
+                    row = rows.get(source)
+                    if row is None:
+                        row = rows[source] = ([], [])
+                    row[0 if ruled or target_layer is _ROUTING else 1].append(target)
+        connected = self.connected = senders | receivers
         lanes: tuple[list[str], ...] = ([], [], [], [])
+        index = _INDEX
         for cid, layer in zip(ids, layers, strict=True):
             if cid in connected:
-                lanes[_INDEX[layer]].append(cid)
+                lanes[index[layer]].append(cid)
         self.lanes = lanes
         # Routed signals, as contract 1 defines them: a path to execution through capture and routing
         # channels only, with a routing channel strictly between.
-        self.routed = self._routed(layer_of)
+        self.routed = _routed(lanes[2], feeders, layer_of)
         # Execution channels that originate deals: nothing flows in, something goes on to sales or routing.
-        self.entry_execution = [
-            cid
-            for cid in lanes[2]
-            if cid not in incoming
-            and any(layer_of[f.target] in (_EXECUTION, _ROUTING) for f in outgoing[cid])
-        ]
-        # The execution channels each capture/routing channel sends to directly (a bypass names one).
-        self.direct_targets = {
-            cid: sorted({f.target for f in outgoing.get(cid, ()) if layer_of[f.target] is _EXECUTION})
-            for cid in lanes[0]
-        }
-        # Per routing channel: the flows that decide (to capture, routing or execution), and which say how.
-        rows: dict[str, tuple[int, list[str], list[str]]] = {}
+        self.entry_execution = [cid for cid in lanes[2] if cid not in receivers and cid in onward]
+        self.routes_onward = routes_onward
+        # The execution channels each capture channel sends to directly (a bypass names one).
+        self.direct_targets = direct  # read (and sorted) only for a capture channel that bypasses routing
+        # Per routing channel: how many flows decide (to capture, routing or execution), and which say how.
+        decision_rows: dict[str, tuple[int, list[str], list[str]]] = {}
         for cid in lanes[1]:
-            deciding = [f for f in outgoing.get(cid, ()) if layer_of[f.target] is not _FEEDBACK]
-            decided = [f.target for f in deciding if real_rule(f.rule) or layer_of[f.target] is _ROUTING]
-            unruled = [
-                f.target for f in deciding if not (real_rule(f.rule) or layer_of[f.target] is _ROUTING)
-            ]
-            rows[cid] = (len(deciding), decided, unruled)
-        self.decision_rows = rows
-        # Per feedback channel: its best loop (1 when the arrow says what it carries back, ½ when blank).
-        loops: dict[str, float] = {}
-        for cid in lanes[3]:
-            best = 0.0
-            for f in outgoing.get(cid, ()):
-                if layer_of[f.target] is not _FEEDBACK:
-                    best = max(best, 1.0 if (real_rule(f.rule) or f.label.strip()) else 0.5)
-            loops[cid] = best
-        self.loop_credit = loops
-        self.measured = {
-            cid for cid in lanes[2] if any(layer_of[f.target] is _FEEDBACK for f in outgoing.get(cid, ()))
-        }
-        # Accountable: a loop from feedback reaches the channel or something its signals pass through.
-        entry = set(self.entry_execution)
-        targets = [
-            cid
-            for cid in (*lanes[0], *lanes[1], *self.entry_execution)
-            if any(layer_of[f.source] is _FEEDBACK for f in incoming.get(cid, ()))
-        ]
-        accountable = set(targets)
-        queue = list(targets)
+            decided, unruled = rows.get(cid) or ([], [])
+            decision_rows[cid] = (len(decided) + len(unruled), decided, unruled)
+        self.decision_rows = decision_rows
+        # Per feedback channel: its best loop (1 when the arrow says what it carries back, ½ when blank),
+        # whether it loops back into capture or routing, and the execution channels it measures.
+        self.loop_credit = {cid: loops.get(cid, 0.0) for cid in lanes[3]}
+        self.loops_back = loops_back
+        self.measures = measures
+        self.measured = measured
+        # Accountable: a loop from feedback reaches the channel or something its signals pass through
+        # (capture and routing channels upstream of it, and the deal-originating channels sending to them).
+        queue = [cid for cid in (*lanes[0], *lanes[1]) if cid in fed_back]
+        accountable = set(queue)
         for node in queue:
-            if layer_of[node] not in _UPSTREAM:
-                continue
-            for f in incoming.get(node, ()):
-                source = f.source
-                if source not in accountable and (layer_of[source] in _UPSTREAM or source in entry):
+            for source in feeders.get(node, ()):
+                if source not in accountable:
                     accountable.add(source)
                     queue.append(source)
+        for cid in self.entry_execution:
+            if cid in fed_back or any(target in accountable for target in upstream_of.get(cid, ())):
+                accountable.add(cid)
         self.accountable = accountable
-        # Alignment: hand-offs to execution, and the unruled flows among capture and routing.
-        self.handoffs = [
-            f
-            for cid in (*lanes[0], *lanes[1])
-            for f in outgoing.get(cid, ())
-            if layer_of[f.target] is _EXECUTION
-        ]
-        unruled_upstream: dict[str, list[str]] = {}
-        for cid in (*lanes[0], *lanes[1]):
-            for f in outgoing.get(cid, ()):
-                if layer_of[f.target] in _UPSTREAM and not real_rule(f.rule):
-                    unruled_upstream.setdefault(cid, []).append(f.target)
+        # Alignment: hand-offs to execution (in lane order), and the unruled flows among capture and routing.
+        self.handoffs = [f for cid in (*lanes[0], *lanes[1]) for f in handoffs.get(cid, ())]
         self.unruled_upstream = unruled_upstream
+        self.captured = captured  # the front door is the routing channel most capture channels flow into
 
-    def _routed(self, layer_of: dict[str, Layer]) -> set[str]:
-        """Capture/routing channels reaching execution through capture/routing channels, via routing.
 
-        Two reverse searches, each flow looked at once by each: `near` is everything upstream of an
-        execution channel through capture/routing channels; routed is what lies upstream of a routing
-        channel in `near`.
-        """
-        incoming = self.incoming
-        near: set[str] = set()
-        queue: list[str] = []
-        for cid in self.lanes[2]:
-            for f in incoming.get(cid, ()):
-                source = f.source
-                if source not in near and layer_of[source] in _UPSTREAM:
-                    near.add(source)
-                    queue.append(source)
-        for node in queue:
-            for f in incoming.get(node, ()):
-                source = f.source
-                if source not in near and layer_of[source] in _UPSTREAM:
-                    near.add(source)
-                    queue.append(source)
-        routed: set[str] = set()
-        stack = [node for node in queue if layer_of[node] is _ROUTING]
-        for node in stack:
-            for f in incoming.get(node, ()):
-                source = f.source
-                if source not in routed and layer_of[source] in _UPSTREAM:
-                    routed.add(source)
-                    stack.append(source)
-        return routed
+def _routed(execution: list[str], feeders: dict[str, list[str]], layer_of: dict[str, Layer]) -> set[str]:
+    """Capture/routing channels reaching execution through capture/routing channels, via routing.
+
+    Two reverse searches along `feeders` (the capture/routing channels flowing into each channel), each
+    flow looked at once by each: `near` is everything upstream of an execution channel through
+    capture/routing channels; routed is what lies upstream of a routing channel in `near`.
+    """
+    near: set[str] = set()
+    queue: list[str] = []
+    for cid in execution:
+        for source in feeders.get(cid, ()):
+            if source not in near:
+                near.add(source)
+                queue.append(source)
+    for node in queue:
+        for source in feeders.get(node, ()):
+            if source not in near:
+                near.add(source)
+                queue.append(source)
+    routed: set[str] = set()
+    stack = [node for node in queue if layer_of[node] is _ROUTING]
+    for node in stack:
+        for source in feeders.get(node, ()):
+            if source not in routed:
+                routed.add(source)
+                stack.append(source)
+    return routed
 
 
 def graph_v2(ids: list[str], layers: list[Layer], flows: list[Flow], owner: object = None) -> GraphV2:

@@ -7,18 +7,17 @@ so docs/score.md and the engine quote the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from desktop.domain.coherence_v2_facts import ChannelFacts
 from desktop.domain.findings import names_text
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import Channel, fold
+from desktop.domain.model import Channel
 from desktop.domain.vocabulary import (
     CUSTOMER_STAGE,
-    message_key,
     money,
-    motion_key,
     real_rule,
-    segment_key,
     segments_match,
 )
 
@@ -46,33 +45,53 @@ FUNCTION_CAP = 2.0  # …worth at most this much
 DRAG_SCALE = 30.0  # drag = DRAG_SCALE·(1 − e^(−raw/DRAG_SCALE)): no free zone, never more than 30
 
 
-def _name_key(channel: Channel) -> tuple[str, str]:
-    name = channel.name
-    return (name.strip().casefold(), name)
-
-
 class SegmentRules:
     """Execution coherence, market alignment and drag: the rules that read segments and spend.
 
-    A mixin of coherence_v2._Run, which provides `add`, `spend`, `shown`, the lanes and the graph.
+    A mixin of coherence_v2._Run, which provides `add`, `by_name`, `shown`, the lanes, the graph
+    and the channel facts (coherence_v2_facts.py) as dicts by channel id.
     """
 
     # Provided by _Run.
     lanes: tuple[list[Channel], ...]
     all_lanes: tuple[list[Channel], ...]
     functions: dict[str, str]
+    names: dict[str, str]
+    segments: dict[str, str]
+    segment_keys: dict[str, str]
+    spends: dict[str, float]
+    message_keys: dict[str, str]
+    motion_keys: dict[str, str]
+    partner_motions: dict[str, bool]
     by_id: dict[str, Channel]
     currency: str
     graph: Any
+    facts: ChannelFacts
+    raw: list[Any]
+    _started: dict[object, int]
 
     def add(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
-    def spend(self, channel: Channel) -> float:
+    def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         raise NotImplementedError
 
     def shown(self, channel: Channel) -> str:
         raise NotImplementedError
 
+    def listed(self, ordered: list[Channel]) -> str:
+        """Channels (in name order) as a message lists them: "A, B, C and 4 more"."""
+        names = self.names
+        return names_text([names[c.id] for c in ordered[:4]], total=len(ordered))
+
     def execution(self) -> None:
+        """Kept per map while the connected execution channels stay the same objects and capture
+        promises the same messages per segment (all the rule reads): a capture rename replays it."""
+        inputs: list[object] = [self.lanes[2], self._promises()]
+        if self.replay("execution", inputs):
+            return
+        self._execution()
+        self.keep("execution", inputs)
+
+    def _execution(self) -> None:
         weight = WEIGHTS["execution"]
         execution = self.lanes[2]
         if not execution:
@@ -86,7 +105,8 @@ class SegmentRules:
             )
             return
         third = weight / 3
-        blanks = [c for c in execution if not c.segment.strip()]
+        segments, functions = self.segments, self.functions
+        blanks = self.by_name(c for c in execution if not segments[c.id])
         if blanks:
             verb = (
                 "has no segment: set the segment it serves"
@@ -98,21 +118,27 @@ class SegmentRules:
                 "execution",
                 third * len(blanks) / len(execution),
                 blanks,
-                f"{names_text([c.name.strip() for c in sorted(blanks, key=_name_key)])} {verb}",
+                f"{self.listed(blanks)} {verb}",
+                in_order=True,
             )
-        segmented = [c for c in execution if c.segment.strip()]
+        segmented = [c for c in execution if segments[c.id]]
         if not segmented:
             return
         groups: dict[tuple[str, str], list[Channel]] = {}
+        segment_keys = self.segment_keys
         for c in segmented:
-            stage = "customer" if self.functions[c.id] in CUSTOMER_STAGE else "acquisition"
-            groups.setdefault((segment_key(c.segment), stage), []).append(c)
+            stage = "customer" if functions[c.id] in CUSTOMER_STAGE else "acquisition"
+            key = (segment_keys[c.id], stage)
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [c]
+            else:
+                found.append(c)
         size = len(segmented)
+        partner_motions = self.partner_motions
         for (segkey, stage), group in sorted(groups.items()):
             self._agreement(group, segkey, stage, "message", "mixed-messages", third / size)
-            partner_free = [
-                c for c in group if self.functions[c.id] != "partners" and "partner" not in fold(c.motion)
-            ]
+            partner_free = [c for c in group if functions[c.id] != "partners" and not partner_motions[c.id]]
             self._agreement(partner_free, segkey, stage, "motion", "mixed-motions", third / size)
 
     def _promises(self) -> dict[str, dict[str, int]]:
@@ -120,10 +146,11 @@ class SegmentRules:
         found = self.__dict__.get("_promised")
         if found is None:
             found = {}
+            segments, segment_keys, message_keys = self.segments, self.segment_keys, self.message_keys
             for capture in self.all_lanes[0]:
-                if capture.segment.strip():
-                    told = found.setdefault(segment_key(capture.segment), {})
-                    key = message_key(capture.message)
+                if segments[capture.id]:
+                    told = found.setdefault(segment_keys[capture.id], {})
+                    key = message_keys[capture.id]
                     told[key] = told.get(key, 0) + 1
             self.__dict__["_promised"] = found
         return found
@@ -133,25 +160,28 @@ class SegmentRules:
     ) -> None:
         if not group:
             return
-        keyer = message_key if attribute == "message" else motion_key
-        keys = {c.id: keyer(getattr(c, attribute)) for c in group}
+        keys = self.message_keys if attribute == "message" else self.motion_keys
         counts: dict[str, int] = {}
-        for key in keys.values():
+        spellings: dict[str, int] = {}
+        segments = self.segments
+        for c in group:
+            key = keys[c.id]
             if key:
                 counts[key] = counts.get(key, 0) + 1
-        spellings = [c.segment.strip() for c in group]
-        shown = min(
-            set(spellings), key=lambda t: (-spellings.count(t), t)
-        )  # the usual spelling, whatever the order
+            spelling = segments[c.id]
+            spellings[spelling] = spellings.get(spelling, 0) + 1
+        shown = min(spellings, key=lambda t: (-spellings[t], t))  # the usual spelling, whatever the order
         where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
+            ordered = self.by_name(group)
             self.add(
                 rule,
                 "execution",
                 unit * len(group),
-                group,
-                f"{where}, {names_text([c.name.strip() for c in sorted(group, key=_name_key)])} "
+                ordered,
+                f"{where}, {self.listed(ordered)} "
                 f"{'have' if len(group) > 1 else 'has'} no {attribute}: set one shared {attribute}",
+                in_order=True,
             )
             return
         heard: dict[str, int] = {}
@@ -162,22 +192,30 @@ class SegmentRules:
                         if key in counts:
                             heard[key] = heard.get(key, 0) + times
         paid: dict[str, float] = {}
+        spends = self.spends
         for c in group:
-            if keys[c.id]:
-                paid[keys[c.id]] = paid.get(keys[c.id], 0.0) + self.spend(c)
+            key = keys[c.id]
+            if key:
+                paid[key] = paid.get(key, 0.0) + spends[c.id]
         modal = min(counts, key=lambda k: (-counts[k], -heard.get(k, 0), -paid.get(k, 0.0), k))
-        others = [c for c in group if not _agrees(keys[c.id], modal)]
+        agree = {key: _agrees(key, modal) for key in counts}  # a blank key never agrees
+        others = [c for c in group if not agree.get(keys[c.id], False)]
         if not others:
             return
-        carriers = [getattr(c, attribute).strip() for c in group if keys[c.id] == modal]
-        wording = min(set(carriers), key=lambda t: (-carriers.count(t), len(t), t))  # its most told wording
+        told_as: dict[str, int] = {}
+        for c in group:
+            if keys[c.id] == modal:
+                text = getattr(c, attribute).strip()
+                told_as[text] = told_as.get(text, 0) + 1
+        wording = min(told_as, key=lambda t: (-told_as[t], len(t), t))  # its most told wording
+        others = self.by_name(others)
         blank = [c for c in others if not keys[c.id]]
         differ = [c for c in others if keys[c.id]]
         told = "tell" if attribute == "message" else "follow"
         parts: list[str] = []
         if differ:
             plural = len(differ) > 1
-            names = names_text([c.name.strip() for c in sorted(differ, key=_name_key)])
+            names = self.listed(differ)
             tie = counts[modal] == 1 and not heard.get(modal)
             if tie:  # nothing says which is right: ask for one narrative instead of picking one
                 told_now = sorted({getattr(c, attribute).strip() for c in group if keys[c.id]})
@@ -193,9 +231,11 @@ class SegmentRules:
                     f"align {'them' if plural else 'it'}, or give {'them their' if plural else 'it its'} own segment"
                 )
         if blank:
-            names = names_text([c.name.strip() for c in sorted(blank, key=_name_key)])
+            names = self.listed(blank)
             parts.append(f"{names} {'have' if len(blank) > 1 else 'has'} no {attribute}: give it “{wording}”")
-        self.add(rule, "execution", unit * len(others), others, f"{where}, " + "; ".join(parts))
+        self.add(
+            rule, "execution", unit * len(others), others, f"{where}, " + "; ".join(parts), in_order=True
+        )
 
     # --- 5. alignment ----------------------------------------------------------------------------
     def alignment(self) -> None:
@@ -212,56 +252,89 @@ class SegmentRules:
                 "reaches the team that serves it: connect routing to execution",
             )
             return
-        by_id = self.by_id
+        by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
         origins = self._origins()
         unit = weight / len(handoffs)
         for flow in handoffs:
-            target = by_id[flow.target]
-            if not target.segment.strip() or real_rule(flow.rule):
+            target_id = flow.target
+            if not segments[target_id] or real_rule(flow.rule):
                 continue
-            want = segment_key(target.segment)
-            wrong = [
-                c for c in origins.get(flow.source, ()) if not segments_match(segment_key(c.segment), want)
-            ]
-            if not wrong:
+            reached = origins.get(flow.source)
+            if not reached:
                 continue
-            wrong.sort(key=_name_key)
-            source = by_id[flow.source]
-            shown = names_text(
-                [f"{c.name.strip()} ({c.segment.strip()})" for c in wrong[:4]], total=len(wrong)
-            )
-            via = "" if source in wrong else f" through {source.name.strip()}"
+            want = segment_keys[target_id]
+            wrong_ids = [cid for key, ids in reached if not segments_match(key, want) for cid in ids]
+            if not wrong_ids:
+                continue
+            wrong = self.by_name([by_id[cid] for cid in wrong_ids])
+            source, target = by_id[flow.source], by_id[target_id]
+            shown = names_text([f"{names[c.id]} ({segments[c.id]})" for c in wrong[:4]], total=len(wrong))
+            inside = flow.source in wrong_ids
+            via = "" if inside else f" through {names[source.id]}"
             self.add(
                 "segment-mismatch",
                 "alignment",
                 unit,
-                [*wrong, target] if source in wrong else [*wrong, source, target],
-                f"{shown} {'feed' if len(wrong) > 1 else 'feeds'} {target.name.strip()} "
-                f"({target.segment.strip()}){via} with no rule: route by segment, or retarget the channel",
+                [*wrong, target] if inside else [*wrong, source, target],
+                f"{shown} {'feed' if len(wrong) > 1 else 'feeds'} {names[target_id]} "
+                f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
             )
 
-    def _origins(self) -> dict[str, list[Channel]]:
-        """Per capture/routing channel: the segmented capture channels that reach it by unruled flows only."""
-        by_segment: dict[str, list[Channel]] = {}
+    def _origins(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """Per capture/routing channel: the segmented capture channels that reach it by unruled flows only,
+        by segment key (in the order their segments first appear in the capture lane).
+
+        Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
+        edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
+        """
+        segments, segment_keys = self.segments, self.segment_keys
+        by_segment: dict[str, list[str]] = {}
         for c in self.lanes[0]:
-            if c.segment.strip():
-                by_segment.setdefault(segment_key(c.segment), []).append(c)
+            if segments[c.id]:
+                by_segment.setdefault(segment_keys[c.id], []).append(c.id)
+        memo = self.graph.memo
+        kept = memo.get("origins")
+        if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
+            return kept[1]  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
-        reached: dict[str, list[Channel]] = {}
-        for members in by_segment.values():
+        reached: dict[str, list[tuple[str, list[str]]]] = {}
+        for segkey, members in by_segment.items():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
-                seen = {origin.id}
-                queue = [origin.id]
+                seen = {origin}
+                queue = [origin]
                 for node in queue:
                     for target in unruled.get(node, ()):
                         if target not in seen:
                             seen.add(target)
                             queue.append(target)
                 for node in seen:
-                    reached.setdefault(node, []).append(origin)
+                    found = reached.setdefault(node, [])
+                    if found and found[-1][0] == segkey:
+                        found[-1][1].append(origin)
+                    else:
+                        found.append((segkey, [origin]))
+        memo["origins"] = (by_segment, reached)
         return reached
 
-    # --- 6. feedback -----------------------------------------------------------------------------
+    # --- findings kept between runs, and drag ----------------------------------------------------
+    def replay(self, key: object, inputs: list[object]) -> bool:
+        """Add again the findings kept under `key` if they came from equal `inputs`; True when it did.
+
+        `inputs` must be everything the rule reads: lists of channel objects (equal while the map holds
+        the very same objects; an edited channel is a new object), the graph (equal only to itself)
+        and plain values such as the currency. The findings are kept on the map (its channel facts).
+        """
+        kept = self.facts.memo.get(key)
+        if kept is not None and kept[0] == inputs:
+            self.raw += kept[1]
+            return True
+        self._started[key] = len(self.raw)
+        return False
+
+    def keep(self, key: object, inputs: list[object]) -> None:
+        """Keep the findings added since `replay(key, …)` said False, for the next run on this map."""
+        self.facts.memo[key] = (inputs, self.raw[self._started.pop(key) :])
+
     def drag(self) -> None:
         connected = self.graph.connected
         for lane in self.all_lanes:
@@ -270,22 +343,25 @@ class SegmentRules:
                     self.add(
                         "orphan-channel",
                         DRAG,
-                        ORPHAN_POINTS + self.spend(channel) / SPEND_UNIT,
+                        ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
                         [channel],
                         f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
                         "or stop paying for it",
                     )
+        spends, names = self.spends, self.names
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
+            inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
+            if self.replay(("duplicate-function", layer), inputs):
+                continue
             for unsorted in self._duplicates(lane):
-                decorated = sorted([(c.name.strip().casefold(), c.name, i) for i, c in enumerate(unsorted)])
-                group = [unsorted[d[2]] for d in decorated]
-                spends = [self.spend(c) for c in group]
-                most = max(spends)
-                keep = group[spends.index(most)]  # the biggest spend; ties: the first by name
-                saving = sum(spends) - most
-                tools = names_text([self._tool_name(c) for c in group[:4]], total=len(group))
+                group = self.by_name(unsorted)
+                amounts = [spends[c.id] for c in group]
+                most = max(amounts)
+                keep = group[amounts.index(most)]  # the biggest spend; ties: the first by name
+                saving = sum(amounts) - most
+                tools = names_text([self.facts.tool_name(c) for c in group[:4]], total=len(group))
                 free = (
-                    f": keeping {keep.name.strip()} frees {money(saving, self.currency)}/month"
+                    f": keeping {names[keep.id]} frees {money(saving, self.currency)}/month"
                     if saving
                     else ": keep one and consolidate"
                 )
@@ -296,45 +372,52 @@ class SegmentRules:
                     DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
                     group,
                     f"{len(group)} {layer.value} channels do {function} ({tools}){free}",
-                    folded=tuple([d[0] for d in decorated]),
+                    in_order=True,
                 )
-        blank = [c for lane in self.all_lanes for c in lane if not self.functions[c.id]]
+            self.keep(("duplicate-function", layer), inputs)
+        functions = self.functions
+        everything: list[object] = [self.facts.channels]
+        if self.replay("unknown-function", everything):
+            return
+        blank = self.by_name(c for lane in self.all_lanes for c in lane if not functions[c.id])
         if blank:
             self.add(
                 "unknown-function",
                 DRAG,
                 min(FUNCTION_CAP, FUNCTION_POINTS * len(blank)),
                 blank,
-                f"{names_text([c.name.strip() for c in sorted(blank, key=_name_key)[:4]], total=len(blank))} "
+                f"{self.listed(blank)} "
                 f"{'has' if len(blank) == 1 else 'have'} no function: pick one from the catalog so the "
                 "score can tell duplicates, revenue channels and loops apart",
                 amplify=False,
+                in_order=True,
             )
-
-    def _tool_name(self, channel: Channel) -> str:
-        tool = channel.tool.strip()
-        return (
-            f"{channel.name.strip()} on {tool}"
-            if tool and fold(tool) not in fold(channel.name)
-            else (channel.name.strip())
-        )
+        self.keep("unknown-function", everything)
 
     def _duplicates(self, lane: list[Channel]) -> list[list[Channel]]:
         """Groups of channels of one function that serve overlapping segments (connected components)."""
+        functions, segment_keys = self.functions, self.segment_keys
         by_function: dict[str, list[Channel]] = {}
         for c in lane:
-            key = self.functions[c.id]
+            key = functions[c.id]
             if key:
-                by_function.setdefault(key, []).append(c)
+                found = by_function.get(key)
+                if found is None:
+                    by_function[key] = [c]
+                else:
+                    found.append(c)
         groups: list[list[Channel]] = []
         for members in by_function.values():
             if len(members) < 2:
                 continue
-            components = _overlapping([segment_key(c.segment) for c in members])
-            found: dict[int, list[Channel]] = {}
+            components = _overlapping([segment_keys[c.id] for c in members])
+            if components is None:  # one group
+                groups.append(members)
+                continue
+            found_groups: dict[int, list[Channel]] = {}
             for c, component in zip(members, components, strict=True):
-                found.setdefault(component, []).append(c)
-            groups += [g for g in found.values() if len(g) > 1]
+                found_groups.setdefault(component, []).append(c)
+            groups += [g for g in found_groups.values() if len(g) > 1]
         return groups
 
 
@@ -344,12 +427,15 @@ def _agrees(key: str, modal: str) -> bool:
     return bool(key) and (key == modal or key.startswith(modal + " ") or modal.startswith(key + " "))
 
 
-def _overlapping(keys: list[str]) -> list[int]:
+def _overlapping(keys: list[str]) -> list[int] | None:
     """For each segment key, its group: keys that match are one group, and a blank key joins every group.
 
-    Works on the few distinct keys, so a large map's duplicates cost one pass.
+    Works on the few distinct keys, so a large map's duplicates cost one pass; None when all the keys
+    are one group (one key, or a blank one among them), the usual case.
     """
     distinct = sorted(set(keys))
+    if len(distinct) == 1 or not distinct[0]:
+        return None
     parent = {key: key for key in distinct}
 
     def find(key: str) -> str:

@@ -1,0 +1,141 @@
+"""What contract 2 reads of each channel's own text, derived once per channel object and kept on its map.
+
+Why: the score runs on the UI thread after every edit, and the rules read the
+same few things of every channel again and again (its name trimmed and folded,
+its function, its segment and segment key, its spend). Channels are immutable:
+an edit replaces the edited channel's object and keeps every other one, so a
+channel's facts stay right for as long as the map holds the very same object.
+`channel_facts` keeps them on the map and, after an edit, derives them again
+only for the channels whose object changed (a rename: one channel of 500).
+
+Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.model import ArchitectureMap, Channel, fold
+from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
+
+_INDEX = {layer: i for i, layer in enumerate(LAYERS)}
+_CAPTURE, _EXECUTION = LAYERS[0], LAYERS[2]
+_SLOT = "_coherence_v2_facts"
+
+
+class ChannelFacts:
+    """The channels of one map in map order, by id and by layer, and per id what the rules read.
+
+    The per-id dicts may hold entries of channels the map no longer has: they are only ever read
+    for channels the map holds now, and each entry belongs to the object in `known`.
+    """
+
+    __slots__ = (
+        "channels",
+        "ids",
+        "layers",
+        "by_id",
+        "all_lanes",
+        "known",
+        "names",
+        "name_keys",
+        "functions",
+        "segments",
+        "segment_keys",
+        "spends",
+        "message_keys",
+        "motion_keys",
+        "partner_motions",
+        "tool_names",
+        "memo",
+    )
+
+    def __init__(self) -> None:
+        self.channels: list[Channel] = []
+        self.ids: list[str] = []
+        self.layers: list[Layer] = []
+        self.by_id: dict[str, Channel] = {}
+        self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        self.known: dict[str, Channel] = {}  # the channel object each id's facts were derived from
+        self.names: dict[str, str] = {}  # the name, trimmed (as every message writes it)
+        self.name_keys: dict[str, tuple[str, str]] = {}  # (trimmed and case-folded, as written): name order
+        self.functions: dict[str, str] = {}  # function_key of the function ("" is blank)
+        self.segments: dict[str, str] = {}  # the segment, trimmed ("" is blank)
+        self.segment_keys: dict[str, str] = {}
+        self.spends: dict[str, float] = {}  # the monthly spend when positive, else 0
+        self.message_keys: dict[str, str] = {}  # capture and execution: the narrative of the message
+        self.motion_keys: dict[str, str] = {}  # execution only, as the next one
+        self.partner_motions: dict[str, bool] = {}  # its motion names partners ("partner-led")
+        self.tool_names: dict[str, str] = {}  # "HubSpot forms on HubSpot", filled when first asked
+        self.memo: dict[object, tuple[list[object], list[Any]]] = {}  # see SegmentRules.replay
+
+    def refresh(self, channels: list[Channel]) -> None:
+        """Take the map's channels as they are now; derive facts again only for changed objects."""
+        self.channels = channels
+        self.ids = [c.id for c in channels]
+        self.layers = [c.layer for c in channels]
+        self.by_id = dict(zip(self.ids, channels, strict=True))
+        lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        index = _INDEX
+        for channel in channels:
+            lanes[index[channel.layer]].append(channel)
+        self.all_lanes = lanes
+        known = self.known
+        changed = [c for c in channels if known.get(c.id) is not c]
+        if changed:
+            self._learn(changed)
+
+    def _learn(self, changed: list[Channel]) -> None:
+        """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
+        ids = [c.id for c in changed]
+
+        def column(facts: dict[str, Any], values: Iterable[Any]) -> None:
+            facts.update(zip(ids, values, strict=True))
+
+        column(self.known, changed)
+        written = [c.name for c in changed]
+        names = [name.strip() for name in written]
+        folded = [name.casefold() for name in names]
+        column(self.names, names)
+        column(self.name_keys, zip(folded, written, strict=True))
+        column(self.functions, map(function_key, [c.function for c in changed]))
+        segments = [c.segment for c in changed]
+        column(self.segments, [segment.strip() for segment in segments])
+        column(self.segment_keys, map(segment_key, segments))
+        spends = [c.monthly_spend for c in changed]
+        column(self.spends, [s if s is not None and s > 0 else 0.0 for s in spends])
+        # Messages are compared in capture and execution, motions in execution only.
+        told = [c for c in changed if c.layer is _EXECUTION or c.layer is _CAPTURE]
+        told_ids = [c.id for c in told]
+        self.message_keys.update(zip(told_ids, map(message_key, [c.message for c in told]), strict=True))
+        acting = [c for c in told if c.layer is _EXECUTION]
+        acting_ids = [c.id for c in acting]
+        motions = [c.motion for c in acting]
+        self.motion_keys.update(zip(acting_ids, map(motion_key, motions), strict=True))
+        self.partner_motions.update(zip(acting_ids, ["partner" in fold(m) for m in motions], strict=True))
+        if self.tool_names:
+            for cid in ids:
+                self.tool_names.pop(cid, None)
+
+    def tool_name(self, channel: Channel) -> str:
+        """The name a duplicate finding lists a channel by: its name, and its tool when the name lacks it."""
+        found = self.tool_names.get(channel.id)
+        if found is None:
+            tool = channel.tool.strip()
+            name = self.names[channel.id]
+            found = f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
+            self.tool_names[channel.id] = found
+        return found
+
+
+def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
+    """The facts of a map's channels, kept on the map and brought up to date with its channels."""
+    channels = arch.channels
+    facts = arch.__dict__.get(_SLOT)
+    if not isinstance(facts, ChannelFacts):
+        facts = arch.__dict__[_SLOT] = ChannelFacts()
+    if facts.channels != channels:  # the same objects in the same order compare by identity: cheap
+        facts.refresh(channels)
+    return facts
