@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
+from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from desktop.domain.errors import MapError
@@ -275,25 +277,49 @@ def _usual_channel(raw: Any, index: int) -> Channel | None:
     )
 
 
-_TEXT = {str, type(None)}
-_NUMBER = {int, float, type(None)}
+_NONE = type(None)
+_TEXT = {str, _NONE}
+_NUMBER = {int, float, _NONE}
 _AUTOMATIONS = {None, "", AI}
+_CHANNEL_KEYS = (
+    "id",
+    "name",
+    "layer",
+    *TEXT_FIELDS,
+    "monthly_spend",
+    "leads_per_month",
+    "x",
+    "y",
+    "automation",
+)
+_FLOW_KEYS = ("source", "target", "rule", "label")
 
 
-def _column(entries: list[Any], key: str) -> list[Any]:
-    return list(map(dict.get, entries, repeat(key)))
+def _columns(entries: list[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...]] | list[list[Any]]:
+    """One column per key: in one pass when every entry has every key (as our exports do), else with
+    None for a missing key."""
+    try:
+        return list(zip(*map(itemgetter(*keys), entries), strict=True))
+    except KeyError:
+        return [list(map(dict.get, entries, repeat(key))) for key in keys]
 
 
-def _all_texts(column: list[Any], longest: int) -> bool:
+def _blank(column: Sequence[Any]) -> Sequence[Any]:
+    """The column with "" for None (a text left out)."""
+    return ["" if value is None else value for value in column] if None in column else column
+
+
+def _all_texts(column: Sequence[Any], longest: int) -> bool:
     """Every value is None or text that `clean_text` keeps as it is (at most `longest` characters, no
     NUL, valid Unicode)."""
-    texts = [value for value in column if value is not None]
-    return set(map(type, column)) <= _TEXT and (
-        not texts or (max(map(len, texts)) <= longest and _unicode(texts))
-    )
+    types = set(map(type, column))
+    if not types <= _TEXT:
+        return False
+    texts = list(filter(None, column)) if _NONE in types else column
+    return not texts or (max(map(len, texts)) <= longest and _unicode(texts))
 
 
-def _unicode(texts: list[str]) -> bool:
+def _unicode(texts: Iterable[str]) -> bool:
     """No NUL and nothing UTF-8 cannot encode (a lone surrogate of a JSON escape)."""
     joined = "".join(texts)
     if "\x00" in joined:
@@ -306,15 +332,22 @@ def _unicode(texts: list[str]) -> bool:
     return True
 
 
-def _all_numbers(column: list[Any], low: float, high: float) -> list[float | None] | None:
-    """The column as floats when every value is None or a number in [low, high] (`high` excluded when
-    it is 2**53), else None. The sum also catches a NaN, which no comparison does."""
-    if not set(map(type, column)) <= _NUMBER:
+def _all_numbers(column: Sequence[Any], low: float, high: float) -> Sequence[float | None] | None:
+    """The column as floats when every value is None or a number in [low, high], else None. The sum
+    also catches a NaN, which no comparison does."""
+    types = set(map(type, column))
+    if not types <= _NUMBER:
         return None
-    numbers = [value for value in column if value is not None]
-    if numbers and not (low <= min(numbers) and max(numbers) <= high and math.isfinite(sum(numbers))):
+    if types == {_NONE}:
+        return column
+    numbers = [value for value in column if value is not None] if _NONE in types else column
+    if not (low <= min(numbers) and max(numbers) <= high and math.isfinite(sum(numbers))):
         return None
-    return [None if value is None else float(value) for value in column] if numbers else column
+    if int not in types:
+        return column
+    if _NONE in types:
+        return [None if value is None else float(value) for value in column]
+    return list(map(float, column))
 
 
 def _usual_channels(entries: list[Any]) -> list[Channel] | None:
@@ -324,18 +357,17 @@ def _usual_channels(entries: list[Any]) -> list[Channel] | None:
         return []
     if set(map(type, entries)) != {dict}:
         return None
-    ids, names, layers = _column(entries, "id"), _column(entries, "name"), _column(entries, "layer")
+    ids, names, layers, *texts, spend, leads, x, y, automation = _columns(entries, _CHANNEL_KEYS)
     if not (
         set(map(type, ids)) == set(map(type, names)) == set(map(type, layers)) == {str}
         and max(map(len, ids)) <= MAX_NAME
         and max(map(len, names)) <= MAX_NAME
-        and _unicode(ids + names)
+        and _unicode(chain(ids, names))
         and all(map(str.isprintable, names))  # one line: `one_line` keeps it as it is
     ):
         return None
     ids, names = list(map(str.strip, ids)), list(map(str.strip, names))
     layer_of = list(map(_LAYER_OF.get, layers))
-    automation = _column(entries, "automation")
     if not (
         all(ids)
         and all(names)
@@ -344,19 +376,16 @@ def _usual_channels(entries: list[Any]) -> list[Channel] | None:
         and set(automation) <= _AUTOMATIONS
     ):
         return None
-    texts = [_column(entries, name) for name in TEXT_FIELDS]
     if not all(_all_texts(column, MAX_TEXT) for column in texts):
         return None
-    spend = _all_numbers(_column(entries, "monthly_spend"), 0, 2**53 - 1)
-    leads = _all_numbers(_column(entries, "leads_per_month"), 0, 2**53 - 1)
-    x = _all_numbers(_column(entries, "x"), -1e7, 1e7)
-    y = _all_numbers(_column(entries, "y"), -1e7, 1e7)
-    if spend is None or leads is None or x is None or y is None:
+    spends, counts = _all_numbers(spend, 0, 2**53 - 1), _all_numbers(leads, 0, 2**53 - 1)
+    xs, ys = _all_numbers(x, -1e7, 1e7), _all_numbers(y, -1e7, 1e7)
+    if spends is None or counts is None or xs is None or ys is None:
         return None
-    function, tool, segment, motion, message, notes = ([value or "" for value in column] for column in texts)
+    function, tool, segment, motion, message, notes = map(_blank, texts)
     return build_channels(
-        ids, names, layer_of, function, tool, segment, motion, message, spend, leads, notes, x, y,
-        range(1, len(entries) + 1), [value or "" for value in automation],
+        ids, names, layer_of, function, tool, segment, motion, message, spends, counts, notes, xs, ys,
+        range(1, len(entries) + 1), _blank(automation),
     )  # fmt: skip
 
 
@@ -367,8 +396,7 @@ def _usual_flows(entries: list[Any]) -> list[Flow] | None:
         return []
     if set(map(type, entries)) != {dict}:
         return None
-    sources, targets = _column(entries, "source"), _column(entries, "target")
-    rules, labels = _column(entries, "rule"), _column(entries, "label")
+    sources, targets, rules, labels = _columns(entries, _FLOW_KEYS)
     if not (
         set(map(type, sources)) == set(map(type, targets)) == {str}
         and _all_texts(rules, MAX_TEXT)
@@ -378,8 +406,8 @@ def _usual_flows(entries: list[Any]) -> list[Flow] | None:
     return build_flows(
         map(str.strip, sources),
         map(str.strip, targets),
-        [rule or "" for rule in rules],
-        [label or "" for label in labels],
+        _blank(rules),
+        _blank(labels),
         range(1, len(entries) + 1),
     )
 

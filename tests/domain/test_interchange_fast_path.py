@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from desktop.domain import interchange
 from desktop.domain.errors import MapError
-from desktop.domain.model import ArchitectureMap
+from desktop.domain.model import TEXT_FIELDS, ArchitectureMap
 from desktop.domain.validation import check_channel
 
 TEXTS = st.one_of(
@@ -179,6 +179,15 @@ def test_the_column_reading_equals_the_full_reading_of_each_entry(entries: list)
             assert _same_floats(getattr(a, name), getattr(b, name))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ENTRIES, GOOD, GOOD), max_size=6))
+def test_the_column_reading_of_complete_entries_equals_the_full_reading(entries: list) -> None:
+    """The same with every key present (as our exports write them), read in one pass."""
+    keys = ("id", "name", "layer", *TEXT_FIELDS, "monthly_spend", "leads_per_month", "x", "y", "automation")
+    complete = [{key: raw.get(key) for key in keys} for raw in entries]
+    test_the_column_reading_equals_the_full_reading_of_each_entry.hypothesis.inner_test(complete)  # type: ignore[attr-defined]
+
+
 def test_a_list_of_usual_entries_takes_the_column_reading() -> None:
     entries = [
         {"id": "c1", "name": "Paid search", "layer": "capture", "monthly_spend": 12000, "x": -4},
@@ -187,6 +196,8 @@ def test_a_list_of_usual_entries_takes_the_column_reading() -> None:
     quick = interchange._usual_channels(entries)
     assert quick is not None and quick == [_full(raw, i) for i, raw in enumerate(entries)]
     assert [c.monthly_spend for c in quick] == [12000.0, None] and type(quick[0].x) is float
+    entries[1]["monthly_spend"] = 2.5  # whole and decimal numbers in one column: all floats
+    assert [type(c.monthly_spend) for c in interchange._usual_channels(entries) or []] == [float, float]
 
 
 FLOW_ENTRY = st.fixed_dictionaries(
