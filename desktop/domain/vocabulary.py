@@ -160,6 +160,14 @@ def parse_currency(value: object) -> str:
     return text
 
 
+def stored_currency(value: object) -> str:
+    """A currency a store kept, or USD when it is missing or not a valid code (it only labels amounts)."""
+    try:
+        return parse_currency(value if isinstance(value, str) else "")
+    except ValueError:
+        return "USD"
+
+
 def currency_symbol(currency: str) -> str:
     """The sign a currency is written with ("$", "€"), else its code ("CHF")."""
     return _SYMBOLS.get(currency, currency)

@@ -41,7 +41,7 @@ from desktop.domain.edits import (
 )
 from desktop.domain.errors import MapError
 from desktop.domain.model import DEFAULT_CURRENCY, ArchitectureMap, Channel, Flow
-from desktop.domain.vocabulary import parse_currency
+from desktop.domain.vocabulary import parse_currency, stored_currency
 from desktop.store import locking
 from desktop.store.files import fsync_link, fsync_replace, remove_stale_temps, temp_beside
 from desktop.store.messages import already_there, disk_is_full, human_os_error, human_sqlite_error
@@ -246,7 +246,7 @@ class MapDocument:
                 arch = build_trusted(row, channel_rows, flow_rows)
             else:
                 arch = build_checked(row, channel_rows, flow_rows)
-            arch.info.currency = _currency(currency[0] if currency else "")
+            arch.info.currency = stored_currency(currency[0] if currency else "")
             return arch
         except MapError as exc:
             raise FileRefused(
@@ -300,7 +300,7 @@ class MapDocument:
     def setting(self, key: str, default: str = "") -> str:
         row = self._conn.execute(_SELECT_SETTING, (key,)).fetchone()
         if key == "currency":  # a map's currency is always a valid code (USD unless set)
-            return _currency(row[0]) if row else (default or DEFAULT_CURRENCY)
+            return stored_currency(row[0]) if row else (default or DEFAULT_CURRENCY)
         return row[0] if row and isinstance(row[0], str) else default
 
     def set_setting(self, key: str, value: str) -> None:
@@ -428,14 +428,6 @@ _INSERT_SETTING = f'INSERT INTO {SETTING.name} ("key", value) VALUES (?, ?)'
 
 def _select_channels(schema_version: int) -> str:
     return _SELECT_CHANNELS if schema_version >= 3 else _SELECT_CHANNELS_V2
-
-
-def _currency(value: object) -> str:
-    """A stored currency, or USD when it is missing or not a valid code (it only labels amounts)."""
-    try:
-        return parse_currency(value if isinstance(value, str) else "")
-    except ValueError:
-        return DEFAULT_CURRENCY
 
 
 def _write_edits(c: sqlite3.Connection, edits: Sequence[Edit]) -> None:

@@ -157,7 +157,8 @@ class Library:
         self._need_write()
         clean = clean_name(name)
         arch = arch.copy() if arch is not None else ArchitectureMap(info=MapInfo(name=clean))
-        arch.info = MapInfo(clean, arch.info.description, arch.info.created or now_iso(), now_iso())
+        info = arch.info
+        arch.info = MapInfo(clean, info.description, info.created or now_iso(), now_iso(), info.currency)
         report = assess(arch)
         stamp = now_iso()
         body = Jsonb(json.loads(interchange.dumps(arch)))
@@ -188,6 +189,7 @@ class Library:
                      report.score, report.version, len(arch), len(arch.flows)),
                 )  # fmt: skip
             write_content(self.conn, map_id, arch)
+            self.conn.execute(q()["put_setting"], (map_id, CURRENCY_KEY, arch.info.currency))
             self.conn.execute(q()["set_score"], (report.score, report.version, map_id))
             self.conn.execute(
                 q()["insert_score"],
@@ -315,6 +317,9 @@ def channel_values(map_id: uuid.UUID, channel) -> tuple[object, ...]:
 
 def flow_values(map_id: uuid.UUID, flow) -> tuple[object, ...]:
     return (map_id, flow.source, flow.target, flow.rule, flow.label, flow.ord)
+
+
+CURRENCY_KEY = "currency"  # the map's currency: a setting row, as in a .distarch file
 
 
 def write_content(conn: psycopg.Connection[Any], map_id: uuid.UUID, arch: ArchitectureMap) -> None:

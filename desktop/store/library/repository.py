@@ -45,7 +45,9 @@ from desktop.domain.edits import (
 )
 from desktop.domain.errors import MapError
 from desktop.domain.model import ArchitectureMap, fold
+from desktop.domain.vocabulary import parse_currency, stored_currency
 from desktop.store.library.catalog import (
+    CURRENCY_KEY,
     Library,
     LibraryError,
     MapExists,
@@ -130,10 +132,12 @@ class LibraryMap:
                 raise LibraryError(f"the map {self._name!r} was deleted from the team library")
             channels = conn.execute(q()["channels"], (self.map_id,)).fetchall()
             flows = conn.execute(q()["flows"], (self.map_id,)).fetchall()
+            currency = conn.execute(q()["setting"], (self.map_id, CURRENCY_KEY)).fetchone()
         try:
             arch = build_checked(row[:4], channels, flows)
         except MapError as exc:
             raise LibraryError(f"the library map {self._name!r} breaks the map's rules ({exc})") from None
+        arch.info.currency = stored_currency(currency[0] if currency else "")
         self._revision = row[4]
         self._seen = max(self._seen, row[4])
         self._name = arch.info.name
@@ -473,16 +477,18 @@ def _net(edits: list[Edit], added: type, removed: type) -> int:
 
 
 def _set_info(cur: psycopg.Cursor[Any], map_id: uuid.UUID, edit: SetInfo) -> str:
-    """Write the map's name and description; returns the name."""
-    if edit.currency is not None:  # the team library keeps no currency yet: refuse rather than lose it
-        raise WriteRefused(
-            "a team library map keeps its amounts in USD; set the currency in a .distarch file"
-        )
+    """Write the map's name and description, and its currency when the edit sets one (a setting row,
+    as in a .distarch file); returns the name."""
     try:
         clean = clean_name(edit.name)
+        currency = None if edit.currency is None else parse_currency(edit.currency)
     except LibraryError as exc:
         raise WriteRefused(exc.message) from None
+    except ValueError as exc:
+        raise WriteRefused(str(exc)) from None
     cur.execute(q()["set_info"], (clean, fold(clean), edit.description, map_id))
+    if currency is not None:
+        cur.execute(q()["put_setting"], (map_id, CURRENCY_KEY, currency))
     return clean
 
 
