@@ -89,6 +89,7 @@ class VersionStep:
     note: str = ""
     snapshot: ArchitectureMap | None = None
     score: float = 0.0
+    kept: VersionInfo | None = None  # the version as saved: undoing a deletion brings back its time
 
 
 @dataclass
@@ -282,7 +283,9 @@ class MapEditor:
             snapshot = self.repository.load_version(found.name)
         except MapError as exc:
             return Result(False, exc.message)
-        step = VersionStep("delete", found.name, note=found.note, snapshot=snapshot, score=found.score)
+        step = VersionStep(
+            "delete", found.name, note=found.note, snapshot=snapshot, score=found.score, kept=found
+        )
         return self._version_step(f"Delete version {found.name}", step)
 
     def _version_step(self, text: str, step: VersionStep) -> Result:
@@ -301,7 +304,8 @@ class MapEditor:
                 repo.rename_version(old, new)
             elif (step.kind == "save") == forward:
                 assert step.snapshot is not None
-                repo.save_version(step.name, step.note, step.snapshot, step.score)
+                saved = repo.save_version(step.name, step.note, step.snapshot, step.score, step.kept)
+                step.kept = step.kept or saved  # redoing a save, or undoing a delete, keeps its time
             else:
                 repo.delete_version(step.name)
         except MapError as exc:

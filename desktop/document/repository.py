@@ -107,7 +107,12 @@ class MapRepository(Protocol):
 
     def list_versions(self) -> list[VersionInfo]: ...
 
-    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo: ...
+    def save_version(
+        self, name: str, note: str, arch: ArchitectureMap, score: float, kept: VersionInfo | None = None
+    ) -> VersionInfo:
+        """Keep `arch` as a version. `kept`: the version as it was before it was deleted (undoing the
+        deletion), whose saved time and place in the score history come back with it."""
+        ...
 
     def load_version(self, name: str) -> ArchitectureMap: ...
 

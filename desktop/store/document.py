@@ -322,10 +322,12 @@ class MapDocument:
 
         return versions.list_versions(self)
 
-    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+    def save_version(
+        self, name: str, note: str, arch: ArchitectureMap, score: float, kept: VersionInfo | None = None
+    ) -> VersionInfo:
         from desktop.store import versions
 
-        return versions.save_version(self, name, note, arch, score)
+        return versions.save_version(self, name, note, arch, score, kept)
 
     def load_version(self, name: str) -> ArchitectureMap:
         from desktop.store import versions

@@ -22,7 +22,7 @@ def _count(key: str) -> str:
 
 _LIST = (
     f"SELECT name, note, created, score, {_count('channels')}, {_count('flows')}, "
-    f"history_index FROM {VERSION.name} ORDER BY id"
+    f"history_index FROM {VERSION.name} ORDER BY created, id"
 )
 _SNAPSHOT = f"SELECT snapshot FROM {VERSION.name} WHERE name = ?"
 _COUNT_SCORES = f"SELECT count(*) FROM {SCORES.name}"
@@ -48,7 +48,14 @@ def find(doc: MapDocument, name: str) -> VersionInfo | None:
     return next((v for v in list_versions(doc) if fold(v.name) == fold(name)), None)
 
 
-def save_version(doc: MapDocument, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+def save_version(
+    doc: MapDocument,
+    name: str,
+    note: str,
+    arch: ArchitectureMap,
+    score: float,
+    kept: VersionInfo | None = None,
+) -> VersionInfo:
     clean = name.strip()
     if not clean:
         raise MapError("a version needs a name")
@@ -60,7 +67,10 @@ def save_version(doc: MapDocument, name: str, note: str, arch: ArchitectureMap, 
     snapshot = interchange.dumps(arch)
     with doc.transaction() as c:
         count = c.execute(_COUNT_SCORES).fetchone()[0] or 0
-        c.execute(_INSERT, (clean, note, now(), score, snapshot, count))
+        if kept is not None:  # undoing its deletion: it comes back as it was
+            c.execute(_INSERT, (clean, note, kept.created, score, snapshot, kept.history_index))
+        else:
+            c.execute(_INSERT, (clean, note, now(), score, snapshot, count))
     found = find(doc, clean)
     assert found is not None
     return found

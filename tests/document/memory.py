@@ -66,10 +66,16 @@ class MemoryRepository:
             raise MapError(f"no version named {name!r}")
         return fold(name)
 
-    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+    def save_version(
+        self, name: str, note: str, arch: ArchitectureMap, score: float, kept: VersionInfo | None = None
+    ) -> VersionInfo:
         if fold(name) in self.snapshots:
             raise MapError(f"a version named {name!r} already exists")
         info = VersionInfo(name, note, "t", score, len(arch), len(arch.flows), len(self.scores))
+        if kept is not None:
+            info = VersionInfo(
+                name, note, kept.created, score, len(arch), len(arch.flows), kept.history_index
+            )
         self.snapshots[fold(name)] = (info, arch.copy())
         return info
 

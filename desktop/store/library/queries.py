@@ -104,7 +104,7 @@ def q() -> dict[str, Any]:
         ).format(st),
         "versions": S(
             "SELECT name, note, created, score, channels, flows, history_index FROM {} "
-            "WHERE map_id = %s ORDER BY id"
+            "WHERE map_id = %s ORDER BY created, id"
         ).format(ve),
         "version_snapshot": S("SELECT snapshot FROM {} WHERE map_id = %s AND name = %s").format(ve),
         "insert_version": S(

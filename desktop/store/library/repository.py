@@ -228,8 +228,8 @@ class LibraryMap:
 
     def list_versions(self) -> list[VersionInfo]:
         return [
-            VersionInfo(n, note, created, score, ch, fl)
-            for n, note, created, score, ch, fl, _ in self._version_rows()
+            VersionInfo(n, note, str(created), score, ch, fl, index)
+            for n, note, created, score, ch, fl, index in self._version_rows()
         ]
 
     def version_marks(self) -> list[tuple[int, str]]:
@@ -239,7 +239,9 @@ class LibraryMap:
     def _find_version(self, name: str) -> str | None:
         return next((v.name for v in self.list_versions() if fold(v.name) == fold(name)), None)
 
-    def save_version(self, name: str, note: str, arch: ArchitectureMap, score: float) -> VersionInfo:
+    def save_version(
+        self, name: str, note: str, arch: ArchitectureMap, score: float, kept: VersionInfo | None = None
+    ) -> VersionInfo:
         if self.read_only:
             raise WriteRefused(self.read_only_reason)
         clean = name.strip()
@@ -253,9 +255,10 @@ class LibraryMap:
         conn = self.library.conn
         with self._guard("save the version", write=True), conn.transaction():
             count = conn.execute(q()["count_scores"], (self.map_id,)).fetchone()[0]  # type: ignore[index]
+            created, index = (kept.created, kept.history_index) if kept is not None else (now_iso(), count)
             conn.execute(
                 q()["insert_version"],
-                (self.map_id, clean, note, now_iso(), score, interchange.dumps(arch), count, len(arch),
+                (self.map_id, clean, note, created, score, interchange.dumps(arch), index, len(arch),
                  len(arch.flows)),
             )  # fmt: skip
         return next(v for v in self.list_versions() if v.name == clean)
