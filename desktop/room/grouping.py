@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def group_key(name: str) -> str:
-    """The key under which a suggested name is grouped."""
+    """The key under which a suggested name is grouped (also a map's channel names, to find an idea that
+    is on the map already: "Webinar" for "Webinars")."""
     text = _BRACKETS.sub(" ", name)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()

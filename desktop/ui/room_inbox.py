@@ -1,7 +1,9 @@
 """The facilitator's inbox of room suggestions (`roomInbox`): one row per idea, similar names grouped.
 
 Rows are groups of suggestions whose names share a `group_key` ("Webinar",
-"webinars", "Webinars (ON24)"); a row's display text holds every name in it.
+"webinars", "Webinars (ON24)"); a row's display text holds every name in it, and
+says so when the idea is on the map already ("on the map as Webinars": accepting
+it then selects that card instead of adding a near duplicate).
 The model changes row by row (insert, update, remove), so the highlighted row
 stays highlighted while phones keep sending. Enter accepts the highlighted
 group into its lane, Delete dismisses it, and a drag carries its name onto any
@@ -11,6 +13,7 @@ lane of the canvas (the palette's drag format).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -103,6 +106,7 @@ class InboxModel(QAbstractListModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.on_map: Callable[[str], str] = lambda _key: ""  # the name a group's idea has on the map
         self.groups: list[Group] = []
         self._by_key: dict[str, Group] = {}
         self._seen: set[int] = set()
@@ -115,10 +119,19 @@ class InboxModel(QAbstractListModel):
             return None
         group = self.groups[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return group.text()
+            existing = self.on_map(group.key)
+            if not existing:
+                return group.text()
+            lane = (
+                f"{group.name}  ·  {group.layer.title}"  # what the row says first, then counts and variants
+            )
+            return f"{group.name}  ·  on the map as {existing}" + group.text()[len(lane) :]
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = group.note
-            return f"{group.name} → {group.layer.title}" + (f"\n\n{note}" if note else "")
+            note, existing = group.note, self.on_map(group.key)
+            head = f"{group.name} → {group.layer.title}"
+            if existing:
+                head = f"{group.name}: on the map as {existing}. Enter selects it (and adds the notes); drag onto a lane to add it anyway"
+            return head + (f"\n\n{note}" if note else "")
         if role == KEY_ROLE:
             return group.key
         if role == NAME_ROLE:
@@ -177,7 +190,12 @@ class InboxModel(QAbstractListModel):
         self.endResetModel()
 
     def names(self) -> list[str]:
-        return [g.text() for g in self.groups]
+        return [str(self.data(self.index(row))) for row in range(len(self.groups))]
+
+    def map_changed(self) -> None:
+        """The map changed: rows say again which ideas are on it."""
+        if self.groups:
+            self.dataChanged.emit(self.index(0), self.index(len(self.groups) - 1))
 
 
 class ShortDelegate(QStyledItemDelegate):

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from desktop.canvas.vote_dots import show_vote_dots
 from desktop.domain import operations as ops
 from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.validation import MAX_TEXT
+from desktop.room.grouping import group_key
 from desktop.room.state import ACCEPTED, DISMISSED, RoomState, Suggestion
 from desktop.room.votes import MAX_ITEMS, ROOM_KEY, VoteItem, VoteResults
 from desktop.ui.room_inbox import InboxModel, InboxView
@@ -55,6 +57,8 @@ class RoomController(QObject):
         self.server: RoomServer | None = None
         self.results = VoteResults()
         self.model = InboxModel(self)
+        self.model.on_map = self.name_on_map
+        self._on_map: dict[str, str] | None = None  # group key -> channel id, for the map as it is now
         self.inbox = InboxView(self.model)
         self.strip_inbox = InboxView(self.model, "roomStrip-inbox", horizontal=True)
         self.strip = RoomStrip(self.strip_inbox)
@@ -185,11 +189,35 @@ class RoomController(QObject):
             self.card.set_people(self.state.tokens.count)
         self._refresh_strip()
 
+    def on_map(self, key: str) -> str:
+        """The id of the channel whose name groups with `key` ("Webinars" for "Webinar"), or ""."""
+        session = self.window.session
+        if session is None:
+            return ""
+        if self._on_map is None:
+            self._on_map = {}
+            for channel in session.map.iter_channels():
+                self._on_map.setdefault(group_key(channel.name), channel.id)
+        return self._on_map.get(key, "")
+
+    def name_on_map(self, key: str) -> str:
+        found = self.on_map(key)
+        session = self.window.session
+        return session.map.channel(found).name if found and session is not None else ""
+
     def accept(self, key: str, layer: Layer | None = None) -> bool:
-        """Put the group's name on the map in its lane (one undo step); its suggestions read as accepted."""
+        """Put the group's name on the map in its lane (one undo step); its suggestions read as accepted.
+
+        An idea the map has already (by name, as suggestions are grouped) is not added again: its card
+        is selected, and the participants' notes are added to its notes (one undo step). A drag onto a
+        lane (`dragged`) still adds it, for a facilitator who wants a second one.
+        """
         w, group = self.window, self.model.group(key)
         if group is None or w.session is None:
             return False
+        existing = self.on_map(key) if layer is None else ""
+        if existing:
+            return self._accept_existing(key, existing)
         lane = layer or group.layer
         edits = ops.add_channel(w.session.map, group.name, lane, notes=group.note)
         name = edits[0].channel.name  # type: ignore[union-attr]
@@ -201,6 +229,25 @@ class RoomController(QObject):
                 w.scene.set_revealed(lane.index + 1)
             w.scene.select_channels([edits[0].channel.id])  # type: ignore[union-attr]
         w.flash(f"Added {name} to {lane.title} from the room")
+        return True
+
+    def _accept_existing(self, key: str, cid: str) -> bool:
+        w, group = self.window, self.model.group(key)
+        assert group is not None and w.session is not None
+        channel = w.session.map.channel(cid)
+        notes = [note for note in group.note.split("\n") if note and note not in channel.notes]
+        if notes:
+            joined = "\n".join([channel.notes, *notes] if channel.notes else notes)
+            edits = ops.update_channel(w.session.map, cid, notes=joined[:MAX_TEXT])
+            if not w.session.perform(f"Add room notes to {channel.name}", edits):
+                return False
+        self._settle(key, ACCEPTED)
+        if w.scene is not None:
+            if w.scene.revealed <= channel.layer.index:
+                w.scene.set_revealed(channel.layer.index + 1)
+            w.scene.select_channels([cid])
+        told = f" ({len(notes)} note{'s' if len(notes) > 1 else ''} added)" if notes else ""
+        w.flash(f"{channel.name} is on the map already: selected it instead of adding {group.name}{told}")
         return True
 
     def dragged(self, key: str) -> None:
@@ -300,6 +347,7 @@ class RoomController(QObject):
             except (RuntimeError, TypeError):
                 pass
         self._session = session
+        self._on_map = None
         if session is not None:
             session.changed.connect(self._map_changed)
             self.results = VoteResults.loads(session.repository.setting(ROOM_KEY))
@@ -307,6 +355,8 @@ class RoomController(QObject):
             QTimer.singleShot(0, self._paint_results)
 
     def _map_changed(self, _change) -> None:
+        self._on_map = None
+        self.model.map_changed()
         self._schedule_picture()
         if self.results.results:
             QTimer.singleShot(0, self._paint_results)

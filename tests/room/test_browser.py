@@ -97,17 +97,26 @@ def test_a_room_of_five_phones_suggests_votes_and_the_facilitator_accepts(
     driver.switch_to.window(phones[3])
     assert driver.execute_script("return window.pwned === undefined && !document.querySelector('#mine img')")
 
-    # The facilitator's inbox: the three webinars are one row; Enter accepts it through the one edit path.
+    # The facilitator's inbox: the three webinars are one row, which says the map has Webinars already:
+    # Enter selects that card and adds the participants' note to it, instead of a near duplicate.
     qtbot.waitUntil(lambda: len(rows(window)) == 3, timeout=WAIT * 1000)
     webinar_row = next(i for i, text in enumerate(rows(window)) if "Webinars (ON24)" in text)
     assert "webinars" in rows(window)[webinar_row] and "×3" in rows(window)[webinar_row]
-    score_before = window.session.report.score
+    assert "on the map as Webinars" in rows(window)[webinar_row]
     view = inbox(window)
     view.setFocus()
     view.setCurrentIndex(view.model().index(webinar_row, 0))
     QTest.keyClick(view, Qt.Key.Key_Return)
-    assert "Webinar" in {c.name for c in file_map(path).iter_channels()}
+    channels = {c.name: c for c in file_map(path).iter_channels()}
+    assert "Webinar" not in channels and "from the floor" in channels["Webinars"].notes
     assert window.session.undo_stack.count() == 1
+    # A new idea goes on the map through the one edit path, and the score moves.
+    score_before = window.session.report.score
+    new_row = next(i for i, text in enumerate(rows(window)) if "ندوات صوتية" in text)
+    view.setCurrentIndex(view.model().index(new_row, 0))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert "ندوات صوتية" in {c.name for c in file_map(path).iter_channels()}
+    assert window.session.undo_stack.count() == 2
     assert window.session.report.score != score_before  # the score moves
 
     driver.switch_to.window(phones[0])

@@ -52,6 +52,36 @@ def test_enter_accepts_the_highlighted_suggestion_as_one_undo_step(qtbot, room_w
     assert "Podcast sponsorships" not in names(path)
 
 
+def test_an_idea_already_on_the_map_selects_its_card_instead_of_a_near_duplicate(qtbot, room_window) -> None:
+    window, path = room_window  # the sample map has "Webinars"
+    phone = Phone(open_room(qtbot, window)).join()
+    phone.suggest("Webinar", "capture", "monthly product demo")
+    phone.suggest("webinars (ON24)", "capture")
+    qtbot.waitUntil(lambda: len(rows(window)) == 1)
+    assert rows(window)[0].startswith("Webinar  ·  on the map as Webinars")
+    before = names(path)
+    view = inbox(window)
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert names(path) == before  # no "Webinar" beside "Webinars"
+    webinars = next(c for c in file_map(path).iter_channels() if c.name == "Webinars")
+    assert "monthly product demo" in webinars.notes
+    assert window.scene.selected_channel_ids() == [webinars.id]
+    assert rows(window) == [] and window.session.undo_stack.count() == 1
+    qtbot.waitUntil(lambda: {s["status"] for s in phone.state()["suggestions"]} == {"accepted"})
+    window.session.undo_stack.undo()
+    assert (
+        "monthly product demo"
+        not in next(c for c in file_map(path).iter_channels() if c.name == "Webinars").notes
+    )
+    phone.suggest("Podcast sponsorships", "execution")  # a new idea says nothing of the map
+    qtbot.waitUntil(lambda: len(rows(window)) == 1)
+    assert "on the map" not in rows(window)[0]
+    window.quick_add("Podcast sponsorship", Layer.EXECUTION)  # once it is there, the row says so
+    qtbot.waitUntil(lambda: "on the map as Podcast sponsorship" in rows(window)[0])
+
+
 def test_delete_dismisses_and_drag_puts_a_suggestion_on_any_lane(qtbot, room_window) -> None:
     window, path = room_window
     phone = Phone(open_room(qtbot, window)).join()
