@@ -13,15 +13,14 @@ Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel, fold
 from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
 
-_INDEX = {layer: i for i, layer in enumerate(LAYERS)}
-_CAPTURE, _EXECUTION = LAYERS[0], LAYERS[2]
+_CAPTURE, _ROUTING, _EXECUTION = LAYERS[:3]
 _SLOT = "_coherence_v2_facts"
 
 
@@ -74,18 +73,52 @@ class ChannelFacts:
     def refresh(self, channels: list[Channel]) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects."""
         self.channels = channels
-        self.ids = [c.id for c in channels]
-        self.layers = [c.layer for c in channels]
-        self.by_id = dict(zip(self.ids, channels, strict=True))
+        ids = self.ids = [c.id for c in channels]
+        layers = self.layers = [c.layer for c in channels]
+        self.by_id = dict(zip(ids, channels, strict=True))
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        index = _INDEX
-        for channel in channels:
-            lanes[index[channel.layer]].append(channel)
+        capture, routing, execution, feedback = (lane.append for lane in lanes)
+        for channel, layer in zip(channels, layers, strict=True):
+            if layer is _CAPTURE:
+                capture(channel)
+            elif layer is _EXECUTION:
+                execution(channel)
+            elif layer is _ROUTING:
+                routing(channel)
+            else:
+                feedback(channel)
         self.all_lanes = lanes
         known = self.known
+        if not known:  # nothing derived yet (a map just read): every channel is new
+            if channels:
+                self._learn_all(channels, ids)
+            return
         changed = [c for c in channels if known.get(c.id) is not c]
         if changed:
             self._learn(changed)
+
+    def _learn_all(self, channels: list[Channel], ids: list[str]) -> None:
+        """Derive the facts of every channel of a map, column by column, each key function applied once
+        per distinct value (10,000 channels have few distinct functions, segments, messages, motions)."""
+        self.known = self.by_id.copy()
+        written = [c.name for c in channels]
+        names = list(map(str.strip, written))
+        self.names = dict(zip(ids, names, strict=True))
+        self.name_keys = dict(zip(ids, zip(map(str.casefold, names), written, strict=True), strict=True))
+        self.functions = _column(ids, [c.function for c in channels], function_key)
+        segments = [c.segment for c in channels]
+        self.segments = _column(ids, segments, str.strip)
+        self.segment_keys = _column(ids, segments, segment_key)
+        spends = [c.monthly_spend for c in channels]
+        self.spends = dict(zip(ids, [s if s is not None and s > 0 else 0.0 for s in spends], strict=True))
+        # Messages are compared in capture and execution, motions in execution only.
+        capture, acting = self.all_lanes[0], self.all_lanes[2]
+        told = capture + acting
+        self.message_keys = _column([c.id for c in told], [c.message for c in told], message_key)
+        acting_ids = [c.id for c in acting]
+        motions = [c.motion for c in acting]
+        self.motion_keys = _column(acting_ids, motions, motion_key)
+        self.partner_motions = _column(acting_ids, motions, _names_partners)
 
     def _learn(self, changed: list[Channel]) -> None:
         """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
@@ -114,7 +147,7 @@ class ChannelFacts:
         acting_ids = [c.id for c in acting]
         motions = [c.motion for c in acting]
         self.motion_keys.update(zip(acting_ids, map(motion_key, motions), strict=True))
-        self.partner_motions.update(zip(acting_ids, ["partner" in fold(m) for m in motions], strict=True))
+        self.partner_motions.update(zip(acting_ids, map(_names_partners, motions), strict=True))
         if self.tool_names:
             for cid in ids:
                 self.tool_names.pop(cid, None)
@@ -128,6 +161,16 @@ class ChannelFacts:
             found = f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
             self.tool_names[channel.id] = found
         return found
+
+
+def _column(ids: list[str], values: list[str], derive: Callable[[str], Any]) -> dict[str, Any]:
+    """Per id, `derive` of its value: worked out once per distinct value."""
+    derived = {value: derive(value) for value in set(values)}
+    return dict(zip(ids, map(derived.__getitem__, values), strict=True))
+
+
+def _names_partners(motion: str) -> bool:
+    return "partner" in fold(motion)
 
 
 def channel_facts(arch: ArchitectureMap) -> ChannelFacts:

@@ -16,7 +16,6 @@ lists; every set the rules read is order-free, so the score is too.
 from __future__ import annotations
 
 from itertools import chain, compress, repeat
-from operator import attrgetter
 
 from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import Flow
@@ -25,7 +24,6 @@ from desktop.domain.vocabulary import real_rule
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 _UPSTREAM = (_CAPTURE, _ROUTING)
-_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 
 
 class GraphV2:
@@ -62,8 +60,8 @@ class GraphV2:
         self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
         layer_of = dict(zip(ids, layers, strict=True))
         get = layer_of.get
-        sources = list(map(_SOURCE, flows))
-        targets = list(map(_TARGET, flows))
+        sources = [flow.source for flow in flows]
+        targets = [flow.target for flow in flows]
         ruled_of = _Ruled()  # real_rule per distinct rule text: most flows share a few rules
         skipped = False  # a flow with an unknown end or to itself (never in a validated map)
         onward: set[str] = set()  # execution channels that send on to execution or routing
@@ -157,8 +155,8 @@ class GraphV2:
             pairs = [(s, t) for s, t in zip(sources, targets, strict=True) if s != t and s in layer_of]
             sources = [s for s, t in pairs if t in layer_of]
             targets = [t for s, t in pairs if t in layer_of]
-        receivers = set(targets)
-        connected = self.connected = receivers.union(sources)
+        connected = self.connected = set(sources)
+        connected.update(targets)
         # Usually every channel is connected: then no channel needs looking up.
         lanes = self.lanes = _split(ids, layers, None if len(connected) == len(ids) else connected)
         # Routed signals, as contract 1 defines them: a path to execution through capture and routing
@@ -167,7 +165,7 @@ class GraphV2:
         near = upstream.closure(set(handoffs))  # everything upstream of an execution channel
         self.routed = upstream.closure(upstream.feeding(near.intersection(lanes[1])))
         # Execution channels that originate deals: nothing flows in, something goes on to sales or routing.
-        entry = onward - receivers
+        entry = onward.difference(targets) if onward else onward  # those that receive nothing
         self.entry_execution = [cid for cid in lanes[2] if cid in entry] if entry else []
         self.routes_onward = routes_onward
         # The execution channels each capture channel sends to directly (a bypass names one).
@@ -239,11 +237,13 @@ class _Upstream:
 
     def __init__(self, sources: list[str], targets: list[str]) -> None:
         self.sources, self.targets = sources, targets
+        self.fed = set(targets)  # the channels with a flow into them: only those have anything upstream
         self.feeders: dict[str, list[str]] | None = None
 
     def feeding(self, nodes: set[str]) -> set[str]:
         """The channels with a flow into one of `nodes`."""
-        return set(compress(self.sources, map(nodes.__contains__, self.targets)))
+        nodes = self.fed.intersection(nodes)
+        return set(compress(self.sources, map(nodes.__contains__, self.targets))) if nodes else nodes
 
     def closure(self, start: set[str]) -> set[str]:
         """`start` and every channel from which a path of these flows reaches one of them."""
