@@ -73,6 +73,9 @@ class ChannelFacts:
     def refresh(self, channels: list[Channel]) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects."""
         self.channels = channels
+        if not self.known:  # nothing derived yet (a map just read): every channel is new
+            self._learn_all(channels)
+            return
         ids = self.ids = [c.id for c in channels]
         layers = self.layers = [c.layer for c in channels]
         self.by_id = dict(zip(ids, channels, strict=True))
@@ -89,36 +92,68 @@ class ChannelFacts:
                 feedback(channel)
         self.all_lanes = lanes
         known = self.known
-        if not known:  # nothing derived yet (a map just read): every channel is new
-            if channels:
-                self._learn_all(channels, ids)
-            return
         changed = [c for c in channels if known.get(c.id) is not c]
         if changed:
             self._learn(changed)
 
-    def _learn_all(self, channels: list[Channel], ids: list[str]) -> None:
-        """Derive the facts of every channel of a map, column by column, each key function applied once
-        per distinct value (10,000 channels have few distinct functions, segments, messages, motions)."""
-        self.known = self.by_id.copy()
-        written = [c.name for c in channels]
-        names = list(map(str.strip, written))
-        self.names = dict(zip(ids, names, strict=True))
-        self.name_keys = dict(zip(ids, zip(map(str.casefold, names), written, strict=True), strict=True))
-        self.functions = _column(ids, [c.function for c in channels], function_key)
-        segments = [c.segment for c in channels]
-        self.segments = _column(ids, segments, str.strip)
-        self.segment_keys = _column(ids, segments, segment_key)
-        spends = [c.monthly_spend for c in channels]
-        self.spends = dict(zip(ids, [s if s is not None and s > 0 else 0.0 for s in spends], strict=True))
-        # Messages are compared in capture and execution, motions in execution only.
-        capture, acting = self.all_lanes[0], self.all_lanes[2]
-        told = capture + acting
-        self.message_keys = _column([c.id for c in told], [c.message for c in told], message_key)
-        acting_ids = [c.id for c in acting]
-        motions = [c.motion for c in acting]
-        self.motion_keys = _column(acting_ids, motions, motion_key)
-        self.partner_motions = _column(acting_ids, motions, _names_partners)
+    def _learn_all(self, channels: list[Channel]) -> None:
+        """Derive every fact of every channel of a map in one pass over its channels (each channel's
+        id is then looked at once, not once per fact), each key function applied once per distinct
+        value (10,000 channels have few distinct functions, segments, messages and motions)."""
+        lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        by_id: dict[str, Channel] = {}
+        names: dict[str, str] = {}
+        name_keys: dict[str, tuple[str, str]] = {}
+        functions: dict[str, str] = {}
+        segments: dict[str, str] = {}
+        segment_keys: dict[str, str] = {}
+        spends: dict[str, float] = {}
+        message_keys: dict[str, str] = {}
+        motion_keys: dict[str, str] = {}
+        partner_motions: dict[str, bool] = {}
+        function_of = _PerValue(function_key)
+        trimmed, segment_of = _PerValue(str.strip), _PerValue(segment_key)
+        message_of, motion_of, partner_of = (
+            _PerValue(message_key),
+            _PerValue(motion_key),
+            _PerValue(_partners),
+        )
+        capture, routing, execution, feedback = (lane.append for lane in lanes)
+        for channel in channels:
+            cid = channel.id
+            layer = channel.layer
+            by_id[cid] = channel
+            written = channel.name
+            name = names[cid] = written.strip()
+            name_keys[cid] = (name.casefold(), written)
+            functions[cid] = function_of[channel.function]
+            segment = channel.segment
+            segments[cid] = trimmed[segment]
+            segment_keys[cid] = segment_of[segment]
+            spend = channel.monthly_spend
+            spends[cid] = spend if spend is not None and spend > 0 else 0.0
+            # Messages are compared in capture and execution, motions in execution only.
+            if layer is _CAPTURE:
+                capture(channel)
+                message_keys[cid] = message_of[channel.message]
+            elif layer is _EXECUTION:
+                execution(channel)
+                message_keys[cid] = message_of[channel.message]
+                motion = channel.motion
+                motion_keys[cid] = motion_of[motion]
+                partner_motions[cid] = partner_of[motion]
+            elif layer is _ROUTING:
+                routing(channel)
+            else:
+                feedback(channel)
+        # The ids as the map lists them (the dict's keys unless an id repeats, which no valid map does).
+        self.ids = list(by_id) if len(by_id) == len(channels) else [c.id for c in channels]
+        self.layers = [c.layer for c in channels]
+        self.all_lanes, self.by_id = lanes, by_id
+        self.known = by_id.copy()
+        self.names, self.name_keys, self.functions = names, name_keys, functions
+        self.segments, self.segment_keys, self.spends = segments, segment_keys, spends
+        self.message_keys, self.motion_keys, self.partner_motions = message_keys, motion_keys, partner_motions
 
     def _learn(self, changed: list[Channel]) -> None:
         """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
@@ -147,7 +182,7 @@ class ChannelFacts:
         acting_ids = [c.id for c in acting]
         motions = [c.motion for c in acting]
         self.motion_keys.update(zip(acting_ids, map(motion_key, motions), strict=True))
-        self.partner_motions.update(zip(acting_ids, map(_names_partners, motions), strict=True))
+        self.partner_motions.update(zip(acting_ids, map(_partners, motions), strict=True))
         if self.tool_names:
             for cid in ids:
                 self.tool_names.pop(cid, None)
@@ -163,13 +198,22 @@ class ChannelFacts:
         return found
 
 
-def _column(ids: list[str], values: list[str], derive: Callable[[str], Any]) -> dict[str, Any]:
-    """Per id, `derive` of its value: worked out once per distinct value."""
-    derived = {value: derive(value) for value in set(values)}
-    return dict(zip(ids, map(derived.__getitem__, values), strict=True))
+class _PerValue(dict[str, Any]):
+    """`derive` of each value asked for, worked out once per distinct value."""
+
+    __slots__ = ("derive",)
+
+    def __init__(self, derive: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.derive = derive
+
+    def __missing__(self, value: str) -> Any:
+        derived = self[value] = self.derive(value)
+        return derived
 
 
-def _names_partners(motion: str) -> bool:
+def _partners(motion: str) -> bool:
+    """Whether a motion names partners ("partner-led")."""
     return "partner" in fold(motion)
 
 
