@@ -58,10 +58,11 @@ class GraphV2:
     def __init__(self, ids: list[str], layers: list[Layer], flows: list[Flow]) -> None:
         self.ids, self.layers, self.flows = ids, layers, flows
         self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
-        layer_of = dict(zip(ids, layers, strict=True))
+        layer_of: dict[str, Layer] = {}
+        every = _split(ids, layers, layer_of)  # every channel by layer, in map order
         get = layer_of.get
-        sources = [flow.source for flow in flows]
-        targets = [flow.target for flow in flows]
+        connected: set[str] = set()  # the channels a flow goes into or out of
+        connect = connected.add
         ruled_of = _Ruled()  # real_rule per distinct rule text: most flows share a few rules
         skipped = False  # a flow with an unknown end or to itself (never in a validated map)
         onward: set[str] = set()  # execution channels that send on to execution or routing
@@ -80,13 +81,17 @@ class GraphV2:
         inner_targets: list[str] = []
         inner_source, inner_target = inner_sources.append, inner_targets.append
         captured: dict[str, int] = {}  # per routing channel: how many capture channels flow into it
-        for flow, source, target, source_layer, target_layer in zip(
-            flows, sources, targets, map(get, sources), map(get, targets), strict=True
-        ):
+        for flow in flows:
+            source = flow.source
+            target = flow.target
+            source_layer = get(source)
+            target_layer = get(target)
+            if source_layer is None or target_layer is None or source == target:
+                skipped = True
+                continue
+            connect(source)
+            connect(target)
             if source_layer is _CAPTURE or source_layer is _ROUTING:
-                if target_layer is None or source == target:
-                    skipped = True
-                    continue
                 if target_layer is _FEEDBACK:
                     continue
                 ruled = ruled_of[flow.rule]
@@ -125,47 +130,32 @@ class GraphV2:
                     else:
                         measuring.append(source)
                 elif target_layer is _EXECUTION:
-                    if source == target:
-                        skipped = True
-                        continue
                     onward.add(source)
-                elif target_layer is None:
-                    skipped = True
                 else:
                     upstream_of.setdefault(source, []).append(target)
                     if target_layer is _ROUTING:
                         onward.add(source)
                         routes_onward.add(source)
-            elif source_layer is _FEEDBACK:
-                if target_layer is _FEEDBACK:
-                    if source == target:
-                        skipped = True
-                    continue
-                if target_layer is None:
-                    skipped = True
-                    continue
+            elif target_layer is not _FEEDBACK:  # from feedback: a loop
                 fed_back.add(target)
                 if loops.get(source) != 1.0:
                     loops[source] = 1.0 if (ruled_of[flow.rule] or flow.label.strip()) else 0.5
                 if target_layer is not _EXECUTION:
                     loops_back.add(source)
-            else:
-                skipped = True
-        if skipped:  # leave out the flows the rules never see
-            pairs = [(s, t) for s, t in zip(sources, targets, strict=True) if s != t and s in layer_of]
-            sources = [s for s, t in pairs if t in layer_of]
-            targets = [t for s, t in pairs if t in layer_of]
-        connected = self.connected = set(sources)
-        connected.update(targets)
-        # Usually every channel is connected: then no channel needs looking up.
-        lanes = self.lanes = _split(ids, layers, None if len(connected) == len(ids) else connected)
+        self.connected = connected
+        # Usually every channel is connected: then the lanes are every channel's.
+        lanes = self.lanes = (
+            every
+            if len(connected) == len(ids)
+            else tuple([cid for cid in lane if cid in connected] for lane in every)
+        )
         # Routed signals, as contract 1 defines them: a path to execution through capture and routing
         # channels only, with a routing channel strictly between.
         upstream = _Upstream(inner_sources, inner_targets)
         near = upstream.closure(set(handoffs))  # everything upstream of an execution channel
         self.routed = upstream.closure(upstream.feeding(near.intersection(lanes[1])))
         # Execution channels that originate deals: nothing flows in, something goes on to sales or routing.
-        entry = onward.difference(targets) if onward else onward  # those that receive nothing
+        entry = onward.difference(_received(flows, layer_of, skipped)) if onward else onward
         self.entry_execution = [cid for cid in lanes[2] if cid in entry] if entry else []
         self.routes_onward = routes_onward
         # The execution channels each capture channel sends to directly (a bypass names one).
@@ -190,11 +180,8 @@ class GraphV2:
                 accountable.add(cid)
         self.accountable = accountable
         # Alignment: hand-offs to execution (in lane order), and the unruled flows among capture and routing.
-        self.handoffs = (
-            list(chain.from_iterable(map(handoffs.get, (*lanes[0], *lanes[1]), repeat(()))))
-            if handoffs
-            else []
-        )
+        handing = (*lanes[0], *lanes[1]) if direct else lanes[1]  # capture hands off only where direct
+        self.handoffs = list(chain.from_iterable(map(handoffs.get, handing, repeat(())))) if handoffs else []
         self.unruled_upstream = unruled_upstream
         self.captured = captured  # the front door is the routing channel most capture channels flow into
 
@@ -207,13 +194,23 @@ class _Ruled(dict[str, bool]):
         return ruled
 
 
-def _split(ids: list[str], layers: list[Layer], only: set[str] | None = None) -> tuple[list[str], ...]:
-    """The ids by layer, in map order (only those in `only` when given)."""
+def _received(flows: list[Flow], layer_of: dict[str, Layer], skipped: bool) -> list[str]:
+    """The channels that valid flows go into (every flow's target when none was left out)."""
+    if not skipped:
+        return [flow.target for flow in flows]
+    return [
+        flow.target
+        for flow in flows
+        if flow.source != flow.target and flow.source in layer_of and flow.target in layer_of
+    ]
+
+
+def _split(ids: list[str], layers: list[Layer], layer_of: dict[str, Layer]) -> tuple[list[str], ...]:
+    """The ids by layer, in map order; `layer_of` gets each id's layer."""
     lanes: tuple[list[str], ...] = ([], [], [], [])
     capture, routing, execution, feedback = (lane.append for lane in lanes)
     for cid, layer in zip(ids, layers, strict=True):
-        if only is not None and cid not in only:
-            continue
+        layer_of[cid] = layer
         if layer is _CAPTURE:
             capture(cid)
         elif layer is _EXECUTION:
