@@ -61,7 +61,8 @@ class GraphV2:
         layer_of: dict[str, Layer] = {}
         every = _split(ids, layers, layer_of)  # every channel by layer, in map order
         get = layer_of.get
-        connected: set[str] = set()  # the channels a flow goes into or out of
+        # The channels a flow goes into or out of: the ends the structures below do not record.
+        connected: set[str] = set()
         connect = connected.add
         ruled_of = _Ruled()  # real_rule per distinct rule text: most flows share a few rules
         skipped = False  # a flow with an unknown end or to itself (never in a validated map)
@@ -89,10 +90,10 @@ class GraphV2:
             if source_layer is None or target_layer is None or source == target:
                 skipped = True
                 continue
-            connect(source)
-            connect(target)
             if source_layer is _CAPTURE or source_layer is _ROUTING:
                 if target_layer is _FEEDBACK:
+                    connect(source)
+                    connect(target)
                     continue
                 ruled = ruled_of[flow.rule]
                 if target_layer is _EXECUTION:
@@ -131,6 +132,7 @@ class GraphV2:
                         measuring.append(source)
                 elif target_layer is _EXECUTION:
                     onward.add(source)
+                    connect(target)
                 else:
                     upstream_of.setdefault(source, []).append(target)
                     if target_layer is _ROUTING:
@@ -142,6 +144,18 @@ class GraphV2:
                     loops[source] = 1.0 if (ruled_of[flow.rule] or flow.label.strip()) else 0.5
                 if target_layer is not _EXECUTION:
                     loops_back.add(source)
+            else:
+                connect(source)
+                connect(target)
+        upstream = _Upstream(inner_sources, inner_targets)
+        measured = self.measured = set(chain.from_iterable(measures.values()))
+        # Every other end is in one of these (at C speed: set operations, no Python per flow).
+        connected.update(
+            inner_sources, upstream.fed, handoffs, measures, measured, onward, upstream_of, loops
+        )
+        connected.update(fed_back, *direct.values(), *upstream_of.values())
+        for decided, unruled in rows.values():
+            connected.update(decided, unruled)
         self.connected = connected
         # Usually every channel is connected: then the lanes are every channel's.
         lanes = self.lanes = (
@@ -151,7 +165,6 @@ class GraphV2:
         )
         # Routed signals, as contract 1 defines them: a path to execution through capture and routing
         # channels only, with a routing channel strictly between.
-        upstream = _Upstream(inner_sources, inner_targets)
         near = upstream.closure(set(handoffs))  # everything upstream of an execution channel
         self.routed = upstream.closure(upstream.feeding(near.intersection(lanes[1])))
         # Execution channels that originate deals: nothing flows in, something goes on to sales or routing.
@@ -171,7 +184,6 @@ class GraphV2:
         self.loop_credit = dict(zip(lanes[3], map(loops.get, lanes[3], repeat(0.0)), strict=True))
         self.loops_back = loops_back
         self.measures = measures
-        self.measured = set(chain.from_iterable(measures.values()))
         # Accountable: a loop from feedback reaches the channel or something its signals pass through
         # (capture and routing channels upstream of it, and the deal-originating channels sending to them).
         accountable = upstream.closure(fed_back.difference(lanes[2]))
