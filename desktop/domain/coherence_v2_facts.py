@@ -112,12 +112,7 @@ class ChannelFacts:
         motion_keys: dict[str, str] = {}
         partner_motions: dict[str, bool] = {}
         function_of = _PerValue(function_key)
-        trimmed, segment_of = _PerValue(str.strip), _PerValue(segment_key)
-        message_of, motion_of, partner_of = (
-            _PerValue(message_key),
-            _PerValue(motion_key),
-            _PerValue(_partners),
-        )
+        segment_of, message_of, motion_of = _PerValue(_segment), _PerValue(message_key), _PerValue(_motion)
         capture, routing, execution, feedback = (lane.append for lane in lanes)
         for channel in channels:
             cid = channel.id
@@ -127,9 +122,7 @@ class ChannelFacts:
             name = names[cid] = written.strip()
             name_keys[cid] = (name.casefold(), written)
             functions[cid] = function_of[channel.function]
-            segment = channel.segment
-            segments[cid] = trimmed[segment]
-            segment_keys[cid] = segment_of[segment]
+            segments[cid], segment_keys[cid] = segment_of[channel.segment]
             spend = channel.monthly_spend
             spends[cid] = spend if spend is not None and spend > 0 else 0.0
             # Messages are compared in capture and execution, motions in execution only.
@@ -139,9 +132,7 @@ class ChannelFacts:
             elif layer is _EXECUTION:
                 execution(channel)
                 message_keys[cid] = message_of[channel.message]
-                motion = channel.motion
-                motion_keys[cid] = motion_of[motion]
-                partner_motions[cid] = partner_of[motion]
+                motion_keys[cid], partner_motions[cid] = motion_of[channel.motion]
             elif layer is _ROUTING:
                 routing(channel)
             else:
@@ -215,6 +206,16 @@ class _PerValue(dict[str, Any]):
 def _partners(motion: str) -> bool:
     """Whether a motion names partners ("partner-led")."""
     return "partner" in fold(motion)
+
+
+def _segment(segment: str) -> tuple[str, str]:
+    """A segment trimmed, and its key."""
+    return segment.strip(), segment_key(segment)
+
+
+def _motion(motion: str) -> tuple[str, bool]:
+    """A motion's key, and whether it names partners."""
+    return motion_key(motion), _partners(motion)
 
 
 def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
