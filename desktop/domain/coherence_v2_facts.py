@@ -7,6 +7,8 @@ an edit replaces the edited channel's object and keeps every other one, so a
 channel's facts stay right for as long as the map holds the very same object.
 `channel_facts` keeps them on the map and, after an edit, derives them again
 only for the channels whose object changed (a rename: one channel of 500).
+A map just read (the `score` command) derives all of them in one pass over
+its channels, each key function applied once per distinct value.
 
 Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 """
@@ -147,7 +149,7 @@ class ChannelFacts:
         self.message_keys, self.motion_keys, self.partner_motions = message_keys, motion_keys, partner_motions
 
     def _learn(self, changed: list[Channel]) -> None:
-        """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
+        """Derive the facts of these channels (those whose object changed since the last refresh)."""
         ids = [c.id for c in changed]
 
         def column(facts: dict[str, Any], values: Iterable[Any]) -> None:

@@ -30,7 +30,10 @@ class GraphV2:
     """Valid flows indexed for contract 2. Invalid input (self-flows, unknown ends) is left out.
 
     Only what the rules read is kept (not every channel's flows): one pass over the flows reads each
-    flow by its two layers, since this runs again after every edit of a flow.
+    flow by its two layers, since this runs again after every edit of a flow, and from scratch on a map
+    just read (the `score` command). So the loop does only what needs a flow at a time; what can be
+    done on whole sets (the connected channels, the searches upstream) is done after it, at C speed.
+    tests/domain/test_score_v2_graph_reference.py checks every attribute against a plain build.
     """
 
     __slots__ = (
