@@ -63,7 +63,6 @@ class GraphV2:
         self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
         layer_of: dict[str, Layer] = {}
         every = _split(ids, layers, layer_of)  # every channel by layer, in map order
-        get = layer_of.get
         # The channels a flow goes into or out of: the ends the structures below do not record.
         connected: set[str] = set()
         connect = connected.add
@@ -88,9 +87,13 @@ class GraphV2:
         for flow in flows:
             source = flow.source
             target = flow.target
-            source_layer = get(source)
-            target_layer = get(target)
-            if source_layer is None or target_layer is None or source == target:
+            try:
+                source_layer = layer_of[source]
+                target_layer = layer_of[target]
+            except KeyError:  # an unknown end
+                skipped = True
+                continue
+            if source == target:
                 skipped = True
                 continue
             if source_layer is _CAPTURE or source_layer is _ROUTING:
