@@ -15,7 +15,7 @@ Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
@@ -113,8 +113,11 @@ class ChannelFacts:
         message_keys: dict[str, str] = {}
         motion_keys: dict[str, str] = {}
         partner_motions: dict[str, bool] = {}
-        function_of = _PerValue(function_key)
-        segment_of, message_of, motion_of = _PerValue(_segment), _PerValue(message_key), _PerValue(_motion)
+        # Each key function once per distinct value (a plain dict: its lookups are the fastest).
+        function_of: dict[str, str] = {}
+        segment_of: dict[str, tuple[str, str]] = {}
+        message_of: dict[str, str] = {}
+        motion_of: dict[str, tuple[str, bool]] = {}
         capture, routing, execution, feedback = (lane.append for lane in lanes)
         for channel in channels:
             cid = channel.id
@@ -123,18 +126,34 @@ class ChannelFacts:
             written = channel.name
             name = names[cid] = written.strip()
             name_keys[cid] = (name.casefold(), written)
-            functions[cid] = function_of[channel.function]
-            segments[cid], segment_keys[cid] = segment_of[channel.segment]
+            function = channel.function
+            try:
+                functions[cid] = function_of[function]
+            except KeyError:
+                functions[cid] = function_of[function] = function_key(function)
+            segment = channel.segment
+            try:
+                segments[cid], segment_keys[cid] = segment_of[segment]
+            except KeyError:
+                segments[cid], segment_keys[cid] = segment_of[segment] = _segment(segment)
             spend = channel.monthly_spend
             spends[cid] = spend if spend is not None and spend > 0 else 0.0
             # Messages are compared in capture and execution, motions in execution only.
-            if layer is _CAPTURE:
-                capture(channel)
-                message_keys[cid] = message_of[channel.message]
-            elif layer is _EXECUTION:
+            if layer is _CAPTURE or layer is _EXECUTION:
+                message = channel.message
+                try:
+                    message_keys[cid] = message_of[message]
+                except KeyError:
+                    message_keys[cid] = message_of[message] = message_key(message)
+                if layer is _CAPTURE:
+                    capture(channel)
+                    continue
                 execution(channel)
-                message_keys[cid] = message_of[channel.message]
-                motion_keys[cid], partner_motions[cid] = motion_of[channel.motion]
+                motion = channel.motion
+                try:
+                    motion_keys[cid], partner_motions[cid] = motion_of[motion]
+                except KeyError:
+                    motion_keys[cid], partner_motions[cid] = motion_of[motion] = _motion(motion)
             elif layer is _ROUTING:
                 routing(channel)
             else:
@@ -189,20 +208,6 @@ class ChannelFacts:
             found = f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
             self.tool_names[channel.id] = found
         return found
-
-
-class _PerValue(dict[str, Any]):
-    """`derive` of each value asked for, worked out once per distinct value."""
-
-    __slots__ = ("derive",)
-
-    def __init__(self, derive: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.derive = derive
-
-    def __missing__(self, value: str) -> Any:
-        derived = self[value] = self.derive(value)
-        return derived
 
 
 def _partners(motion: str) -> bool:
