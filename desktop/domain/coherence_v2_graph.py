@@ -66,7 +66,7 @@ class GraphV2:
         # The channels a flow goes into or out of: the ends the structures below do not record.
         connected: set[str] = set()
         connect = connected.add
-        ruled_of = _Ruled()  # real_rule per distinct rule text: most flows share a few rules
+        ruled_of: dict[str, bool] = {}  # real_rule per distinct rule text: most flows share a few rules
         skipped = False  # a flow with an unknown end or to itself (never in a validated map)
         onward: set[str] = set()  # execution channels that send on to execution or routing
         routes_onward: set[str] = set()  # execution channels that send to routing
@@ -101,7 +101,11 @@ class GraphV2:
                     connect(source)
                     connect(target)
                     continue
-                ruled = ruled_of[flow.rule]
+                rule = flow.rule
+                try:
+                    ruled = ruled_of[rule]
+                except KeyError:
+                    ruled = ruled_of[rule] = real_rule(rule)
                 if target_layer is _EXECUTION:
                     sent = handoffs.get(source)
                     if sent is None:
@@ -147,7 +151,7 @@ class GraphV2:
             elif target_layer is not _FEEDBACK:  # from feedback: a loop
                 fed_back.add(target)
                 if loops.get(source) != 1.0:
-                    loops[source] = 1.0 if (ruled_of[flow.rule] or flow.label.strip()) else 0.5
+                    loops[source] = 1.0 if (real_rule(flow.rule) or flow.label.strip()) else 0.5
                 if target_layer is not _EXECUTION:
                     loops_back.add(source)
             else:
@@ -202,14 +206,6 @@ class GraphV2:
         self.handoffs = list(chain.from_iterable(map(handoffs.get, handing, repeat(())))) if handoffs else []
         self.unruled_upstream = unruled_upstream
         self.captured = captured  # the front door is the routing channel most capture channels flow into
-
-
-class _Ruled(dict[str, bool]):
-    """`real_rule` of each rule text asked for, worked out once per text."""
-
-    def __missing__(self, rule: str) -> bool:
-        ruled = self[rule] = real_rule(rule)
-        return ruled
 
 
 def _received(flows: list[Flow], layer_of: dict[str, Layer], skipped: bool) -> list[str]:
