@@ -250,11 +250,18 @@ class _Upstream:
         self.sources, self.targets = sources, targets
         self.fed = set(targets)  # the channels with a flow into them: only those have anything upstream
         self.feeders: dict[str, list[str]] | None = None
+        self.last: tuple[set[str], set[str]] = (set(), set())  # the last pass: asked, found
 
     def feeding(self, nodes: set[str]) -> set[str]:
-        """The channels with a flow into one of `nodes`."""
+        """The channels with a flow into one of `nodes` (a new set)."""
         nodes = self.fed.intersection(nodes)
-        return set(compress(self.sources, map(nodes.__contains__, self.targets))) if nodes else nodes
+        if not nodes:
+            return nodes
+        asked, found = self.last
+        if nodes != asked:  # the routed search often asks what the search for `near` asked first
+            found = set(compress(self.sources, map(nodes.__contains__, self.targets)))
+            self.last = (nodes, found)
+        return set(found)
 
     def closure(self, start: set[str]) -> set[str]:
         """`start` and every channel from which a path of these flows reaches one of them."""
