@@ -93,7 +93,8 @@ class GraphV2:
             except KeyError:  # an unknown end
                 skipped = True
                 continue
-            if source == target:
+            # A flow to itself stays in its layer: only there is it looked for (a string compare).
+            if source_layer is target_layer and source == target:
                 skipped = True
                 continue
             if source_layer is _CAPTURE or source_layer is _ROUTING:
