@@ -7,6 +7,8 @@ an edit replaces the edited channel's object and keeps every other one, so a
 channel's facts stay right for as long as the map holds the very same object.
 `channel_facts` keeps them on the map and, after an edit, derives them again
 only for the channels whose object changed (a rename: one channel of 500).
+A map just read (the `score` command) derives all of them in one pass over
+its channels, each key function applied once per distinct value.
 
 Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 """
@@ -20,8 +22,7 @@ from desktop.domain.layers import LAYERS, Layer
 from desktop.domain.model import ArchitectureMap, Channel, fold
 from desktop.domain.vocabulary import function_key, message_key, motion_key, segment_key
 
-_INDEX = {layer: i for i, layer in enumerate(LAYERS)}
-_CAPTURE, _EXECUTION = LAYERS[0], LAYERS[2]
+_CAPTURE, _ROUTING, _EXECUTION = LAYERS[:3]
 _SLOT = "_coherence_v2_facts"
 
 
@@ -74,21 +75,100 @@ class ChannelFacts:
     def refresh(self, channels: list[Channel]) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects."""
         self.channels = channels
-        self.ids = [c.id for c in channels]
-        self.layers = [c.layer for c in channels]
-        self.by_id = dict(zip(self.ids, channels, strict=True))
+        if not self.known:  # nothing derived yet (a map just read): every channel is new
+            self._learn_all(channels)
+            return
+        ids = self.ids = [c.id for c in channels]
+        layers = self.layers = [c.layer for c in channels]
+        self.by_id = dict(zip(ids, channels, strict=True))
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        index = _INDEX
-        for channel in channels:
-            lanes[index[channel.layer]].append(channel)
+        capture, routing, execution, feedback = (lane.append for lane in lanes)
+        for channel, layer in zip(channels, layers, strict=True):
+            if layer is _CAPTURE:
+                capture(channel)
+            elif layer is _EXECUTION:
+                execution(channel)
+            elif layer is _ROUTING:
+                routing(channel)
+            else:
+                feedback(channel)
         self.all_lanes = lanes
         known = self.known
         changed = [c for c in channels if known.get(c.id) is not c]
         if changed:
             self._learn(changed)
 
+    def _learn_all(self, channels: list[Channel]) -> None:
+        """Derive every fact of every channel of a map in one pass over its channels (each channel's
+        id is then looked at once, not once per fact), each key function applied once per distinct
+        value (10,000 channels have few distinct functions, segments, messages and motions)."""
+        lanes: tuple[list[Channel], ...] = ([], [], [], [])
+        by_id: dict[str, Channel] = {}
+        names: dict[str, str] = {}
+        name_keys: dict[str, tuple[str, str]] = {}
+        functions: dict[str, str] = {}
+        segments: dict[str, str] = {}
+        segment_keys: dict[str, str] = {}
+        spends: dict[str, float] = {}
+        message_keys: dict[str, str] = {}
+        motion_keys: dict[str, str] = {}
+        partner_motions: dict[str, bool] = {}
+        # Each key function once per distinct value (a plain dict: its lookups are the fastest).
+        function_of: dict[str, str] = {}
+        segment_of: dict[str, tuple[str, str]] = {}
+        message_of: dict[str, str] = {}
+        motion_of: dict[str, tuple[str, bool]] = {}
+        capture, routing, execution, feedback = (lane.append for lane in lanes)
+        for channel in channels:
+            cid = channel.id
+            layer = channel.layer
+            by_id[cid] = channel
+            written = channel.name
+            name = names[cid] = written.strip()
+            name_keys[cid] = (name.casefold(), written)
+            function = channel.function
+            try:
+                functions[cid] = function_of[function]
+            except KeyError:
+                functions[cid] = function_of[function] = function_key(function)
+            segment = channel.segment
+            try:
+                segments[cid], segment_keys[cid] = segment_of[segment]
+            except KeyError:
+                segments[cid], segment_keys[cid] = segment_of[segment] = _segment(segment)
+            spend = channel.monthly_spend
+            spends[cid] = spend if spend is not None and spend > 0 else 0.0
+            # Messages are compared in capture and execution, motions in execution only.
+            if layer is _CAPTURE or layer is _EXECUTION:
+                message = channel.message
+                try:
+                    message_keys[cid] = message_of[message]
+                except KeyError:
+                    message_keys[cid] = message_of[message] = message_key(message)
+                if layer is _CAPTURE:
+                    capture(channel)
+                    continue
+                execution(channel)
+                motion = channel.motion
+                try:
+                    motion_keys[cid], partner_motions[cid] = motion_of[motion]
+                except KeyError:
+                    motion_keys[cid], partner_motions[cid] = motion_of[motion] = _motion(motion)
+            elif layer is _ROUTING:
+                routing(channel)
+            else:
+                feedback(channel)
+        # The ids as the map lists them (the dict's keys unless an id repeats, which no valid map does).
+        self.ids = list(by_id) if len(by_id) == len(channels) else [c.id for c in channels]
+        self.layers = [c.layer for c in channels]
+        self.all_lanes, self.by_id = lanes, by_id
+        self.known = by_id.copy()
+        self.names, self.name_keys, self.functions = names, name_keys, functions
+        self.segments, self.segment_keys, self.spends = segments, segment_keys, spends
+        self.message_keys, self.motion_keys, self.partner_motions = message_keys, motion_keys, partner_motions
+
     def _learn(self, changed: list[Channel]) -> None:
-        """Derive the facts of these channels (a whole map at once when it is new: column by column)."""
+        """Derive the facts of these channels (those whose object changed since the last refresh)."""
         ids = [c.id for c in changed]
 
         def column(facts: dict[str, Any], values: Iterable[Any]) -> None:
@@ -114,7 +194,7 @@ class ChannelFacts:
         acting_ids = [c.id for c in acting]
         motions = [c.motion for c in acting]
         self.motion_keys.update(zip(acting_ids, map(motion_key, motions), strict=True))
-        self.partner_motions.update(zip(acting_ids, ["partner" in fold(m) for m in motions], strict=True))
+        self.partner_motions.update(zip(acting_ids, map(_partners, motions), strict=True))
         if self.tool_names:
             for cid in ids:
                 self.tool_names.pop(cid, None)
@@ -128,6 +208,21 @@ class ChannelFacts:
             found = f"{name} on {tool}" if tool and fold(tool) not in fold(channel.name) else name
             self.tool_names[channel.id] = found
         return found
+
+
+def _partners(motion: str) -> bool:
+    """Whether a motion names partners ("partner-led")."""
+    return "partner" in fold(motion)
+
+
+def _segment(segment: str) -> tuple[str, str]:
+    """A segment trimmed, and its key."""
+    return segment.strip(), segment_key(segment)
+
+
+def _motion(motion: str) -> tuple[str, bool]:
+    """A motion's key, and whether it names partners."""
+    return motion_key(motion), _partners(motion)
 
 
 def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
