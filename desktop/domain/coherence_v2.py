@@ -23,7 +23,7 @@ the findings is coherence_v2_assembly.py.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from desktop.domain.coherence_v2_assembly import Raw, assemble
 from desktop.domain.coherence_v2_facts import channel_facts
@@ -55,6 +55,9 @@ __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 _AUTOMATION = attrgetter("automation")
+_ID = attrgetter("id")
+_NAME = attrgetter("name")
+_FIRST = itemgetter(0)
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -94,22 +97,35 @@ class _Run(SegmentRules):
         in_order: bool = False,
     ) -> None:
         """Record a finding. `in_order`: the channels are already in name order (`by_name`)."""
-        named = list(named)
         keys = self.name_keys
-        if len(named) == 1:  # most findings name one channel
-            channel = named[0]
-            ids: tuple[str, ...] = (channel.id,)
-            names: tuple[str, ...] = (channel.name,)
-            folded: tuple[str, ...] = (keys[channel.id][0],)
-        else:
-            if not in_order:  # name order; the folded names order findings of equal points
-                named.sort(key=lambda c: keys[c.id])
-            ids = tuple([c.id for c in named])
-            names = tuple([c.name for c in named])
-            folded = tuple([keys[c.id][0] for c in named])
+        if in_order:
+            ordered = named if isinstance(named, list) else list(named)
+        else:  # name order; the folded names order findings of equal points
+            ordered = sorted(named, key=lambda c: keys[c.id])
+        if len(ordered) == 1:  # most findings name one channel
+            self.add_one(rule, component, points, ordered[0], message, amplify)
+            return
+        ids = tuple(map(_ID, ordered))
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
-            amplify = any(map(_AUTOMATION, named))
-        self.raw.append(Raw(rule, component, points, ids, names, message, amplify, folded))
+            amplify = any(map(_AUTOMATION, ordered))
+        folded = tuple(map(_FIRST, map(keys.__getitem__, ids)))
+        self.raw.append((rule, component, points, ids, tuple(map(_NAME, ordered)), message, amplify, folded))
+
+    def add_one(
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        channel: Channel,
+        message: str,
+        amplify: bool | None = None,
+    ) -> None:
+        """Record a finding that names one channel (most do)."""
+        cid = channel.id
+        if amplify is None:
+            amplify = bool(channel.automation)
+        folded = (self.name_keys[cid][0],)
+        self.raw.append((rule, component, points, (cid,), (channel.name,), message, amplify, folded))
 
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         """Channels in name order (folded, then as written): the order findings name them in."""
@@ -205,11 +221,11 @@ class _Run(SegmentRules):
                 if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
                     shown = self.shown(channel)
-                    self.add(
+                    self.add_one(
                         "unrouted-source",
                         "flow",
                         share,
-                        [channel],
+                        channel,
                         f"{shown} originates deals that reach sales without any routing: {via} "
                         "(dedupe against open opportunities, assign an owner)",
                     )
@@ -232,11 +248,11 @@ class _Run(SegmentRules):
                 self.add("unrouted-signal", "flow", share, named, message)
                 continue
             if channel.id not in graph.accountable:
-                self.add(
+                self.add_one(
                     "unaccountable-spend",
                     "flow",
                     share * (1.0 - UNACCOUNTABLE_CREDIT),
-                    [channel],
+                    channel,
                     f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it feeds: "
                     "nothing can tell whether it works, so connect attribution before adding or scaling it",
                 )
@@ -284,19 +300,19 @@ class _Run(SegmentRules):
                     advice = f"put it inline: capture → {name} → {after}, or remove it"
                 else:
                     advice = "add a flow with a rule to each execution channel it decides for"
-                self.add(
-                    "routing-dead-end", "routing", share, [channel], f"{name} sends nothing on: {advice}"
+                self.add_one(
+                    "routing-dead-end", "routing", share, channel, f"{name} sends nothing on: {advice}"
                 )
                 continue
             if not unruled:
                 continue
             targets = self.by_name([by_id[t] for t in unruled])
             if count == 1:
-                self.add(
+                self.add_one(
                     "pass-through-routing",
                     "routing",
                     share * (1.0 - PASS_THROUGH_CREDIT),
-                    [channel],
+                    channel,
                     f"{name} sends every lead to {self.names[targets[0].id]} with no rule: a hop, "
                     "not a routing decision; write the rule it applies (segment, score, territory)",
                 )
@@ -307,11 +323,11 @@ class _Run(SegmentRules):
                 if ruled == 0
                 else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
             )
-            self.add(
+            self.add_one(
                 "unruled-routing",
                 "routing",
                 share * len(unruled) / count,
-                [channel],
+                channel,
                 f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
                 f"write the rule for {names_text([self.names[t.id] for t in targets])}",
             )
@@ -351,11 +367,11 @@ class _Run(SegmentRules):
                 if sink
                 else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
             )
-            self.add(
+            self.add_one(
                 "unmeasured-execution",
                 "feedback",
                 measured_part / len(execution),
-                [channel],
+                channel,
                 f"{self.names[channel.id]} is not measured: {fix}",
             )
         for channel in feedback:
@@ -373,20 +389,20 @@ class _Run(SegmentRules):
                     )
                 else:
                     fix = f"add a flow from it to {target}"
-                self.add(
+                self.add_one(
                     "open-loop",
                     "feedback",
                     closed_part / len(feedback),
-                    [channel],
+                    channel,
                     f"{name} feeds nothing back: {fix}",
                     amplify=ai or channel.automation == "ai",
                 )
             else:
-                self.add(
+                self.add_one(
                     "unlabelled-loop",
                     "feedback",
                     closed_part * (1.0 - credit) / len(feedback),
-                    [channel],
+                    channel,
                     f"{name} loops back, but the arrow does not say what it carries: label it "
                     "(e.g. “offline conversions”, “ICP refresh”)",
                     amplify=ai or channel.automation == "ai",

@@ -71,6 +71,7 @@ class SegmentRules:
     _started: dict[object, int]
 
     def add(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
+    def add_one(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         raise NotImplementedError
 
@@ -340,11 +341,11 @@ class SegmentRules:
         for lane in self.all_lanes:
             for channel in lane:
                 if channel.id not in connected:
-                    self.add(
+                    self.add_one(
                         "orphan-channel",
                         DRAG,
                         ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
-                        [channel],
+                        channel,
                         f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
                         "or stop paying for it",
                     )
