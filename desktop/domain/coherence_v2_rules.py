@@ -254,17 +254,21 @@ class SegmentRules:
             )
             return
         by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
-        origins = self._origins()
+        by_segment, origins = self._origins()
         unit = weight / len(handoffs)
+        unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
         for flow in handoffs:
-            target_id = flow.target
-            if not segments[target_id] or real_rule(flow.rule):
-                continue
             reached = origins.get(flow.source)
             if not reached:
                 continue
+            target_id = flow.target
+            if not segments[target_id] or real_rule(flow.rule):
+                continue
             want = segment_keys[target_id]
-            wrong_ids = [cid for key, ids in reached if not segments_match(key, want) for cid in ids]
+            bad = unmatched.get(want)
+            if bad is None:
+                bad = unmatched[want] = {key for key in by_segment if not segments_match(key, want)}
+            wrong_ids = [cid for cid in reached if segment_keys[cid] in bad]
             if not wrong_ids:
                 continue
             wrong = self.by_name([by_id[cid] for cid in wrong_ids])
@@ -281,9 +285,10 @@ class SegmentRules:
                 f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
             )
 
-    def _origins(self) -> dict[str, list[tuple[str, list[str]]]]:
-        """Per capture/routing channel: the segmented capture channels that reach it by unruled flows only,
-        by segment key (in the order their segments first appear in the capture lane).
+    def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The segmented capture channels by segment key (in the order their segments first appear in the
+        capture lane), and per capture/routing channel those that reach it by unruled flows only, in
+        that same order (by segment, then lane order).
 
         Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
         edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
@@ -296,11 +301,18 @@ class SegmentRules:
         memo = self.graph.memo
         kept = memo.get("origins")
         if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
-            return kept[1]  # type: ignore[no-any-return]
+            return kept  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
-        reached: dict[str, list[tuple[str, list[str]]]] = {}
-        for segkey, members in by_segment.items():
+        reached: dict[str, list[str]] = {}
+        for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
+                if origin not in unruled:  # most capture channels send no unruled flow on
+                    found = reached.get(origin)
+                    if found is None:
+                        reached[origin] = [origin]
+                    else:
+                        found.append(origin)
+                    continue
                 seen = {origin}
                 queue = [origin]
                 for node in queue:
@@ -308,14 +320,14 @@ class SegmentRules:
                         if target not in seen:
                             seen.add(target)
                             queue.append(target)
-                for node in seen:
-                    found = reached.setdefault(node, [])
-                    if found and found[-1][0] == segkey:
-                        found[-1][1].append(origin)
+                for node in queue:  # each node hears of this origin once: their order does not matter
+                    found = reached.get(node)
+                    if found is None:
+                        reached[node] = [origin]
                     else:
-                        found.append((segkey, [origin]))
-        memo["origins"] = (by_segment, reached)
-        return reached
+                        found.append(origin)
+        memo["origins"] = kept = (by_segment, reached)
+        return kept
 
     # --- findings kept between runs, and drag ----------------------------------------------------
     def replay(self, key: object, inputs: list[object]) -> bool:
