@@ -130,7 +130,12 @@ class _Run(SegmentRules):
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         """Channels in name order (folded, then as written): the order findings name them in."""
         keys = self.name_keys
-        return sorted(channels, key=lambda c: keys[c.id])
+        ordered = sorted(channels, key=lambda c: keys[c.id][0])  # strings sort faster than pairs…
+        if len(ordered) > 1:
+            folded = [keys[c.id][0] for c in ordered]
+            if len(set(folded)) < len(folded):  # …and only equal folded names need the names as written
+                ordered.sort(key=lambda c: keys[c.id])
+        return ordered
 
     def shown(self, channel: Channel) -> str:
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""

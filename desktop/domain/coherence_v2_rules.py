@@ -350,23 +350,31 @@ class SegmentRules:
 
     def drag(self) -> None:
         connected = self.graph.connected
-        for lane in self.all_lanes:
-            for channel in lane:
-                if channel.id not in connected:
-                    self.add_one(
-                        "orphan-channel",
-                        DRAG,
-                        ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
-                        channel,
-                        f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
-                        "or stop paying for it",
-                    )
+        orphans = (  # connected holds only the map's channels: as many means none is an orphan
+            []
+            if len(connected) == len(self.by_id)
+            else [c for lane in self.all_lanes for c in lane if c.id not in connected]
+        )
+        for channel in orphans:
+            self.add_one(
+                "orphan-channel",
+                DRAG,
+                ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
+                channel,
+                f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
+                "or stop paying for it",
+            )
         spends, names = self.spends, self.names
+        blanks: list[Channel] | None = []  # the channels with a blank function, lane by lane
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
             inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
             if self.replay(("duplicate-function", layer), inputs):
+                blanks = None
                 continue
-            for unsorted in self._duplicates(lane):
+            duplicates, blank = self._duplicates(lane)
+            if blanks is not None:
+                blanks += blank
+            for unsorted in duplicates:
                 group = self.by_name(unsorted)
                 amounts = [spends[c.id] for c in group]
                 most = max(amounts)
@@ -392,7 +400,9 @@ class SegmentRules:
         everything: list[object] = [self.facts.channels]
         if self.replay("unknown-function", everything):
             return
-        blank = self.by_name(c for lane in self.all_lanes for c in lane if not functions[c.id])
+        if blanks is None:
+            blanks = [c for lane in self.all_lanes for c in lane if not functions[c.id]]
+        blank = self.by_name(blanks)
         if blank:
             self.add(
                 "unknown-function",
@@ -407,18 +417,19 @@ class SegmentRules:
             )
         self.keep("unknown-function", everything)
 
-    def _duplicates(self, lane: list[Channel]) -> list[list[Channel]]:
-        """Groups of channels of one function that serve overlapping segments (connected components)."""
+    def _duplicates(self, lane: list[Channel]) -> tuple[list[list[Channel]], list[Channel]]:
+        """Groups of channels of one function that serve overlapping segments (connected components),
+        and the lane's channels with a blank function (in lane order)."""
         functions, segment_keys = self.functions, self.segment_keys
         by_function: dict[str, list[Channel]] = {}
         for c in lane:
             key = functions[c.id]
-            if key:
-                found = by_function.get(key)
-                if found is None:
-                    by_function[key] = [c]
-                else:
-                    found.append(c)
+            found = by_function.get(key)
+            if found is None:
+                by_function[key] = [c]
+            else:
+                found.append(c)
+        blank = by_function.pop("", [])
         groups: list[list[Channel]] = []
         for members in by_function.values():
             if len(members) < 2:
@@ -431,7 +442,7 @@ class SegmentRules:
             for c, component in zip(members, components, strict=True):
                 found_groups.setdefault(component, []).append(c)
             groups += [g for g in found_groups.values() if len(g) > 1]
-        return groups
+        return groups, blank
 
 
 def _agrees(key: str, modal: str) -> bool:
