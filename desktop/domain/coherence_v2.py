@@ -23,7 +23,6 @@ the findings is coherence_v2_assembly.py.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import attrgetter, itemgetter
 
 from desktop.domain.coherence_v2_assembly import Raw, assemble
 from desktop.domain.coherence_v2_facts import channel_facts
@@ -54,10 +53,6 @@ from desktop.domain.vocabulary import (
 __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
-_AUTOMATION = attrgetter("automation")
-_ID = attrgetter("id")
-_NAME = attrgetter("name")
-_FIRST = itemgetter(0)
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -105,11 +100,12 @@ class _Run(SegmentRules):
         if len(ordered) == 1:  # most findings name one channel
             self.add_one(rule, component, points, ordered[0], message, amplify)
             return
-        ids = tuple(map(_ID, ordered))
+        ids = tuple([c.id for c in ordered])  # (list comprehensions read slotted attributes fastest)
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
-            amplify = any(map(_AUTOMATION, ordered))
-        folded = tuple(map(_FIRST, map(keys.__getitem__, ids)))
-        self.raw.append((rule, component, points, ids, tuple(map(_NAME, ordered)), message, amplify, folded))
+            amplify = any([c.automation for c in ordered])
+        folded = tuple([keys[cid][0] for cid in ids])
+        names = tuple([c.name for c in ordered])
+        self.raw.append((rule, component, points, ids, names, message, amplify, folded))
 
     def add_one(
         self,
@@ -130,12 +126,7 @@ class _Run(SegmentRules):
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         """Channels in name order (folded, then as written): the order findings name them in."""
         keys = self.name_keys
-        ordered = sorted(channels, key=lambda c: keys[c.id][0])  # strings sort faster than pairs…
-        if len(ordered) > 1:
-            folded = [keys[c.id][0] for c in ordered]
-            if len(set(folded)) < len(folded):  # …and only equal folded names need the names as written
-                ordered.sort(key=lambda c: keys[c.id])
-        return ordered
+        return sorted(channels, key=lambda c: keys[c.id])
 
     def shown(self, channel: Channel) -> str:
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""

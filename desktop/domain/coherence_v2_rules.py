@@ -7,7 +7,10 @@ so docs/score.md and the engine quote the same numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Any
 
 from desktop.domain.coherence_v2_facts import ChannelFacts
@@ -162,15 +165,11 @@ class SegmentRules:
         if not group:
             return
         keys = self.message_keys if attribute == "message" else self.motion_keys
-        counts: dict[str, int] = {}
-        spellings: dict[str, int] = {}
-        segments = self.segments
-        for c in group:
-            key = keys[c.id]
-            if key:
-                counts[key] = counts.get(key, 0) + 1
-            spelling = segments[c.id]
-            spellings[spelling] = spellings.get(spelling, 0) + 1
+        ids = [c.id for c in group]
+        told_keys = list(map(keys.__getitem__, ids))  # per channel, in group order
+        counts = Counter(told_keys)
+        del counts[""]  # a blank key is no message (or motion)
+        spellings = Counter(map(self.segments.__getitem__, ids))
         shown = min(spellings, key=lambda t: (-spellings[t], t))  # the usual spelling, whatever the order
         where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
@@ -192,26 +191,31 @@ class SegmentRules:
                     for key, times in promised.items():
                         if key in counts:
                             heard[key] = heard.get(key, 0) + times
-        paid: dict[str, float] = {}
-        spends = self.spends
-        for c in group:
-            key = keys[c.id]
-            if key:
-                paid[key] = paid.get(key, 0.0) + spends[c.id]
-        modal = min(counts, key=lambda k: (-counts[k], -heard.get(k, 0), -paid.get(k, 0.0), k))
-        agree = {key: _agrees(key, modal) for key in counts}  # a blank key never agrees
-        others = [c for c in group if not agree.get(keys[c.id], False)]
+        best = min([(-n, -heard.get(k, 0)) for k, n in counts.items()])
+        tied = [k for k, n in counts.items() if (-n, -heard.get(k, 0)) == best]
+        if len(tied) == 1:
+            modal = tied[0]
+        else:  # the spend on each tied key breaks the tie (summed in group order), then the key
+            paid = dict.fromkeys(tied, 0.0)
+            spends = self.spends
+            for key, cid in zip(told_keys, ids, strict=True):
+                if key in paid:
+                    paid[key] += spends[cid]
+            modal = min(tied, key=lambda k: (-paid[k], k))
+        disagree = {key: not _agrees(key, modal) for key in counts}
+        disagree[""] = True  # a blank key never agrees
+        others = list(compress(group, map(disagree.__getitem__, told_keys)))
         if not others:
             return
-        told_as: dict[str, int] = {}
-        for c in group:
-            if keys[c.id] == modal:
-                text = getattr(c, attribute).strip()
-                told_as[text] = told_as.get(text, 0) + 1
+        told_as: Counter[str] = Counter()
+        modal_ones = compress(group, map(modal.__eq__, told_keys))
+        for text, times in Counter(map(attrgetter(attribute), modal_ones)).items():
+            told_as[text.strip()] += times
         wording = min(told_as, key=lambda t: (-told_as[t], len(t), t))  # its most told wording
         others = self.by_name(others)
-        blank = [c for c in others if not keys[c.id]]
-        differ = [c for c in others if keys[c.id]]
+        other_keys = [keys[c.id] for c in others]
+        blank = list(compress(others, map(not_, other_keys)))
+        differ = list(compress(others, other_keys))
         told = "tell" if attribute == "message" else "follow"
         parts: list[str] = []
         if differ:
