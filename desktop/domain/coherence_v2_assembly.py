@@ -20,7 +20,7 @@ _new_object = object.__new__
 _set_attribute = object.__setattr__
 
 AI_PREFIX = "[AI amplifies] "
-_FIRST = itemgetter(0)
+_NAMES_MESSAGE = itemgetter(0, 1)
 
 
 Raw = tuple[str, str, float, tuple[str, ...], tuple[str, ...], str, bool, tuple[str, ...]]
@@ -41,8 +41,10 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
     losses = {name: 0.0 for name in COMPONENTS}
     drag = 0.0
     orders: dict[float, float] = {}
-    keyed: list[tuple[tuple[float, str, tuple[str, ...], str], Raw, float, str]] = []
-    append = keyed.append
+    # Findings by (−points, rule), each with its sort key's rest: most findings share their points and
+    # rule, so sorting the few buckets and then each bucket by names and message compares far less
+    # than sorting every finding by the whole key, and gives the same order (both sorts are stable).
+    buckets: dict[tuple[float, str], list[tuple[tuple[str, ...], str, Raw, float]]] = {}
     for component, members in by_component.items():
         scaled = [raw[2] * AI_FACTOR if raw[6] else raw[2] for raw in members]
         total = sum(scaled)
@@ -59,27 +61,35 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
             order = orders.get(final)
             if order is None:  # rounding is slow and many findings share their points
                 order = orders[final] = -round(final, 9)
-            append(((order, raw[0], raw[7], message), raw, final, message))
-    keyed.sort(key=_FIRST)  # the findings of equal keys keep their order (components, then rules)
+            key = (order, raw[0])
+            same = buckets.get(key)
+            if same is None:
+                buckets[key] = [(raw[7], message, raw, final)]
+            else:
+                same.append((raw[7], message, raw, final))
     new, set_dict = _new_object, _set_attribute
     findings: list[Finding] = []
     add = findings.append
-    for _, (rule, component, _p, ids, names, _m, amplify, _f), final, message in keyed:
-        finding = new(Finding)  # what make_finding does (findings.py), inline: thousands on a large map
-        set_dict(
-            finding,
-            "__dict__",
-            {
-                "rule": rule,
-                "component": component,
-                "points": final,
-                "channel_ids": ids,
-                "channels": names,
-                "message": message,
-                "amplified_by_ai": amplify,
-            },
-        )
-        add(finding)
+    for key in sorted(buckets):  # largest first; ties: rule, channel names, message
+        bucket = buckets[key]
+        if len(bucket) > 1:
+            bucket.sort(key=_NAMES_MESSAGE)
+        for _, message, (rule, component, _p, ids, names, _m, amplify, _f), final in bucket:
+            finding = new(Finding)  # what make_finding does (findings.py), inline: thousands on a large map
+            set_dict(
+                finding,
+                "__dict__",
+                {
+                    "rule": rule,
+                    "component": component,
+                    "points": final,
+                    "channel_ids": ids,
+                    "channels": names,
+                    "message": message,
+                    "amplified_by_ai": amplify,
+                },
+            )
+            add(finding)
     components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
     raw_score = 100.0 - sum(losses.values()) - drag
     return CoherenceReport(
