@@ -79,6 +79,7 @@ class _Run(SegmentRules):
         self.raw: list[Raw] = []
         self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
+        self._amounts: dict[float, str] = {}  # money() of each spend seen
 
     # --- helpers ---------------------------------------------------------------------------------
     def add(
@@ -132,7 +133,12 @@ class _Run(SegmentRules):
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
         spend = self.spends[channel.id]
         name = self.names[channel.id]
-        return f"{name} ({money(spend, self.currency)}/month)" if spend else name
+        if not spend:
+            return name
+        amount = self._amounts.get(spend)
+        if amount is None:  # many channels spend the same amount
+            amount = self._amounts[spend] = money(spend, self.currency)
+        return f"{name} ({amount}/month)"
 
     def first(self, channels: Iterable[Channel]) -> Channel | None:
         keys = self.name_keys
@@ -211,8 +217,13 @@ class _Run(SegmentRules):
         total = sum(weights.values())
         door = self.front_door()
         deciding = self.deciding_routing()
+        routed, accountable, keys = graph.routed, graph.accountable, self.name_keys
+        record = self.raw.append  # add_one, inline: a large map has many unaccountable channels
         for channel in entries:
-            share = weight * weights[channel.id] / total
+            cid = channel.id
+            if cid in accountable and cid in routed:  # most capture channels: nothing to say
+                continue
+            share = weight * weights[cid] / total
             if channel.layer is _EXECUTION:
                 if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
@@ -243,14 +254,20 @@ class _Run(SegmentRules):
                     message = f"{shown} reaches no execution channel through routing: {send}"
                 self.add("unrouted-signal", "flow", share, named, message)
                 continue
-            if channel.id not in graph.accountable:
-                self.add_one(
-                    "unaccountable-spend",
-                    "flow",
-                    share * (1.0 - UNACCOUNTABLE_CREDIT),
-                    channel,
-                    f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it feeds: "
-                    "nothing can tell whether it works, so connect attribution before adding or scaling it",
+            if cid not in accountable:
+                record(
+                    (
+                        "unaccountable-spend",
+                        "flow",
+                        share * (1.0 - UNACCOUNTABLE_CREDIT),
+                        (cid,),
+                        (channel.name,),
+                        f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it "
+                        "feeds: nothing can tell whether it works, so connect attribution before adding or "
+                        "scaling it",
+                        bool(channel.automation),
+                        (keys[cid][0],),
+                    )
                 )
 
     # --- 3. routing ------------------------------------------------------------------------------
@@ -283,16 +300,17 @@ class _Run(SegmentRules):
             )
             return
         share = weight / len(routing)
-        by_id = self.by_id
+        by_id, names, keys, rows = self.by_id, self.names, self.name_keys, self.graph.decision_rows
         deciding = self.deciding_routing()
+        record = self.raw.append  # add_one, inline: a large map has a finding for most routing channels
+        having: dict[tuple[int, int], str] = {}
         for channel in routing:
-            count, _decided, unruled = self.graph.decision_rows[channel.id]
-            name = self.names[channel.id]
+            cid = channel.id
+            count, _decided, unruled = rows[cid]
+            name = names[cid]
             if count == 0:
-                if self.functions[channel.id] in INLINE_ROUTING:
-                    after = (
-                        self.names[deciding.id] if deciding and deciding is not channel else "lead scoring"
-                    )
+                if self.functions[cid] in INLINE_ROUTING:
+                    after = names[deciding.id] if deciding and deciding is not channel else "lead scoring"
                     advice = f"put it inline: capture → {name} → {after}, or remove it"
                 else:
                     advice = "add a flow with a rule to each execution channel it decides for"
@@ -302,30 +320,40 @@ class _Run(SegmentRules):
                 continue
             if not unruled:
                 continue
-            targets = self.by_name([by_id[t] for t in unruled])
-            if count == 1:
+            if count == 1:  # so its one flow is unruled
                 self.add_one(
                     "pass-through-routing",
                     "routing",
                     share * (1.0 - PASS_THROUGH_CREDIT),
                     channel,
-                    f"{name} sends every lead to {self.names[targets[0].id]} with no rule: a hop, "
+                    f"{name} sends every lead to {names[unruled[0]]} with no rule: a hop, "
                     "not a routing decision; write the rule it applies (segment, score, territory)",
                 )
                 continue
+            if len(unruled) == 1:
+                listed = names[unruled[0]]
+            else:
+                listed = names_text([names[t.id] for t in self.by_name([by_id[t] for t in unruled])])
             ruled = count - len(unruled)
-            have = (
-                "no flow has a rule"
-                if ruled == 0
-                else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
-            )
-            self.add_one(
-                "unruled-routing",
-                "routing",
-                share * len(unruled) / count,
-                channel,
-                f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
-                f"write the rule for {names_text([self.names[t.id] for t in targets])}",
+            have = having.get((ruled, count))
+            if have is None:
+                have = having[ruled, count] = (
+                    "no flow has a rule"
+                    if ruled == 0
+                    else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
+                )
+            record(
+                (
+                    "unruled-routing",
+                    "routing",
+                    share * len(unruled) / count,
+                    (cid,),
+                    (channel.name,),
+                    f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
+                    f"write the rule for {listed}",
+                    bool(channel.automation),
+                    (keys[cid][0],),
+                )
             )
 
     # --- 4. execution ----------------------------------------------------------------------------
