@@ -67,6 +67,7 @@ class SegmentRules:
     motion_keys: dict[str, str]
     partner_motions: dict[str, bool]
     by_id: dict[str, Channel]
+    name_keys: dict[str, tuple[str, str]]
     currency: str
     graph: Any
     facts: ChannelFacts
@@ -260,6 +261,7 @@ class SegmentRules:
         by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
         by_segment, origins = self._origins()
         unit = weight / len(handoffs)
+        name_keys, record = self.name_keys, self.raw.append
         unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
         for flow in handoffs:
             reached = origins.get(flow.source)
@@ -275,18 +277,30 @@ class SegmentRules:
             wrong_ids = [cid for cid in reached if segment_keys[cid] in bad]
             if not wrong_ids:
                 continue
-            wrong = self.by_name([by_id[cid] for cid in wrong_ids])
-            source, target = by_id[flow.source], by_id[target_id]
-            shown = names_text([f"{names[c.id]} ({segments[c.id]})" for c in wrong[:4]], total=len(wrong))
-            inside = flow.source in wrong_ids
-            via = "" if inside else f" through {names[source.id]}"
-            self.add(
-                "segment-mismatch",
-                "alignment",
-                unit,
-                [*wrong, target] if inside else [*wrong, source, target],
-                f"{shown} {'feed' if len(wrong) > 1 else 'feeds'} {names[target_id]} "
-                f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
+            if len(wrong_ids) > 1:
+                wrong_ids.sort(key=name_keys.__getitem__)  # name order (stable: equal names keep theirs)
+            shown = names_text([f"{names[c]} ({segments[c]})" for c in wrong_ids[:4]], total=len(wrong_ids))
+            source_id = flow.source
+            if source_id in wrong_ids:
+                via = ""
+                named = [*wrong_ids, target_id]
+            else:
+                via = f" through {names[source_id]}"
+                named = [*wrong_ids, source_id, target_id]
+            named.sort(key=name_keys.__getitem__)
+            channels = [by_id[c] for c in named]
+            record(  # add(), inline: a large map has hundreds of these
+                (
+                    "segment-mismatch",
+                    "alignment",
+                    unit,
+                    tuple(named),
+                    tuple([c.name for c in channels]),
+                    f"{shown} {'feed' if len(wrong_ids) > 1 else 'feeds'} {names[target_id]} "
+                    f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
+                    any([c.automation for c in channels]),
+                    tuple([name_keys[c][0] for c in named]),
+                )
             )
 
     def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
