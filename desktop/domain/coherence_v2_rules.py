@@ -305,8 +305,8 @@ class SegmentRules:
 
     def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The segmented capture channels by segment key (in the order their segments first appear in the
-        capture lane), and per capture/routing channel those that reach it by unruled flows only, in
-        that same order (by segment, then lane order).
+        capture lane), and per channel where a hand-off starts those that reach it by unruled flows only,
+        in that same order (by segment, then lane order).
 
         Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
         edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
@@ -321,29 +321,33 @@ class SegmentRules:
         if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
             return kept  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
+        sending = unruled.keys()
+        starts = {flow.source for flow in self.graph.handoffs}  # only where a hand-off starts is read
         reached: dict[str, list[str]] = {}
         for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
-                if origin not in unruled:  # most capture channels send no unruled flow on
-                    found = reached.get(origin)
-                    if found is None:
-                        reached[origin] = [origin]
-                    else:
-                        found.append(origin)
-                    continue
-                seen = {origin}
-                queue = [origin]
-                for node in queue:
-                    for target in unruled.get(node, ()):
-                        if target not in seen:
-                            seen.add(target)
-                            queue.append(target)
-                for node in queue:  # each node hears of this origin once: their order does not matter
-                    found = reached.get(node)
-                    if found is None:
-                        reached[node] = [origin]
-                    else:
-                        found.append(origin)
+                targets = unruled.get(origin)
+                nodes: Iterable[str]
+                if targets is None:  # most capture channels send no unruled flow on…
+                    nodes = (origin,)
+                elif sending.isdisjoint(targets):  # …or only to channels that send none on
+                    nodes = (origin, *dict.fromkeys(targets))
+                else:
+                    seen = {origin}
+                    queue = [origin]
+                    for node in queue:
+                        for target in unruled.get(node, ()):
+                            if target not in seen:
+                                seen.add(target)
+                                queue.append(target)
+                    nodes = queue
+                for node in nodes:  # each node hears of this origin once: their order does not matter
+                    if node in starts:
+                        found = reached.get(node)
+                        if found is None:
+                            reached[node] = [origin]
+                        else:
+                            found.append(origin)
         memo["origins"] = kept = (by_segment, reached)
         return kept
 
