@@ -142,9 +142,12 @@ class SegmentRules:
         size = len(segmented)
         partner_motions = self.partner_motions
         for (segkey, stage), group in sorted(groups.items()):
-            self._agreement(group, segkey, stage, "message", "mixed-messages", third / size)
+            ordered = self.by_name(group)  # sorted once: a filtered sorted list is the sorted filtered list
+            self._agreement(group, ordered, segkey, stage, "message", "mixed-messages", third / size)
             partner_free = [c for c in group if functions[c.id] != "partners" and not partner_motions[c.id]]
-            self._agreement(partner_free, segkey, stage, "motion", "mixed-motions", third / size)
+            if len(partner_free) < len(group):
+                ordered = [c for c in ordered if functions[c.id] != "partners" and not partner_motions[c.id]]
+            self._agreement(partner_free, ordered, segkey, stage, "motion", "mixed-motions", third / size)
 
     def _promises(self) -> dict[str, dict[str, int]]:
         """Per capture segment key: how many capture channels tell each message key (built once a run)."""
@@ -161,8 +164,17 @@ class SegmentRules:
         return found
 
     def _agreement(
-        self, group: list[Channel], segkey: str, stage: str, attribute: str, rule: str, unit: float
+        self,
+        group: list[Channel],
+        ordered: list[Channel],
+        segkey: str,
+        stage: str,
+        attribute: str,
+        rule: str,
+        unit: float,
     ) -> None:
+        """Findings for the channels of `group` (in lane order; `ordered`: the same in name order) that
+        do not tell its shared message (or follow its shared motion)."""
         if not group:
             return
         keys = self.message_keys if attribute == "message" else self.motion_keys
@@ -174,7 +186,6 @@ class SegmentRules:
         shown = min(spellings, key=lambda t: (-spellings[t], t))  # the usual spelling, whatever the order
         where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
-            ordered = self.by_name(group)
             self.add(
                 rule,
                 "execution",
@@ -205,7 +216,7 @@ class SegmentRules:
             modal = min(tied, key=lambda k: (-paid[k], k))
         disagree = {key: not _agrees(key, modal) for key in counts}
         disagree[""] = True  # a blank key never agrees
-        others = list(compress(group, map(disagree.__getitem__, told_keys)))
+        others = [c for c in ordered if disagree[keys[c.id]]]  # in name order
         if not others:
             return
         told_as: Counter[str] = Counter()
@@ -213,7 +224,6 @@ class SegmentRules:
         for text, times in Counter(map(attrgetter(attribute), modal_ones)).items():
             told_as[text.strip()] += times
         wording = min(told_as, key=lambda t: (-told_as[t], len(t), t))  # its most told wording
-        others = self.by_name(others)
         other_keys = [keys[c.id] for c in others]
         blank = list(compress(others, map(not_, other_keys)))
         differ = list(compress(others, other_keys))
