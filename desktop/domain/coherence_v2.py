@@ -79,6 +79,7 @@ class _Run(SegmentRules):
         self.raw: list[Raw] = []
         self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
+        self._deciding: Channel | None | bool = False
         self._amounts: dict[float, str] = {}  # money() of each spend seen
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -156,13 +157,18 @@ class _Run(SegmentRules):
         routing = self.lanes[1]
         if not routing:
             return None
-        keys = self.name_keys
-        return min(routing, key=lambda r: (-counts.get(r.id, 0), *keys[r.id]))
+        captured = [counts.get(r.id, 0) for r in routing]
+        most = max(captured)  # then the first by name among those: min's order (-count, name)
+        return self.first([r for r, count in zip(routing, captured, strict=True) if count == most])
 
     def deciding_routing(self) -> Channel | None:
         """The routing channel that decides (scoring, routing, qualification), else the front door."""
-        deciding = [r for r in self.lanes[1] if self.functions[r.id] in DECIDING_ROUTING]
-        return self.first(deciding) or self.front_door()
+        if self._deciding is not False:
+            return self._deciding  # type: ignore[return-value]
+        functions = self.functions
+        deciding = [r for r in self.lanes[1] if functions[r.id] in DECIDING_ROUTING]
+        self._deciding = self.first(deciding) or self.front_door()
+        return self._deciding
 
     # --- the report ------------------------------------------------------------------------------
     def report(self) -> CoherenceReport:
@@ -382,9 +388,8 @@ class _Run(SegmentRules):
                 (),
                 "Feedback has no execution channel to measure: connect execution channels to it",
             )
-        for channel in execution:
-            if channel.id in graph.measured:
-                continue
+        measured = graph.measured
+        for channel in [c for c in execution if c.id not in measured]:
             sink = self._sink_for(channel)
             fix = (
                 f"add a flow to {self.names[sink.id]}"
@@ -402,7 +407,7 @@ class _Run(SegmentRules):
             credit = graph.loop_credit[channel.id]
             if credit >= 1.0:
                 continue
-            ai = any(by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ()))
+            ai = any([by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ())])
             name = self.names[channel.id]
             if credit == 0.0:
                 target = self._loop_target(channel)
