@@ -27,6 +27,31 @@ Raw = tuple[str, str, float, tuple[str, ...], tuple[str, ...], str, bool, tuple[
 """A finding before the AI factor and the caps, its channels already in name order: rule, component,
 base points, channel ids, names, message, whether AI amplifies it, folded names (a plain tuple: the
 rules make thousands on a large map)."""
+_Entry = tuple[tuple[str, ...], str, Raw, float]  # a finding's folded names, message, raw form, points
+
+
+def _by_names(bucket: list[_Entry]) -> list[_Entry]:
+    """Findings of equal points and rule by channel names, then message (a stable sort).
+
+    A large bucket is sorted by first names alone (strings sort much faster than tuples of tuples),
+    then each run of equal first names by the whole key: the same order.
+    """
+    folded = [entry[0] for entry in bucket]
+    if len(bucket) < 16 or not min(map(len, folded)):
+        bucket.sort(key=_NAMES_MESSAGE)
+        return bucket
+    firsts = [names[0] for names in folded]
+    order = sorted(range(len(firsts)), key=firsts.__getitem__)
+    ordered = [bucket[i] for i in order]
+    if len(set(firsts)) < len(firsts):
+        keys = [firsts[i] for i in order]
+        start = 0
+        for end in range(1, len(keys) + 1):
+            if end == len(keys) or keys[end] != keys[start]:
+                if end - start > 1:
+                    ordered[start:end] = sorted(ordered[start:end], key=_NAMES_MESSAGE)
+                start = end
+    return ordered
 
 
 def assemble(raws: list[Raw]) -> CoherenceReport:
@@ -44,7 +69,7 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
     # Findings by (−points, rule), each with its sort key's rest: most findings share their points and
     # rule, so sorting the few buckets and then each bucket by names and message compares far less
     # than sorting every finding by the whole key, and gives the same order (both sorts are stable).
-    buckets: dict[tuple[float, str], list[tuple[tuple[str, ...], str, Raw, float]]] = {}
+    buckets: dict[tuple[float, str], list[_Entry]] = {}
     for component, members in by_component.items():
         scaled = [raw[2] * AI_FACTOR if raw[6] else raw[2] for raw in members]
         total = sum(scaled)
@@ -73,7 +98,7 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
     for key in sorted(buckets):  # largest first; ties: rule, channel names, message
         bucket = buckets[key]
         if len(bucket) > 1:
-            bucket.sort(key=_NAMES_MESSAGE)
+            bucket = _by_names(bucket)
         for _, message, (rule, component, _p, ids, names, _m, amplify, _f), final in bucket:
             finding = new(Finding)  # what make_finding does (findings.py), inline: thousands on a large map
             set_dict(
