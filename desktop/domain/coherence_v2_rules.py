@@ -110,8 +110,21 @@ class SegmentRules:
             )
             return
         third = weight / 3
-        segments, functions = self.segments, self.functions
-        blanks = self.by_name(c for c in execution if not segments[c.id])
+        segments, functions, segment_keys = self.segments, self.functions, self.segment_keys
+        unsegmented: list[Channel] = []
+        groups: dict[tuple[str, str], list[Channel]] = {}  # by segment key and stage, in lane order
+        for c in execution:
+            cid = c.id
+            if not segments[cid]:
+                unsegmented.append(c)
+                continue
+            key = (segment_keys[cid], "customer" if functions[cid] in CUSTOMER_STAGE else "acquisition")
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [c]
+            else:
+                found.append(c)
+        blanks = self.by_name(unsegmented)
         if blanks:
             verb = (
                 "has no segment: set the segment it serves"
@@ -126,20 +139,9 @@ class SegmentRules:
                 f"{self.listed(blanks)} {verb}",
                 in_order=True,
             )
-        segmented = [c for c in execution if segments[c.id]]
-        if not segmented:
+        if not groups:
             return
-        groups: dict[tuple[str, str], list[Channel]] = {}
-        segment_keys = self.segment_keys
-        for c in segmented:
-            stage = "customer" if functions[c.id] in CUSTOMER_STAGE else "acquisition"
-            key = (segment_keys[c.id], stage)
-            found = groups.get(key)
-            if found is None:
-                groups[key] = [c]
-            else:
-                found.append(c)
-        size = len(segmented)
+        size = len(execution) - len(unsegmented)
         partner_motions = self.partner_motions
         for (segkey, stage), group in sorted(groups.items()):
             ordered = self.by_name(group)  # sorted once: a filtered sorted list is the sorted filtered list
