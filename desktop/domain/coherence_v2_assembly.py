@@ -66,10 +66,10 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
     losses = {name: 0.0 for name in COMPONENTS}
     drag = 0.0
     orders: dict[float, float] = {}
-    # Findings by (−points, rule), each with its sort key's rest: most findings share their points and
+    # Findings by −points, then rule, each with its sort key's rest: most findings share their points and
     # rule, so sorting the few buckets and then each bucket by names and message compares far less
     # than sorting every finding by the whole key, and gives the same order (both sorts are stable).
-    buckets: dict[tuple[float, str], list[_Entry]] = {}
+    buckets: dict[float, dict[str, list[_Entry]]] = {}
     for component, members in by_component.items():
         scaled = [raw[2] * AI_FACTOR if raw[6] else raw[2] for raw in members]
         total = sum(scaled)
@@ -86,35 +86,39 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
             order = orders.get(final)
             if order is None:  # rounding is slow and many findings share their points
                 order = orders[final] = -round(final, 9)
-            key = (order, raw[0])
-            same = buckets.get(key)
+            rules = buckets.get(order)
+            if rules is None:
+                rules = buckets[order] = {}
+            same = rules.get(raw[0])
             if same is None:
-                buckets[key] = [(raw[7], message, raw, final)]
+                rules[raw[0]] = [(raw[7], message, raw, final)]
             else:
                 same.append((raw[7], message, raw, final))
     new, set_dict = _new_object, _set_attribute
     findings: list[Finding] = []
     add = findings.append
-    for key in sorted(buckets):  # largest first; ties: rule, channel names, message
-        bucket = buckets[key]
-        if len(bucket) > 1:
-            bucket = _by_names(bucket)
-        for _, message, (rule, component, _p, ids, names, _m, amplify, _f), final in bucket:
-            finding = new(Finding)  # what make_finding does (findings.py), inline: thousands on a large map
-            set_dict(
-                finding,
-                "__dict__",
-                {
-                    "rule": rule,
-                    "component": component,
-                    "points": final,
-                    "channel_ids": ids,
-                    "channels": names,
-                    "message": message,
-                    "amplified_by_ai": amplify,
-                },
-            )
-            add(finding)
+    for order in sorted(buckets):  # largest first; ties: rule, channel names, message
+        rules = buckets[order]
+        for rule_id in sorted(rules) if len(rules) > 1 else rules:
+            bucket = rules[rule_id]
+            if len(bucket) > 1:
+                bucket = _by_names(bucket)
+            for _, message, (rule, component, _p, ids, names, _m, amplify, _f), final in bucket:
+                finding = new(Finding)  # make_finding (findings.py), inline: thousands on a large map
+                set_dict(
+                    finding,
+                    "__dict__",
+                    {
+                        "rule": rule,
+                        "component": component,
+                        "points": final,
+                        "channel_ids": ids,
+                        "channels": names,
+                        "message": message,
+                        "amplified_by_ai": amplify,
+                    },
+                )
+                add(finding)
     components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
     raw_score = 100.0 - sum(losses.values()) - drag
     return CoherenceReport(

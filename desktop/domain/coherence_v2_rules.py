@@ -157,11 +157,10 @@ class SegmentRules:
         if found is None:
             found = {}
             segments, segment_keys, message_keys = self.segments, self.segment_keys, self.message_keys
-            for capture in self.all_lanes[0]:
-                if segments[capture.id]:
-                    told = found.setdefault(segment_keys[capture.id], {})
-                    key = message_keys[capture.id]
-                    told[key] = told.get(key, 0) + 1
+            ids = [c.id for c in self.all_lanes[0]]
+            told = Counter([(segment_keys[cid], message_keys[cid]) for cid in ids if segments[cid]])
+            for (segkey, key), times in told.items():  # in the order they first appear, as counted
+                found.setdefault(segkey, {})[key] = times
             self.__dict__["_promised"] = found
         return found
 
