@@ -23,7 +23,6 @@ the findings is coherence_v2_assembly.py.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import attrgetter
 
 from desktop.domain.coherence_v2_assembly import Raw, assemble
 from desktop.domain.coherence_v2_facts import channel_facts
@@ -54,7 +53,6 @@ from desktop.domain.vocabulary import (
 __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
-_AUTOMATION = attrgetter("automation")
 
 
 def assess(arch: ArchitectureMap) -> CoherenceReport:
@@ -81,6 +79,8 @@ class _Run(SegmentRules):
         self.raw: list[Raw] = []
         self._started: dict[object, int] = {}
         self._door: Channel | None | bool = False
+        self._deciding: Channel | None | bool = False
+        self._amounts: dict[float, str] = {}  # money() of each spend seen
 
     # --- helpers ---------------------------------------------------------------------------------
     def add(
@@ -94,22 +94,36 @@ class _Run(SegmentRules):
         in_order: bool = False,
     ) -> None:
         """Record a finding. `in_order`: the channels are already in name order (`by_name`)."""
-        named = list(named)
         keys = self.name_keys
-        if len(named) == 1:  # most findings name one channel
-            channel = named[0]
-            ids: tuple[str, ...] = (channel.id,)
-            names: tuple[str, ...] = (channel.name,)
-            folded: tuple[str, ...] = (keys[channel.id][0],)
-        else:
-            if not in_order:  # name order; the folded names order findings of equal points
-                named.sort(key=lambda c: keys[c.id])
-            ids = tuple([c.id for c in named])
-            names = tuple([c.name for c in named])
-            folded = tuple([keys[c.id][0] for c in named])
+        if in_order:
+            ordered = named if isinstance(named, list) else list(named)
+        else:  # name order; the folded names order findings of equal points
+            ordered = sorted(named, key=lambda c: keys[c.id])
+        if len(ordered) == 1:  # most findings name one channel
+            self.add_one(rule, component, points, ordered[0], message, amplify)
+            return
+        ids = tuple([c.id for c in ordered])  # (list comprehensions read slotted attributes fastest)
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
-            amplify = any(map(_AUTOMATION, named))
-        self.raw.append(Raw(rule, component, points, ids, names, message, amplify, folded))
+            amplify = any([c.automation for c in ordered])
+        folded = tuple([keys[cid][0] for cid in ids])
+        names = tuple([c.name for c in ordered])
+        self.raw.append((rule, component, points, ids, names, message, amplify, folded))
+
+    def add_one(
+        self,
+        rule: str,
+        component: str,
+        points: float,
+        channel: Channel,
+        message: str,
+        amplify: bool | None = None,
+    ) -> None:
+        """Record a finding that names one channel (most do)."""
+        cid = channel.id
+        if amplify is None:
+            amplify = bool(channel.automation)
+        folded = (self.name_keys[cid][0],)
+        self.raw.append((rule, component, points, (cid,), (channel.name,), message, amplify, folded))
 
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         """Channels in name order (folded, then as written): the order findings name them in."""
@@ -120,7 +134,12 @@ class _Run(SegmentRules):
         """A name with its spend when known: "LinkedIn Ads ($32,000/month)"."""
         spend = self.spends[channel.id]
         name = self.names[channel.id]
-        return f"{name} ({money(spend, self.currency)}/month)" if spend else name
+        if not spend:
+            return name
+        amount = self._amounts.get(spend)
+        if amount is None:  # many channels spend the same amount
+            amount = self._amounts[spend] = money(spend, self.currency)
+        return f"{name} ({amount}/month)"
 
     def first(self, channels: Iterable[Channel]) -> Channel | None:
         keys = self.name_keys
@@ -138,13 +157,18 @@ class _Run(SegmentRules):
         routing = self.lanes[1]
         if not routing:
             return None
-        keys = self.name_keys
-        return min(routing, key=lambda r: (-counts.get(r.id, 0), *keys[r.id]))
+        captured = [counts.get(r.id, 0) for r in routing]
+        most = max(captured)  # then the first by name among those: min's order (-count, name)
+        return self.first([r for r, count in zip(routing, captured, strict=True) if count == most])
 
     def deciding_routing(self) -> Channel | None:
         """The routing channel that decides (scoring, routing, qualification), else the front door."""
-        deciding = [r for r in self.lanes[1] if self.functions[r.id] in DECIDING_ROUTING]
-        return self.first(deciding) or self.front_door()
+        if self._deciding is not False:
+            return self._deciding  # type: ignore[return-value]
+        functions = self.functions
+        deciding = [r for r in self.lanes[1] if functions[r.id] in DECIDING_ROUTING]
+        self._deciding = self.first(deciding) or self.front_door()
+        return self._deciding
 
     # --- the report ------------------------------------------------------------------------------
     def report(self) -> CoherenceReport:
@@ -199,17 +223,22 @@ class _Run(SegmentRules):
         total = sum(weights.values())
         door = self.front_door()
         deciding = self.deciding_routing()
+        routed, accountable, keys = graph.routed, graph.accountable, self.name_keys
+        record = self.raw.append  # add_one, inline: a large map has many unaccountable channels
         for channel in entries:
-            share = weight * weights[channel.id] / total
+            cid = channel.id
+            if cid in accountable and cid in routed:  # most capture channels: nothing to say
+                continue
+            share = weight * weights[cid] / total
             if channel.layer is _EXECUTION:
                 if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
                     shown = self.shown(channel)
-                    self.add(
+                    self.add_one(
                         "unrouted-source",
                         "flow",
                         share,
-                        [channel],
+                        channel,
                         f"{shown} originates deals that reach sales without any routing: {via} "
                         "(dedupe against open opportunities, assign an owner)",
                     )
@@ -231,14 +260,20 @@ class _Run(SegmentRules):
                     message = f"{shown} reaches no execution channel through routing: {send}"
                 self.add("unrouted-signal", "flow", share, named, message)
                 continue
-            if channel.id not in graph.accountable:
-                self.add(
-                    "unaccountable-spend",
-                    "flow",
-                    share * (1.0 - UNACCOUNTABLE_CREDIT),
-                    [channel],
-                    f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it feeds: "
-                    "nothing can tell whether it works, so connect attribution before adding or scaling it",
+            if cid not in accountable:
+                record(
+                    (
+                        "unaccountable-spend",
+                        "flow",
+                        share * (1.0 - UNACCOUNTABLE_CREDIT),
+                        (cid,),
+                        (channel.name,),
+                        f"{self.shown(channel)} is routed, but no feedback loop reaches it or the routing it "
+                        "feeds: nothing can tell whether it works, so connect attribution before adding or "
+                        "scaling it",
+                        bool(channel.automation),
+                        (keys[cid][0],),
+                    )
                 )
 
     # --- 3. routing ------------------------------------------------------------------------------
@@ -271,49 +306,60 @@ class _Run(SegmentRules):
             )
             return
         share = weight / len(routing)
-        by_id = self.by_id
+        by_id, names, keys, rows = self.by_id, self.names, self.name_keys, self.graph.decision_rows
         deciding = self.deciding_routing()
+        record = self.raw.append  # add_one, inline: a large map has a finding for most routing channels
+        having: dict[tuple[int, int], str] = {}
         for channel in routing:
-            count, _decided, unruled = self.graph.decision_rows[channel.id]
-            name = self.names[channel.id]
+            cid = channel.id
+            count, _decided, unruled = rows[cid]
+            name = names[cid]
             if count == 0:
-                if self.functions[channel.id] in INLINE_ROUTING:
-                    after = (
-                        self.names[deciding.id] if deciding and deciding is not channel else "lead scoring"
-                    )
+                if self.functions[cid] in INLINE_ROUTING:
+                    after = names[deciding.id] if deciding and deciding is not channel else "lead scoring"
                     advice = f"put it inline: capture → {name} → {after}, or remove it"
                 else:
                     advice = "add a flow with a rule to each execution channel it decides for"
-                self.add(
-                    "routing-dead-end", "routing", share, [channel], f"{name} sends nothing on: {advice}"
+                self.add_one(
+                    "routing-dead-end", "routing", share, channel, f"{name} sends nothing on: {advice}"
                 )
                 continue
             if not unruled:
                 continue
-            targets = self.by_name([by_id[t] for t in unruled])
-            if count == 1:
-                self.add(
+            if count == 1:  # so its one flow is unruled
+                self.add_one(
                     "pass-through-routing",
                     "routing",
                     share * (1.0 - PASS_THROUGH_CREDIT),
-                    [channel],
-                    f"{name} sends every lead to {self.names[targets[0].id]} with no rule: a hop, "
+                    channel,
+                    f"{name} sends every lead to {names[unruled[0]]} with no rule: a hop, "
                     "not a routing decision; write the rule it applies (segment, score, territory)",
                 )
                 continue
+            if len(unruled) == 1:
+                listed = names[unruled[0]]
+            else:
+                listed = names_text([names[t.id] for t in self.by_name([by_id[t] for t in unruled])])
             ruled = count - len(unruled)
-            have = (
-                "no flow has a rule"
-                if ruled == 0
-                else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
-            )
-            self.add(
-                "unruled-routing",
-                "routing",
-                share * len(unruled) / count,
-                [channel],
-                f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
-                f"write the rule for {names_text([self.names[t.id] for t in targets])}",
+            have = having.get((ruled, count))
+            if have is None:
+                have = having[ruled, count] = (
+                    "no flow has a rule"
+                    if ruled == 0
+                    else f"only {ruled} of {count} flows {'has' if ruled == 1 else 'have'} a rule"
+                )
+            record(
+                (
+                    "unruled-routing",
+                    "routing",
+                    share * len(unruled) / count,
+                    (cid,),
+                    (channel.name,),
+                    f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
+                    f"write the rule for {listed}",
+                    bool(channel.automation),
+                    (keys[cid][0],),
+                )
             )
 
     # --- 4. execution ----------------------------------------------------------------------------
@@ -342,27 +388,26 @@ class _Run(SegmentRules):
                 (),
                 "Feedback has no execution channel to measure: connect execution channels to it",
             )
-        for channel in execution:
-            if channel.id in graph.measured:
-                continue
+        measured = graph.measured
+        for channel in [c for c in execution if c.id not in measured]:
             sink = self._sink_for(channel)
             fix = (
                 f"add a flow to {self.names[sink.id]}"
                 if sink
                 else "add closed-loop attribution (activity dashboards cannot judge it) and connect it"
             )
-            self.add(
+            self.add_one(
                 "unmeasured-execution",
                 "feedback",
                 measured_part / len(execution),
-                [channel],
+                channel,
                 f"{self.names[channel.id]} is not measured: {fix}",
             )
         for channel in feedback:
             credit = graph.loop_credit[channel.id]
             if credit >= 1.0:
                 continue
-            ai = any(by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ()))
+            ai = any([by_id[source].automation == "ai" for source in graph.measures.get(channel.id, ())])
             name = self.names[channel.id]
             if credit == 0.0:
                 target = self._loop_target(channel)
@@ -373,20 +418,20 @@ class _Run(SegmentRules):
                     )
                 else:
                     fix = f"add a flow from it to {target}"
-                self.add(
+                self.add_one(
                     "open-loop",
                     "feedback",
                     closed_part / len(feedback),
-                    [channel],
+                    channel,
                     f"{name} feeds nothing back: {fix}",
                     amplify=ai or channel.automation == "ai",
                 )
             else:
-                self.add(
+                self.add_one(
                     "unlabelled-loop",
                     "feedback",
                     closed_part * (1.0 - credit) / len(feedback),
-                    [channel],
+                    channel,
                     f"{name} loops back, but the arrow does not say what it carries: label it "
                     "(e.g. “offline conversions”, “ICP refresh”)",
                     amplify=ai or channel.automation == "ai",

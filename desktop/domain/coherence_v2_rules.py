@@ -7,7 +7,10 @@ so docs/score.md and the engine quote the same numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Any
 
 from desktop.domain.coherence_v2_facts import ChannelFacts
@@ -64,6 +67,7 @@ class SegmentRules:
     motion_keys: dict[str, str]
     partner_motions: dict[str, bool]
     by_id: dict[str, Channel]
+    name_keys: dict[str, tuple[str, str]]
     currency: str
     graph: Any
     facts: ChannelFacts
@@ -71,6 +75,7 @@ class SegmentRules:
     _started: dict[object, int]
 
     def add(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
+    def add_one(self, *args: Any, **kwargs: Any) -> None: ...  # noqa: D102
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
         raise NotImplementedError
 
@@ -105,8 +110,21 @@ class SegmentRules:
             )
             return
         third = weight / 3
-        segments, functions = self.segments, self.functions
-        blanks = self.by_name(c for c in execution if not segments[c.id])
+        segments, functions, segment_keys = self.segments, self.functions, self.segment_keys
+        unsegmented: list[Channel] = []
+        groups: dict[tuple[str, str], list[Channel]] = {}  # by segment key and stage, in lane order
+        for c in execution:
+            cid = c.id
+            if not segments[cid]:
+                unsegmented.append(c)
+                continue
+            key = (segment_keys[cid], "customer" if functions[cid] in CUSTOMER_STAGE else "acquisition")
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [c]
+            else:
+                found.append(c)
+        blanks = self.by_name(unsegmented)
         if blanks:
             verb = (
                 "has no segment: set the segment it serves"
@@ -121,25 +139,17 @@ class SegmentRules:
                 f"{self.listed(blanks)} {verb}",
                 in_order=True,
             )
-        segmented = [c for c in execution if segments[c.id]]
-        if not segmented:
+        if not groups:
             return
-        groups: dict[tuple[str, str], list[Channel]] = {}
-        segment_keys = self.segment_keys
-        for c in segmented:
-            stage = "customer" if functions[c.id] in CUSTOMER_STAGE else "acquisition"
-            key = (segment_keys[c.id], stage)
-            found = groups.get(key)
-            if found is None:
-                groups[key] = [c]
-            else:
-                found.append(c)
-        size = len(segmented)
+        size = len(execution) - len(unsegmented)
         partner_motions = self.partner_motions
         for (segkey, stage), group in sorted(groups.items()):
-            self._agreement(group, segkey, stage, "message", "mixed-messages", third / size)
+            ordered = self.by_name(group)  # sorted once: a filtered sorted list is the sorted filtered list
+            self._agreement(group, ordered, segkey, stage, "message", "mixed-messages", third / size)
             partner_free = [c for c in group if functions[c.id] != "partners" and not partner_motions[c.id]]
-            self._agreement(partner_free, segkey, stage, "motion", "mixed-motions", third / size)
+            if len(partner_free) < len(group):
+                ordered = [c for c in ordered if functions[c.id] != "partners" and not partner_motions[c.id]]
+            self._agreement(partner_free, ordered, segkey, stage, "motion", "mixed-motions", third / size)
 
     def _promises(self) -> dict[str, dict[str, int]]:
         """Per capture segment key: how many capture channels tell each message key (built once a run)."""
@@ -147,33 +157,36 @@ class SegmentRules:
         if found is None:
             found = {}
             segments, segment_keys, message_keys = self.segments, self.segment_keys, self.message_keys
-            for capture in self.all_lanes[0]:
-                if segments[capture.id]:
-                    told = found.setdefault(segment_keys[capture.id], {})
-                    key = message_keys[capture.id]
-                    told[key] = told.get(key, 0) + 1
+            ids = [c.id for c in self.all_lanes[0]]
+            told = Counter([(segment_keys[cid], message_keys[cid]) for cid in ids if segments[cid]])
+            for (segkey, key), times in told.items():  # in the order they first appear, as counted
+                found.setdefault(segkey, {})[key] = times
             self.__dict__["_promised"] = found
         return found
 
     def _agreement(
-        self, group: list[Channel], segkey: str, stage: str, attribute: str, rule: str, unit: float
+        self,
+        group: list[Channel],
+        ordered: list[Channel],
+        segkey: str,
+        stage: str,
+        attribute: str,
+        rule: str,
+        unit: float,
     ) -> None:
+        """Findings for the channels of `group` (in lane order; `ordered`: the same in name order) that
+        do not tell its shared message (or follow its shared motion)."""
         if not group:
             return
         keys = self.message_keys if attribute == "message" else self.motion_keys
-        counts: dict[str, int] = {}
-        spellings: dict[str, int] = {}
-        segments = self.segments
-        for c in group:
-            key = keys[c.id]
-            if key:
-                counts[key] = counts.get(key, 0) + 1
-            spelling = segments[c.id]
-            spellings[spelling] = spellings.get(spelling, 0) + 1
+        ids = [c.id for c in group]
+        told_keys = list(map(keys.__getitem__, ids))  # per channel, in group order
+        counts = Counter(told_keys)
+        del counts[""]  # a blank key is no message (or motion)
+        spellings = Counter(map(self.segments.__getitem__, ids))
         shown = min(spellings, key=lambda t: (-spellings[t], t))  # the usual spelling, whatever the order
         where = f"In the {shown} segment" + (" (customers)" if stage == "customer" else "")
         if not counts:
-            ordered = self.by_name(group)
             self.add(
                 rule,
                 "execution",
@@ -191,26 +204,30 @@ class SegmentRules:
                     for key, times in promised.items():
                         if key in counts:
                             heard[key] = heard.get(key, 0) + times
-        paid: dict[str, float] = {}
-        spends = self.spends
-        for c in group:
-            key = keys[c.id]
-            if key:
-                paid[key] = paid.get(key, 0.0) + spends[c.id]
-        modal = min(counts, key=lambda k: (-counts[k], -heard.get(k, 0), -paid.get(k, 0.0), k))
-        agree = {key: _agrees(key, modal) for key in counts}  # a blank key never agrees
-        others = [c for c in group if not agree.get(keys[c.id], False)]
+        best = min([(-n, -heard.get(k, 0)) for k, n in counts.items()])
+        tied = [k for k, n in counts.items() if (-n, -heard.get(k, 0)) == best]
+        if len(tied) == 1:
+            modal = tied[0]
+        else:  # the spend on each tied key breaks the tie (summed in group order), then the key
+            paid = dict.fromkeys(tied, 0.0)
+            spends = self.spends
+            for key, cid in zip(told_keys, ids, strict=True):
+                if key in paid:
+                    paid[key] += spends[cid]
+            modal = min(tied, key=lambda k: (-paid[k], k))
+        disagree = {key: not _agrees(key, modal) for key in counts}
+        disagree[""] = True  # a blank key never agrees
+        others = [c for c in ordered if disagree[keys[c.id]]]  # in name order
         if not others:
             return
-        told_as: dict[str, int] = {}
-        for c in group:
-            if keys[c.id] == modal:
-                text = getattr(c, attribute).strip()
-                told_as[text] = told_as.get(text, 0) + 1
+        told_as: Counter[str] = Counter()
+        modal_ones = compress(group, map(modal.__eq__, told_keys))
+        for text, times in Counter(map(attrgetter(attribute), modal_ones)).items():
+            told_as[text.strip()] += times
         wording = min(told_as, key=lambda t: (-told_as[t], len(t), t))  # its most told wording
-        others = self.by_name(others)
-        blank = [c for c in others if not keys[c.id]]
-        differ = [c for c in others if keys[c.id]]
+        other_keys = [keys[c.id] for c in others]
+        blank = list(compress(others, map(not_, other_keys)))
+        differ = list(compress(others, other_keys))
         told = "tell" if attribute == "message" else "follow"
         parts: list[str] = []
         if differ:
@@ -253,36 +270,54 @@ class SegmentRules:
             )
             return
         by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
-        origins = self._origins()
+        by_segment, origins = self._origins()
         unit = weight / len(handoffs)
+        name_keys, record = self.name_keys, self.raw.append
+        unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
         for flow in handoffs:
-            target_id = flow.target
-            if not segments[target_id] or real_rule(flow.rule):
-                continue
             reached = origins.get(flow.source)
             if not reached:
                 continue
+            target_id = flow.target
+            if not segments[target_id] or real_rule(flow.rule):
+                continue
             want = segment_keys[target_id]
-            wrong_ids = [cid for key, ids in reached if not segments_match(key, want) for cid in ids]
+            bad = unmatched.get(want)
+            if bad is None:
+                bad = unmatched[want] = {key for key in by_segment if not segments_match(key, want)}
+            wrong_ids = [cid for cid in reached if segment_keys[cid] in bad]
             if not wrong_ids:
                 continue
-            wrong = self.by_name([by_id[cid] for cid in wrong_ids])
-            source, target = by_id[flow.source], by_id[target_id]
-            shown = names_text([f"{names[c.id]} ({segments[c.id]})" for c in wrong[:4]], total=len(wrong))
-            inside = flow.source in wrong_ids
-            via = "" if inside else f" through {names[source.id]}"
-            self.add(
-                "segment-mismatch",
-                "alignment",
-                unit,
-                [*wrong, target] if inside else [*wrong, source, target],
-                f"{shown} {'feed' if len(wrong) > 1 else 'feeds'} {names[target_id]} "
-                f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
+            if len(wrong_ids) > 1:
+                wrong_ids.sort(key=name_keys.__getitem__)  # name order (stable: equal names keep theirs)
+            shown = names_text([f"{names[c]} ({segments[c]})" for c in wrong_ids[:4]], total=len(wrong_ids))
+            source_id = flow.source
+            if source_id in wrong_ids:
+                via = ""
+                named = [*wrong_ids, target_id]
+            else:
+                via = f" through {names[source_id]}"
+                named = [*wrong_ids, source_id, target_id]
+            named.sort(key=name_keys.__getitem__)
+            channels = [by_id[c] for c in named]
+            record(  # add(), inline: a large map has hundreds of these
+                (
+                    "segment-mismatch",
+                    "alignment",
+                    unit,
+                    tuple(named),
+                    tuple([c.name for c in channels]),
+                    f"{shown} {'feed' if len(wrong_ids) > 1 else 'feeds'} {names[target_id]} "
+                    f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
+                    any([c.automation for c in channels]),
+                    tuple([name_keys[c][0] for c in named]),
+                )
             )
 
-    def _origins(self) -> dict[str, list[tuple[str, list[str]]]]:
-        """Per capture/routing channel: the segmented capture channels that reach it by unruled flows only,
-        by segment key (in the order their segments first appear in the capture lane).
+    def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The segmented capture channels by segment key (in the order their segments first appear in the
+        capture lane), and per channel where a hand-off starts those that reach it by unruled flows only,
+        in that same order (by segment, then lane order).
 
         Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
         edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
@@ -295,26 +330,37 @@ class SegmentRules:
         memo = self.graph.memo
         kept = memo.get("origins")
         if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
-            return kept[1]  # type: ignore[no-any-return]
+            return kept  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
-        reached: dict[str, list[tuple[str, list[str]]]] = {}
-        for segkey, members in by_segment.items():
+        sending = unruled.keys()
+        starts = {flow.source for flow in self.graph.handoffs}  # only where a hand-off starts is read
+        reached: dict[str, list[str]] = {}
+        for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
-                seen = {origin}
-                queue = [origin]
-                for node in queue:
-                    for target in unruled.get(node, ()):
-                        if target not in seen:
-                            seen.add(target)
-                            queue.append(target)
-                for node in seen:
-                    found = reached.setdefault(node, [])
-                    if found and found[-1][0] == segkey:
-                        found[-1][1].append(origin)
-                    else:
-                        found.append((segkey, [origin]))
-        memo["origins"] = (by_segment, reached)
-        return reached
+                targets = unruled.get(origin)
+                nodes: Iterable[str]
+                if targets is None:  # most capture channels send no unruled flow on…
+                    nodes = (origin,)
+                elif sending.isdisjoint(targets):  # …or only to channels that send none on
+                    nodes = (origin, *dict.fromkeys(targets))
+                else:
+                    seen = {origin}
+                    queue = [origin]
+                    for node in queue:
+                        for target in unruled.get(node, ()):
+                            if target not in seen:
+                                seen.add(target)
+                                queue.append(target)
+                    nodes = queue
+                for node in nodes:  # each node hears of this origin once: their order does not matter
+                    if node in starts:
+                        found = reached.get(node)
+                        if found is None:
+                            reached[node] = [origin]
+                        else:
+                            found.append(origin)
+        memo["origins"] = kept = (by_segment, reached)
+        return kept
 
     # --- findings kept between runs, and drag ----------------------------------------------------
     def replay(self, key: object, inputs: list[object]) -> bool:
@@ -337,23 +383,31 @@ class SegmentRules:
 
     def drag(self) -> None:
         connected = self.graph.connected
-        for lane in self.all_lanes:
-            for channel in lane:
-                if channel.id not in connected:
-                    self.add(
-                        "orphan-channel",
-                        DRAG,
-                        ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
-                        [channel],
-                        f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
-                        "or stop paying for it",
-                    )
+        orphans = (  # connected holds only the map's channels: as many means none is an orphan
+            []
+            if len(connected) == len(self.by_id)
+            else [c for lane in self.all_lanes for c in lane if c.id not in connected]
+        )
+        for channel in orphans:
+            self.add_one(
+                "orphan-channel",
+                DRAG,
+                ORPHAN_POINTS + self.spends[channel.id] / SPEND_UNIT,
+                channel,
+                f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
+                "or stop paying for it",
+            )
         spends, names = self.spends, self.names
+        blanks: list[Channel] | None = []  # the channels with a blank function, lane by lane
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
             inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
             if self.replay(("duplicate-function", layer), inputs):
+                blanks = None
                 continue
-            for unsorted in self._duplicates(lane):
+            duplicates, blank = self._duplicates(lane)
+            if blanks is not None:
+                blanks += blank
+            for unsorted in duplicates:
                 group = self.by_name(unsorted)
                 amounts = [spends[c.id] for c in group]
                 most = max(amounts)
@@ -379,7 +433,9 @@ class SegmentRules:
         everything: list[object] = [self.facts.channels]
         if self.replay("unknown-function", everything):
             return
-        blank = self.by_name(c for lane in self.all_lanes for c in lane if not functions[c.id])
+        if blanks is None:
+            blanks = [c for lane in self.all_lanes for c in lane if not functions[c.id]]
+        blank = self.by_name(blanks)
         if blank:
             self.add(
                 "unknown-function",
@@ -394,18 +450,19 @@ class SegmentRules:
             )
         self.keep("unknown-function", everything)
 
-    def _duplicates(self, lane: list[Channel]) -> list[list[Channel]]:
-        """Groups of channels of one function that serve overlapping segments (connected components)."""
+    def _duplicates(self, lane: list[Channel]) -> tuple[list[list[Channel]], list[Channel]]:
+        """Groups of channels of one function that serve overlapping segments (connected components),
+        and the lane's channels with a blank function (in lane order)."""
         functions, segment_keys = self.functions, self.segment_keys
         by_function: dict[str, list[Channel]] = {}
         for c in lane:
             key = functions[c.id]
-            if key:
-                found = by_function.get(key)
-                if found is None:
-                    by_function[key] = [c]
-                else:
-                    found.append(c)
+            found = by_function.get(key)
+            if found is None:
+                by_function[key] = [c]
+            else:
+                found.append(c)
+        blank = by_function.pop("", [])
         groups: list[list[Channel]] = []
         for members in by_function.values():
             if len(members) < 2:
@@ -418,7 +475,7 @@ class SegmentRules:
             for c, component in zip(members, components, strict=True):
                 found_groups.setdefault(component, []).append(c)
             groups += [g for g in found_groups.values() if len(g) > 1]
-        return groups
+        return groups, blank
 
 
 def _agrees(key: str, modal: str) -> bool:
