@@ -1,4 +1,4 @@
-"""The one-step reading of a usual channel entry gives exactly the channel of the full checks, or steps aside."""
+"""The column reading of usual channel entries gives exactly the channels of the full checks, or steps aside."""
 
 from __future__ import annotations
 
@@ -101,10 +101,16 @@ def _full(raw: object, index: int):
     return channel
 
 
+def _usual_channel(raw: object, index: int):
+    """The column reading of one entry, as the entry at `index` of a file."""
+    found = interchange._usual_channels([raw])
+    return None if found is None else found[0].with_changes(ord=index + 1)
+
+
 @settings(max_examples=400, deadline=None)
 @given(ENTRIES, st.integers(0, 50))
 def test_usual_channel_equals_the_full_reading(raw: dict, index: int) -> None:
-    quick = interchange._usual_channel(raw, index)
+    quick = _usual_channel(raw, index)
     if quick is None:
         return
     full = _full(raw, index)
@@ -125,7 +131,7 @@ def test_usual_channel_equals_the_full_reading(raw: dict, index: int) -> None:
     ],
 )  # fmt: skip
 def test_usual_entries_take_the_one_step_reading(raw: dict) -> None:
-    quick = interchange._usual_channel(raw, 0)
+    quick = _usual_channel(raw, 0)
     assert quick is not None and quick == _full(raw, 0)
 
 
@@ -150,7 +156,7 @@ def test_usual_entries_take_the_one_step_reading(raw: dict) -> None:
 )
 def test_entries_off_the_usual_path_read_as_the_full_checks_say(change: dict) -> None:
     raw = {"id": "c1", "name": "Paid search", "layer": "capture", **change}
-    quick, full = interchange._usual_channel(raw, 0), _full(raw, 0)
+    quick, full = _usual_channel(raw, 0), _full(raw, 0)
     column = interchange._usual_channels([{"id": "c0", "name": "Webinars", "layer": "execution"}, raw])
     if isinstance(full, MapError):
         assert quick is None and column is None
