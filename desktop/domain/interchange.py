@@ -7,25 +7,18 @@ Parsing is all-or-nothing: the first bad entry raises MapError naming it
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 from desktop.domain.errors import MapError
-from desktop.domain.layers import LAYERS, Layer
+from desktop.domain.layers import Layer
 from desktop.domain.layout import place_missing
 from desktop.domain.model import (
-    AI,
     NUMBER_FIELDS,
     TEXT_FIELDS,
     ArchitectureMap,
     Channel,
     Flow,
     MapInfo,
-    build_channels,
-    build_flows,
 )
 from desktop.domain.validation import (
     MAX_CHANNELS,
@@ -45,18 +38,38 @@ VERSION = 2  # 2: channel "automation" and map "currency" (both also read in ver
 MAX_BYTES = 64 * 1024 * 1024
 
 
+TYPED_BYTES = 16 * 1024  # from this size a text is first read by `interchange_typed` (smaller: by json)
+TYPED_ENTRIES = 64  # from this many channels and flows, parsed entries are first read the same way
+
+
 def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
     """Parse interchange JSON text into a validated map (`layout` False: leave missing positions empty,
     for a reader that never draws, such as `score`)."""
     if len(text) > MAX_BYTES:
         raise MapError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    arch = _typed(text) if len(text) >= TYPED_BYTES else None
+    if arch is None:
+        arch = from_dict(_json(text), layout=False)
+    if layout:
+        place_missing(arch)
+    return arch
+
+
+def _typed(text: str | bytes) -> ArchitectureMap | None:
+    """The usual file in one pass (`interchange_typed`), or None: then json and the checks below read
+    it, and say what is wrong with it."""
+    from desktop.domain import interchange_typed
+
+    found = interchange_typed.decode(text)
+    if found is None:
+        return None
+    header, channels, flows = found
+    return ArchitectureMap.bulk(channels, flows, _info({**header, "channels": channels, "flows": flows})[0])
+
+
+def _json(text: str | bytes) -> Any:
     try:
-        data = _fast_loads(text)
-    except ValueError:  # orjson's JSONDecodeError: json says what is wrong, or reads what orjson refuses
-        data = _NOTHING
-    try:
-        if data is _NOTHING:
-            data = json.loads(text)
+        return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise MapError(f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})", where) from None
@@ -64,25 +77,19 @@ def loads(text: str | bytes, layout: bool = True) -> ArchitectureMap:
         raise MapError("the JSON is nested too deeply") from None
     except ValueError:  # Python's limit on the digits of a whole number
         raise MapError("not valid JSON (a number has too many digits)") from None
-    return from_dict(data, layout)
-
-
-_NOTHING = object()
-
-
-def _fast_loads(text: str | bytes) -> Any:
-    """orjson's reading of the text, which json's equals whenever orjson reads it (twice as fast).
-
-    orjson refuses some text json reads (NaN, whole numbers beyond 64 bits, a lone surrogate, a byte
-    order mark, UTF-16): `loads` then reads it with json, so both accept and refuse the same files.
-    """
-    import orjson  # here: the window starts without it
-
-    return orjson.loads(text)
 
 
 def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
     """Validate an interchange object and build the map."""
+    info, raw_channels, raw_flows = _info(data)
+    arch = _bulk(raw_channels, raw_flows, info) or _checked(raw_channels, raw_flows, info)
+    if layout:
+        place_missing(arch)
+    return arch
+
+
+def _info(data: Any) -> tuple[MapInfo, list[Any], list[Any]]:
+    """The map's own fields, and its channel and flow entries, or MapError naming what is wrong."""
     if not isinstance(data, dict):
         raise MapError("the JSON must be an object with format, version, channels and flows")
     if data.get("format") != FORMAT:
@@ -113,10 +120,7 @@ def from_dict(data: Any, layout: bool = True) -> ArchitectureMap:
         description=clean_text(data.get("description"), "description"),
         currency=currency,
     )
-    arch = _bulk(raw_channels, raw_flows, info) or _checked(raw_channels, raw_flows, info)
-    if layout:
-        place_missing(arch)
-    return arch
+    return info, raw_channels, raw_flows
 
 
 def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> ArchitectureMap | None:
@@ -126,13 +130,12 @@ def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> Archi
     checked all at once by `ArchitectureMap.bulk`. Any problem returns None, and `_checked`
     finds and names the first bad entry in file order.
     """
-    try:
-        channels = _usual_channels(raw_channels)
-        flows = _usual_flows(raw_flows)
-    except (TypeError, ValueError, AttributeError):  # a value no usual file holds (a list, a dict…)
-        channels = flows = None
-    if channels is not None and flows is not None:
-        return ArchitectureMap.bulk(channels, flows, info)
+    if len(raw_channels) + len(raw_flows) >= TYPED_ENTRIES:
+        from desktop.domain import interchange_typed
+
+        found = interchange_typed.convert(raw_channels, raw_flows)
+        if found is not None:
+            return ArchitectureMap.bulk(*found, info)
     try:
         channels = []
         for index, raw in enumerate(raw_channels):  # some entry is unusual: read each in full
@@ -202,143 +205,6 @@ def _channel(raw: Any, index: int) -> Channel:
     except MapError as exc:
         raise MapError(exc.message, where) from None
     return Channel(id=cid, name=name, layer=layer, x=x, y=y, ord=index + 1, **values)
-
-
-_LAYER_OF: dict[str, Layer] = {layer.value: layer for layer in LAYERS}
-_NONE = type(None)
-_TEXT = {str, _NONE}
-_NUMBER = {int, float, _NONE}
-_AUTOMATIONS = {None, "", AI}
-_CHANNEL_KEYS = (
-    "id",
-    "name",
-    "layer",
-    *TEXT_FIELDS,
-    "monthly_spend",
-    "leads_per_month",
-    "x",
-    "y",
-    "automation",
-)
-_FLOW_KEYS = ("source", "target", "rule", "label")
-
-
-def _columns(entries: list[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...]] | list[list[Any]]:
-    """One column per key: in one pass when every entry has every key (as our exports do), else with
-    None for a missing key."""
-    try:
-        return list(zip(*map(itemgetter(*keys), entries), strict=True))
-    except KeyError:
-        return [list(map(dict.get, entries, repeat(key))) for key in keys]
-
-
-def _blank(column: Sequence[Any]) -> Sequence[Any]:
-    """The column with "" for None (a text left out)."""
-    return ["" if value is None else value for value in column] if None in column else column
-
-
-def _all_texts(column: Sequence[Any], longest: int) -> bool:
-    """Every value is None or text that `clean_text` keeps as it is (at most `longest` characters, no
-    NUL, valid Unicode)."""
-    types = set(map(type, column))
-    if not types <= _TEXT:
-        return False
-    texts = list(filter(None, column)) if _NONE in types else column
-    return not texts or (max(map(len, texts)) <= longest and _unicode(texts))
-
-
-def _unicode(texts: Iterable[str]) -> bool:
-    """No NUL and nothing UTF-8 cannot encode (a lone surrogate of a JSON escape)."""
-    joined = "".join(texts)
-    if "\x00" in joined:
-        return False
-    if not joined.isascii():
-        try:
-            joined.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-    return True
-
-
-def _all_numbers(column: Sequence[Any], low: float, high: float) -> Sequence[float | None] | None:
-    """The column as floats when every value is None or a number in [low, high], else None. The sum
-    also catches a NaN, which no comparison does."""
-    types = set(map(type, column))
-    if not types <= _NUMBER:
-        return None
-    if types == {_NONE}:
-        return column
-    numbers = [value for value in column if value is not None] if _NONE in types else column
-    if not (low <= min(numbers) and max(numbers) <= high and math.isfinite(sum(numbers))):
-        return None
-    if int not in types:
-        return column
-    if _NONE in types:
-        return [None if value is None else float(value) for value in column]
-    return list(map(float, column))
-
-
-def _usual_channels(entries: list[Any]) -> list[Channel] | None:
-    """Every channel as `_channel` builds it, checked a column at a time (ten times faster than entry by
-    entry for a large file), when every entry is usual (plain text, a layer spelled as written, plain
-    numbers) and passes `check_channel` alone; else None."""
-    if not entries:
-        return []
-    if set(map(type, entries)) != {dict}:
-        return None
-    ids, names, layers, *texts, spend, leads, x, y, automation = _columns(entries, _CHANNEL_KEYS)
-    if not (
-        set(map(type, ids)) == set(map(type, names)) == set(map(type, layers)) == {str}
-        and max(map(len, ids)) <= MAX_NAME
-        and max(map(len, names)) <= MAX_NAME
-        and _unicode(chain(ids, names))
-        and all(map(str.isprintable, names))  # one line: `one_line` keeps it as it is
-    ):
-        return None
-    ids, names = list(map(str.strip, ids)), list(map(str.strip, names))
-    layer_of = list(map(_LAYER_OF.get, layers))
-    if not (
-        all(ids)
-        and all(names)
-        and None not in layer_of
-        and set(map(type, automation)) <= _TEXT
-        and set(automation) <= _AUTOMATIONS
-    ):
-        return None
-    if not all(_all_texts(column, MAX_TEXT) for column in texts):
-        return None
-    spends, counts = _all_numbers(spend, 0, 2**53 - 1), _all_numbers(leads, 0, 2**53 - 1)
-    xs, ys = _all_numbers(x, -1e7, 1e7), _all_numbers(y, -1e7, 1e7)
-    if spends is None or counts is None or xs is None or ys is None:
-        return None
-    function, tool, segment, motion, message, notes = map(_blank, texts)
-    return build_channels(
-        ids, names, layer_of, function, tool, segment, motion, message, spends, counts, notes, xs, ys,
-        range(1, len(entries) + 1), _blank(automation),
-    )  # fmt: skip
-
-
-def _usual_flows(entries: list[Any]) -> list[Flow] | None:
-    """Every flow as `_flow` builds it in one step, checked a column at a time, when every entry is
-    usual (text ends, short plain rule and label); else None."""
-    if not entries:
-        return []
-    if set(map(type, entries)) != {dict}:
-        return None
-    sources, targets, rules, labels = _columns(entries, _FLOW_KEYS)
-    if not (
-        set(map(type, sources)) == set(map(type, targets)) == {str}
-        and _all_texts(rules, MAX_TEXT)
-        and _all_texts(labels, MAX_TEXT)
-    ):
-        return None
-    return build_flows(
-        map(str.strip, sources),
-        map(str.strip, targets),
-        _blank(rules),
-        _blank(labels),
-        range(1, len(entries) + 1),
-    )
 
 
 def _plain(text: object) -> bool:

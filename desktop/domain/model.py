@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, make_dataclass, replace
+from itertools import starmap
 from operator import attrgetter, eq
 
 from desktop.domain.layers import Layer
@@ -111,6 +112,22 @@ def build_channels(*columns: Iterable[object]) -> list[Channel]:
 def build_flows(*columns: Iterable[object]) -> list[Flow]:
     """Flows from the columns source, target, rule, label and ord (no checks here)."""
     made = list(map(_open_twin(Flow), *columns))
+    for flow in made:
+        flow.__class__ = Flow
+    return made
+
+
+def channels_from_rows(rows: Iterable[Iterable[object]]) -> list[Channel]:
+    """Channels from one row of values per channel, in `Channel`'s field order (no checks here)."""
+    made = list(starmap(_open_twin(Channel), rows))
+    for channel in made:
+        channel.__class__ = Channel
+    return made
+
+
+def flows_from_rows(rows: Iterable[Iterable[object]]) -> list[Flow]:
+    """Flows from one row of values (source, target, rule, label, ord) per flow (no checks here)."""
+    made = list(starmap(_open_twin(Flow), rows))
     for flow in made:
         flow.__class__ = Flow
     return made

@@ -127,6 +127,18 @@ def test_score_json_matches_the_source(bundle: Path, home: Path, sample_map: Pat
     assert old["version"] == 1 and "alignment" not in old["components"]
 
 
+def test_score_of_a_large_json_map(bundle: Path, home: Path) -> None:
+    """A JSON map past interchange.TYPED_BYTES is read by msgspec (bundled), as in the source."""
+    from bench.maps import make_map
+
+    text = interchange.dumps(make_map(400), compact=True)
+    assert len(text) > interchange.TYPED_BYTES
+    path = home.parent / "large.json"
+    path.write_text(text, encoding="utf-8")
+    report = json.loads(ok(run(bundle, home, "score", str(path), "--json")))
+    assert report == json.loads(json.dumps(assess(interchange.loads(text)).to_dict()))
+
+
 def test_the_bundle_ships_the_score_contract(bundle: Path) -> None:
     shipped = [p for p in bundle.rglob("score.md") if p.parent.name == "docs"]
     assert len(shipped) == 1
