@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -72,8 +72,11 @@ class RoomController(QObject):
             view.accept.connect(self.accept)
             view.dismiss.connect(self.dismiss)
             view.dragged.connect(self.dragged)
-        self.arrived.connect(self._arrived)
-        self.voted.connect(self._voted)
+        # Emitted from the server thread: queued to this (GUI) thread, into slots Qt knows. PySide 6.8+
+        # can crash when another thread's signal reaches a plain Python method (PYSIDE-3124).
+        queued = Qt.ConnectionType.QueuedConnection
+        self.arrived.connect(self._arrived, queued)
+        self.voted.connect(self._voted, queued)
         self._pending: list[Suggestion] = []
         self._batch = QTimer(self, singleShot=True, interval=BATCH_MS)
         self._batch.timeout.connect(self._flush)
@@ -174,6 +177,7 @@ class RoomController(QObject):
             self.show_card()
 
     # --- suggestions --------------------------------------------------------------------------
+    @Slot(object)
     def _arrived(self, suggestion: Suggestion) -> None:
         self._pending.append(suggestion)
         if not self._batch.isActive():
@@ -288,6 +292,7 @@ class RoomController(QObject):
         self._refresh_strip()
         return self.results
 
+    @Slot(object)
     def _voted(self, tally: dict[str, int]) -> None:
         if self.state is not None and self.state.ballot is not None:
             self.dock.show_vote(True, tally, self.state.tokens.count)
