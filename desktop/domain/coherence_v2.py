@@ -55,6 +55,10 @@ __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 
 
+def _as_many(connected: list[str], lane: list[Channel]) -> bool:
+    return len(connected) == len(lane)
+
+
 def assess(arch: ArchitectureMap) -> CoherenceReport:
     """Score a map by contract 2. Linear in channels + flows (the alignment search: per segment)."""
     return _Run(arch).report()
@@ -70,9 +74,14 @@ class _Run(SegmentRules):
         self.currency = arch.info.currency
         self.all_lanes = facts.all_lanes
         by_id = self.by_id
-        self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
+        lanes = self.graph.lanes  # the connected channels' ids: usually every channel's (as many)
+        self.lanes = (
+            facts.all_lanes
+            if all(map(_as_many, lanes, facts.all_lanes))
+            else tuple([by_id[cid] for cid in lane] for lane in lanes)
+        )
         self.functions = facts.functions
-        self.names, self.name_keys = facts.names, facts.name_keys
+        self.names, self.folded, self.name_keys = facts.names, facts.folded, facts.name_keys
         self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
         self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
         self.partner_motions = facts.partner_motions
@@ -105,7 +114,7 @@ class _Run(SegmentRules):
         ids = tuple([c.id for c in ordered])  # (list comprehensions read slotted attributes fastest)
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any([c.automation for c in ordered])
-        folded = tuple([keys[cid][0] for cid in ids])
+        folded = tuple(map(self.folded.__getitem__, ids))
         names = tuple([c.name for c in ordered])
         self.raw.append((rule, component, points, ids, names, message, amplify, folded))
 
@@ -122,7 +131,7 @@ class _Run(SegmentRules):
         cid = channel.id
         if amplify is None:
             amplify = bool(channel.automation)
-        folded = (self.name_keys[cid][0],)
+        folded = (self.folded[cid],)
         self.raw.append((rule, component, points, (cid,), (channel.name,), message, amplify, folded))
 
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
@@ -223,7 +232,7 @@ class _Run(SegmentRules):
         total = sum(weights.values())
         door = self.front_door()
         deciding = self.deciding_routing()
-        routed, accountable, keys = graph.routed, graph.accountable, self.name_keys
+        routed, accountable, folded = graph.routed, graph.accountable, self.folded
         record = self.raw.append  # add_one, inline: a large map has many unaccountable channels
         for channel in entries:
             cid = channel.id
@@ -272,7 +281,7 @@ class _Run(SegmentRules):
                         "feeds: nothing can tell whether it works, so connect attribution before adding or "
                         "scaling it",
                         bool(channel.automation),
-                        (keys[cid][0],),
+                        (folded[cid],),
                     )
                 )
 
@@ -306,7 +315,7 @@ class _Run(SegmentRules):
             )
             return
         share = weight / len(routing)
-        by_id, names, keys, rows = self.by_id, self.names, self.name_keys, self.graph.decision_rows
+        by_id, names, folded, rows = self.by_id, self.names, self.folded, self.graph.decision_rows
         deciding = self.deciding_routing()
         record = self.raw.append  # add_one, inline: a large map has a finding for most routing channels
         having: dict[tuple[int, int], str] = {}
@@ -358,7 +367,7 @@ class _Run(SegmentRules):
                     f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
                     f"write the rule for {listed}",
                     bool(channel.automation),
-                    (keys[cid][0],),
+                    (folded[cid],),
                 )
             )
 

@@ -67,7 +67,8 @@ class SegmentRules:
     motion_keys: dict[str, str]
     partner_motions: dict[str, bool]
     by_id: dict[str, Channel]
-    name_keys: dict[str, tuple[str, str]]
+    folded: dict[str, str]
+    name_keys: dict[str, str] | dict[str, tuple[str, str]]
     currency: str
     graph: Any
     facts: ChannelFacts
@@ -272,7 +273,7 @@ class SegmentRules:
         by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
         by_segment, origins = self._origins()
         unit = weight / len(handoffs)
-        name_keys, record = self.name_keys, self.raw.append
+        name_keys, folded, record = self.name_keys, self.folded, self.raw.append
         unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
         for flow in handoffs:
             reached = origins.get(flow.source)
@@ -310,7 +311,7 @@ class SegmentRules:
                     f"{shown} {'feed' if len(wrong_ids) > 1 else 'feeds'} {names[target_id]} "
                     f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
                     any([c.automation for c in channels]),
-                    tuple([name_keys[c][0] for c in named]),
+                    tuple(map(folded.__getitem__, named)),
                 )
             )
 

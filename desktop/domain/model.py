@@ -238,6 +238,14 @@ class ArchitectureMap:
     def has_channel(self, channel_id: str) -> bool:
         return channel_id in self._channels
 
+    @property
+    def names_unique(self) -> bool:
+        """No two channels share a name as names are compared (`key`), as in every valid map.
+
+        The name index holds one entry per distinct name, each naming a channel that has it.
+        """
+        return len(self._names) == len(self._channels)
+
     def channel_by_name(self, name: str) -> Channel | None:
         found = self._names.get(fold(name))
         return self._channels[found] if found else None
