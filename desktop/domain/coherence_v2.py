@@ -70,7 +70,7 @@ class _Run(SegmentRules):
     def __init__(self, arch: ArchitectureMap) -> None:
         facts = self.facts = channel_facts(arch)
         self.by_id = facts.by_id
-        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch)
+        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch, facts.all_lanes)
         self.currency = arch.info.currency
         self.all_lanes = facts.all_lanes
         by_id = self.by_id

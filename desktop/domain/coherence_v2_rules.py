@@ -20,7 +20,6 @@ from desktop.domain.model import Channel
 from desktop.domain.vocabulary import (
     CUSTOMER_STAGE,
     money,
-    real_rule,
     segments_match,
 )
 
@@ -275,12 +274,12 @@ class SegmentRules:
         unit = weight / len(handoffs)
         name_keys, folded, record = self.name_keys, self.folded, self.raw.append
         unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
-        for flow in handoffs:
+        for flow in graph.unruled_handoffs:  # a hand-off with a rule routes by it
             reached = origins.get(flow.source)
             if not reached:
                 continue
             target_id = flow.target
-            if not segments[target_id] or real_rule(flow.rule):
+            if not segments[target_id]:
                 continue
             want = segment_keys[target_id]
             bad = unmatched.get(want)
@@ -317,8 +316,8 @@ class SegmentRules:
 
     def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The segmented capture channels by segment key (in the order their segments first appear in the
-        capture lane), and per channel where a hand-off starts those that reach it by unruled flows only,
-        in that same order (by segment, then lane order).
+        capture lane), and per channel where an unruled hand-off starts those that reach it by unruled
+        flows only, in that same order (by segment, then lane order).
 
         Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
         edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
@@ -334,7 +333,7 @@ class SegmentRules:
             return kept  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
         sending = unruled.keys()
-        starts = {flow.source for flow in self.graph.handoffs}  # only where a hand-off starts is read
+        starts = {flow.source for flow in self.graph.unruled_handoffs}  # only where one starts is read
         reached: dict[str, list[str]] = {}
         for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
