@@ -225,20 +225,17 @@ class _Run(SegmentRules):
         entry_spends = [self.spends[c.id] for c in entries]
         spends = [spend for spend in entry_spends if spend]
         mean = sum(spends) / len(spends) if spends else 0.0
-        weights = {
-            c.id: 1.0 + (spend / mean if mean else 0.0)
-            for c, spend in zip(entries, entry_spends, strict=True)
-        }
-        total = sum(weights.values())
+        weights = [1.0 + (spend / mean if mean else 0.0) for spend in entry_spends]  # in entry order
+        total = sum(weights)
         door = self.front_door()
         deciding = self.deciding_routing()
         routed, accountable, folded = graph.routed, graph.accountable, self.folded
         record = self.raw.append  # add_one, inline: a large map has many unaccountable channels
-        for channel in entries:
+        for channel, entry_weight in zip(entries, weights, strict=True):
             cid = channel.id
             if cid in accountable and cid in routed:  # most capture channels: nothing to say
                 continue
-            share = weight * weights[cid] / total
+            share = weight * entry_weight / total
             if channel.layer is _EXECUTION:
                 if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
@@ -315,7 +312,7 @@ class _Run(SegmentRules):
             )
             return
         share = weight / len(routing)
-        by_id, names, folded, rows = self.by_id, self.names, self.folded, self.graph.decision_rows
+        names, folded, rows = self.names, self.folded, self.graph.decision_rows
         deciding = self.deciding_routing()
         record = self.raw.append  # add_one, inline: a large map has a finding for most routing channels
         having: dict[tuple[int, int], str] = {}
@@ -348,7 +345,7 @@ class _Run(SegmentRules):
             if len(unruled) == 1:
                 listed = names[unruled[0]]
             else:
-                listed = names_text([names[t.id] for t in self.by_name([by_id[t] for t in unruled])])
+                listed = names_text([names[t] for t in sorted(unruled, key=self.name_keys.__getitem__)])
             ruled = count - len(unruled)
             have = having.get((ruled, count))
             if have is None:

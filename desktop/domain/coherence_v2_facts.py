@@ -15,7 +15,7 @@ Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
@@ -76,14 +76,21 @@ class ChannelFacts:
         self.tool_names: dict[str, str] = {}  # "HubSpot forms on HubSpot", filled when first asked
         self.memo: dict[object, tuple[list[object], list[Any]]] = {}  # see SegmentRules.replay
 
-    def refresh(self, channels: list[Channel], unique: bool | None = None) -> None:
+    def refresh(
+        self,
+        channels: list[Channel],
+        unique: bool | None = None,
+        index: Callable[[], dict[str, Channel]] | None = None,
+    ) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects.
 
-        `unique`: whether no two channels share a folded name, when the caller knows (a map does).
+        When the caller knows: `unique`, whether no two channels share a folded name, and `index`,
+        which gives a new dict of the same channels by id (a map has both at hand).
         """
         self.channels = channels
         if not self.known:  # nothing derived yet (a map just read): every channel is new
-            self._learn_all(channels)
+            by_id = index() if index is not None else {c.id: c for c in channels}
+            self._learn_all(channels, by_id)
         else:
             self._learn_changed(channels)
         folded = self.folded
@@ -113,12 +120,12 @@ class ChannelFacts:
         if changed:
             self._learn(changed)
 
-    def _learn_all(self, channels: list[Channel]) -> None:
+    def _learn_all(self, channels: list[Channel], by_id: dict[str, Channel]) -> None:
         """Derive every fact of every channel of a map in one pass over its channels (each channel's
         id is then looked at once, not once per fact), each key function applied once per distinct
-        value (10,000 channels have few distinct functions, segments, messages and motions)."""
+        value (10,000 channels have few distinct functions, segments, messages and motions).
+        `by_id`: the same channels by id, a new dict (kept as the facts' own)."""
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        by_id: dict[str, Channel] = {}
         names: dict[str, str] = {}
         folded: dict[str, str] = {}
         functions: dict[str, str] = {}
@@ -137,7 +144,6 @@ class ChannelFacts:
         for channel in channels:
             cid = channel.id
             layer = channel.layer
-            by_id[cid] = channel
             written = channel.name
             name = names[cid] = written.strip()
             folded[cid] = name.casefold()
@@ -246,5 +252,5 @@ def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
     if not isinstance(facts, ChannelFacts):
         facts = arch.__dict__[_SLOT] = ChannelFacts()
     if facts.channels != channels:  # the same objects in the same order compare by identity: cheap
-        facts.refresh(channels, arch.names_unique)
+        facts.refresh(channels, arch.names_unique, arch.channel_index)
     return facts

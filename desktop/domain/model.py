@@ -238,6 +238,10 @@ class ArchitectureMap:
     def has_channel(self, channel_id: str) -> bool:
         return channel_id in self._channels
 
+    def channel_index(self) -> dict[str, Channel]:
+        """The channels by id, in map order (a copy: a dict copies at C speed, and stays as it is)."""
+        return self._channels.copy()
+
     @property
     def names_unique(self) -> bool:
         """No two channels share a name as names are compared (`key`), as in every valid map.
