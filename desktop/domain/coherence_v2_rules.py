@@ -397,7 +397,8 @@ class SegmentRules:
                 f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
                 "or stop paying for it",
             )
-        spends, names = self.spends, self.names
+        spends, names, by_id, name_keys = self.spends, self.names, self.by_id, self.name_keys
+        folded, record = self.folded, self.raw.append
         blanks: list[Channel] | None = []  # the channels with a blank function, lane by lane
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
             inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
@@ -407,26 +408,31 @@ class SegmentRules:
             duplicates, blank = self._duplicates(lane)
             if blanks is not None:
                 blanks += blank
-            for unsorted in duplicates:
-                group = self.by_name(unsorted)
-                amounts = [spends[c.id] for c in group]
+            for unsorted in duplicates:  # (the groups of a large map name every channel: ids sort fastest)
+                ids = [c.id for c in unsorted]
+                ids.sort(key=name_keys.__getitem__)  # name order, as `by_name`
+                group = list(map(by_id.__getitem__, ids))
+                amounts = list(map(spends.__getitem__, ids))
                 most = max(amounts)
-                keep = group[amounts.index(most)]  # the biggest spend; ties: the first by name
+                keep = ids[amounts.index(most)]  # the biggest spend; ties: the first by name
                 saving = sum(amounts) - most
                 tools = names_text([self.facts.tool_name(c) for c in group[:4]], total=len(group))
                 free = (
-                    f": keeping {names[keep.id]} frees {money(saving, self.currency)}/month"
+                    f": keeping {names[keep]} frees {money(saving, self.currency)}/month"
                     if saving
                     else ": keep one and consolidate"
                 )
-                function = self.functions[group[0].id]
-                self.add(
-                    "duplicate-function",
-                    DRAG,
-                    DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
-                    group,
-                    f"{len(group)} {layer.value} channels do {function} ({tools}){free}",
-                    in_order=True,
+                record(  # add(), inline (a group names two channels or more)
+                    (
+                        "duplicate-function",
+                        DRAG,
+                        DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
+                        tuple(ids),
+                        tuple([c.name for c in group]),
+                        f"{len(group)} {layer.value} channels do {self.functions[ids[0]]} ({tools}){free}",
+                        any([c.automation for c in group]),
+                        tuple(map(folded.__getitem__, ids)),
+                    )
                 )
             self.keep(("duplicate-function", layer), inputs)
         functions = self.functions
@@ -454,14 +460,27 @@ class SegmentRules:
         """Groups of channels of one function that serve overlapping segments (connected components),
         and the lane's channels with a blank function (in lane order)."""
         functions, segment_keys = self.functions, self.segment_keys
-        by_function: dict[str, list[Channel]] = {}
+        as_written: dict[str, list[Channel]] = {}  # by the function as written: an attribute, no lookup
         for c in lane:
-            key = functions[c.id]
-            found = by_function.get(key)
+            found = as_written.get(c.function)
             if found is None:
-                by_function[key] = [c]
+                as_written[c.function] = [c]
             else:
                 found.append(c)
+        by_function: dict[str, list[Channel]] = {}
+        merged = False  # two spellings of one function ("Paid search", "paid-search")
+        for members in as_written.values():
+            key = functions[members[0].id]
+            found = by_function.get(key)
+            if found is None:
+                by_function[key] = members
+            else:
+                found += members
+                merged = True
+        if merged:  # each group in lane order again
+            position = {c.id: n for n, c in enumerate(lane)}
+            for members in by_function.values():
+                members.sort(key=lambda c: position[c.id])
         blank = by_function.pop("", [])
         groups: list[list[Channel]] = []
         for members in by_function.values():
