@@ -191,8 +191,7 @@ class GraphV2:
             inner_sources, upstream.fed, handoffs, measures, measured, onward, upstream_of, loops
         )
         connected.update(fed_back, *direct.values(), *upstream_of.values())
-        for decided, unruled in rows.values():
-            connected.update(decided, unruled)
+        connected.update(chain.from_iterable(chain.from_iterable(rows.values())))  # decided, unruled
         self.connected = connected
         # Usually every channel is connected: then the lanes are every channel's.
         lanes = self.lanes = (

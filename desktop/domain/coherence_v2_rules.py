@@ -324,9 +324,13 @@ class SegmentRules:
         """
         segments, segment_keys = self.segments, self.segment_keys
         by_segment: dict[str, list[str]] = {}
-        for c in self.lanes[0]:
-            if segments[c.id]:
-                by_segment.setdefault(segment_keys[c.id], []).append(c.id)
+        for cid in [c.id for c in self.lanes[0]]:
+            if segments[cid]:
+                found = by_segment.get(segment_keys[cid])
+                if found is None:
+                    by_segment[segment_keys[cid]] = [cid]
+                else:
+                    found.append(cid)
         memo = self.graph.memo
         kept = memo.get("origins")
         if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
