@@ -81,16 +81,21 @@ class ChannelFacts:
         channels: list[Channel],
         unique: bool | None = None,
         index: Callable[[], dict[str, Channel]] | None = None,
+        keys: Callable[[], dict[str, str] | None] | None = None,
     ) -> None:
         """Take the map's channels as they are now; derive facts again only for changed objects.
 
-        When the caller knows: `unique`, whether no two channels share a folded name, and `index`,
-        which gives a new dict of the same channels by id (a map has both at hand).
+        When the caller knows: `unique`, whether no two channels share a folded name; `index`, which
+        gives a new dict of the same channels by id; `keys`, which gives their folded names by id
+        when unique (a map has all three at hand).
         """
         self.channels = channels
         if not self.known:  # nothing derived yet (a map just read): every channel is new
             by_id = index() if index is not None else {c.id: c for c in channels}
-            self._learn_all(channels, by_id)
+            folded = keys() if keys is not None else None
+            if folded is None:
+                folded = {c.id: c.name.strip().casefold() for c in channels}
+            self._learn_all(channels, by_id, folded)
         else:
             self._learn_changed(channels)
         folded = self.folded
@@ -120,14 +125,13 @@ class ChannelFacts:
         if changed:
             self._learn(changed)
 
-    def _learn_all(self, channels: list[Channel], by_id: dict[str, Channel]) -> None:
+    def _learn_all(self, channels: list[Channel], by_id: dict[str, Channel], folded: dict[str, str]) -> None:
         """Derive every fact of every channel of a map in one pass over its channels (each channel's
         id is then looked at once, not once per fact), each key function applied once per distinct
         value (10,000 channels have few distinct functions, segments, messages and motions).
-        `by_id`: the same channels by id, a new dict (kept as the facts' own)."""
+        `by_id` and `folded`: the same channels and their folded names by id, new dicts (kept)."""
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
         names: dict[str, str] = {}
-        folded: dict[str, str] = {}
         functions: dict[str, str] = {}
         segments: dict[str, str] = {}
         segment_keys: dict[str, str] = {}
@@ -144,9 +148,7 @@ class ChannelFacts:
         for channel in channels:
             cid = channel.id
             layer = channel.layer
-            written = channel.name
-            name = names[cid] = written.strip()
-            folded[cid] = name.casefold()
+            names[cid] = channel.name.strip()
             function = channel.function
             try:
                 functions[cid] = function_of[function]
@@ -252,5 +254,5 @@ def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
     if not isinstance(facts, ChannelFacts):
         facts = arch.__dict__[_SLOT] = ChannelFacts()
     if facts.channels != channels:  # the same objects in the same order compare by identity: cheap
-        facts.refresh(channels, arch.names_unique, arch.channel_index)
+        facts.refresh(channels, arch.names_unique, arch.channel_index, arch.keys_by_id)
     return facts

@@ -250,6 +250,12 @@ class ArchitectureMap:
         """
         return len(self._names) == len(self._channels)
 
+    def keys_by_id(self) -> dict[str, str] | None:
+        """Each channel's `key` by its id (a new dict) when `names_unique`, else None: the name index
+        inverted, at C speed (the score sorts names by their keys)."""
+        names = self._names
+        return dict(zip(names.values(), names, strict=True)) if len(names) == len(self._channels) else None
+
     def channel_by_name(self, name: str) -> Channel | None:
         found = self._names.get(fold(name))
         return self._channels[found] if found else None
