@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import Any
 
@@ -45,6 +45,7 @@ SPEND_UNIT = 5000.0  # per this much monthly spend, an orphan or a duplicate cos
 FUNCTION_POINTS = 0.5  # per channel with a blank function, in one finding…
 FUNCTION_CAP = 2.0  # …worth at most this much
 DRAG_SCALE = 30.0  # drag = DRAG_SCALE·(1 − e^(−raw/DRAG_SCALE)): no free zone, never more than 30
+_NAME, _AUTOMATION = attrgetter("name"), attrgetter("automation")
 
 
 class SegmentRules:
@@ -299,17 +300,17 @@ class SegmentRules:
                 via = f" through {names[source_id]}"
                 named = [*wrong_ids, source_id, target_id]
             named.sort(key=name_keys.__getitem__)
-            channels = [by_id[c] for c in named]
+            channels = list(map(by_id.__getitem__, named))  # (a few: `map` needs no comprehension's frame)
             record(  # add(), inline: a large map has hundreds of these
                 (
                     "segment-mismatch",
                     "alignment",
                     unit,
                     tuple(named),
-                    tuple([c.name for c in channels]),
+                    tuple(map(_NAME, channels)),
                     f"{shown} {'feed' if len(wrong_ids) > 1 else 'feeds'} {names[target_id]} "
                     f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
-                    any([c.automation for c in channels]),
+                    any(map(_AUTOMATION, channels)),
                     tuple(map(folded.__getitem__, named)),
                 )
             )
@@ -339,14 +340,19 @@ class SegmentRules:
         sending = unruled.keys()
         starts = {flow.source for flow in self.graph.unruled_handoffs}  # only where one starts is read
         reached: dict[str, list[str]] = {}
+        shallow = sending.isdisjoint(chain.from_iterable(unruled.values()))  # no unruled flow leads on
         for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
                 targets = unruled.get(origin)
                 nodes: Iterable[str]
                 if targets is None:  # most capture channels send no unruled flow on…
+                    if origin not in starts:
+                        continue
                     nodes = (origin,)
-                elif sending.isdisjoint(targets):  # …or only to channels that send none on
-                    nodes = (origin, *dict.fromkeys(targets))
+                elif shallow or sending.isdisjoint(targets):  # …or only to channels that send none on
+                    nodes = starts.intersection(targets)  # (each once)
+                    if origin in starts:
+                        nodes.add(origin)
                 else:
                     seen = {origin}
                     queue = [origin]
