@@ -13,6 +13,7 @@ from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import Any
 
+from desktop.domain.coherence_v2_duplicates import duplicate_groups
 from desktop.domain.coherence_v2_facts import ChannelFacts
 from desktop.domain.findings import names_text
 from desktop.domain.layers import LAYERS
@@ -415,7 +416,7 @@ class SegmentRules:
             if self.replay(("duplicate-function", layer), inputs):
                 blanks = None
                 continue
-            duplicates, blank = self._duplicates(lane)
+            duplicates, blank = duplicate_groups(lane, self.functions, self.segment_keys)
             if blanks is not None:
                 blanks += blank
             for unsorted in duplicates:  # (the groups of a large map name every channel: ids sort fastest)
@@ -466,74 +467,8 @@ class SegmentRules:
             )
         self.keep("unknown-function", everything)
 
-    def _duplicates(self, lane: list[Channel]) -> tuple[list[list[Channel]], list[Channel]]:
-        """Groups of channels of one function that serve overlapping segments (connected components),
-        and the lane's channels with a blank function (in lane order)."""
-        functions, segment_keys = self.functions, self.segment_keys
-        as_written: dict[str, list[Channel]] = {}  # by the function as written: an attribute, no lookup
-        for c in lane:
-            found = as_written.get(c.function)
-            if found is None:
-                as_written[c.function] = [c]
-            else:
-                found.append(c)
-        by_function: dict[str, list[Channel]] = {}
-        merged = False  # two spellings of one function ("Paid search", "paid-search")
-        for members in as_written.values():
-            key = functions[members[0].id]
-            found = by_function.get(key)
-            if found is None:
-                by_function[key] = members
-            else:
-                found += members
-                merged = True
-        if merged:  # each group in lane order again
-            position = {c.id: n for n, c in enumerate(lane)}
-            for members in by_function.values():
-                members.sort(key=lambda c: position[c.id])
-        blank = by_function.pop("", [])
-        groups: list[list[Channel]] = []
-        for members in by_function.values():
-            if len(members) < 2:
-                continue
-            components = _overlapping([segment_keys[c.id] for c in members])
-            if components is None:  # one group
-                groups.append(members)
-                continue
-            found_groups: dict[int, list[Channel]] = {}
-            for c, component in zip(members, components, strict=True):
-                found_groups.setdefault(component, []).append(c)
-            groups += [g for g in found_groups.values() if len(g) > 1]
-        return groups, blank
-
 
 def _agrees(key: str, modal: str) -> bool:
     """A message agrees with the shared one when it tells the same narrative: the same key, or the key
     followed by more words ("Unify SecOps for financial services" tells "Unify SecOps")."""
     return bool(key) and (key == modal or key.startswith(modal + " ") or modal.startswith(key + " "))
-
-
-def _overlapping(keys: list[str]) -> list[int] | None:
-    """For each segment key, its group: keys that match are one group, and a blank key joins every group.
-
-    Works on the few distinct keys, so a large map's duplicates cost one pass; None when all the keys
-    are one group (one key, or a blank one among them), the usual case.
-    """
-    distinct = sorted(set(keys))
-    if len(distinct) == 1 or not distinct[0]:
-        return None
-    parent = {key: key for key in distinct}
-
-    def find(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for i, a in enumerate(distinct):
-        for b in distinct[i + 1 :]:
-            if not a or not b or segments_match(a, b):
-                parent[find(a)] = find(b)
-    roots = {key: find(key) for key in distinct}
-    numbers = {root: n for n, root in enumerate(sorted(set(roots.values())))}
-    return [numbers[roots[key]] for key in keys]
