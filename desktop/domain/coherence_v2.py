@@ -90,6 +90,7 @@ class _Run(SegmentRules):
         self._door: Channel | None | bool = False
         self._deciding: Channel | None | bool = False
         self._amounts: dict[float, str] = {}  # money() of each spend seen
+        self._sinks: dict[bool, Channel | None] = {}  # _sink_for, by whether the channel serves customers
 
     # --- helpers ---------------------------------------------------------------------------------
     def add(
@@ -476,11 +477,16 @@ class _Run(SegmentRules):
 
     def _sink_for(self, channel: Channel) -> Channel | None:
         """The feedback channel that should measure an execution channel (attribution for sales, …)."""
+        customer = self.functions[channel.id] in CUSTOMER_STAGE
+        if customer not in self._sinks:  # one search per kind, not per channel: a map may have thousands
+            self._sinks[customer] = self._sink(customer)
+        return self._sinks[customer]
+
+    def _sink(self, customer: bool) -> Channel | None:
         feedback = self.lanes[3]
-        function = self.functions[channel.id]
         preferred = (
             ("analytics", "experimentation", "revenue-analytics")
-            if function in CUSTOMER_STAGE
+            if customer
             else ("attribution", "pipeline-review", "revenue-analytics", "win-loss")
         )
         for wanted in preferred:
