@@ -55,10 +55,6 @@ __all__ = ["AI_FACTOR", "COMPONENTS", "VERSION", "WEIGHTS", "assess"]
 _CAPTURE, _ROUTING, _EXECUTION, _FEEDBACK = LAYERS
 
 
-def _as_many(connected: list[str], lane: list[Channel]) -> bool:
-    return len(connected) == len(lane)
-
-
 def assess(arch: ArchitectureMap) -> CoherenceReport:
     """Score a map by contract 2. Linear in channels + flows (the alignment search: per segment)."""
     return _Run(arch).report()
@@ -77,7 +73,7 @@ class _Run(SegmentRules):
         lanes = self.graph.lanes  # the connected channels' ids: usually every channel's (as many)
         self.lanes = (
             facts.all_lanes
-            if all(map(_as_many, lanes, facts.all_lanes))
+            if list(map(len, lanes)) == list(map(len, facts.all_lanes))
             else tuple([by_id[cid] for cid in lane] for lane in lanes)
         )
         self.functions = facts.functions
