@@ -1,13 +1,19 @@
-"""Contract 2's duplicate-function groups (docs/score.md, drag): which channels of one lane do the same job.
+"""Contract 2's duplicate-function groups (docs/score.md, drag), and segment keys matched at scale.
 
 Split from coherence_v2_rules.py only to keep each module readable; the drag
-rule there turns each group into a finding.
+rule there turns each group into a finding. Segment keys match when one starts
+with the other (`segments_match`): among sorted keys, those a key starts with
+are its prefixes and those that start with it follow it, so a map with
+thousands of segments (one per account) never compares every pair.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Container
+from itertools import islice
+
 from desktop.domain.model import Channel
-from desktop.domain.vocabulary import segments_match
 
 
 def duplicate_groups(
@@ -70,10 +76,22 @@ def _overlapping(keys: list[str]) -> list[int] | None:
             key = parent[key]
         return key
 
-    for i, a in enumerate(distinct):
-        for b in distinct[i + 1 :]:
-            if not a or not b or segments_match(a, b):
-                parent[find(a)] = find(b)
+    for i, a in enumerate(distinct):  # (none is blank here) the keys that start with `a` follow it
+        for b in islice(distinct, i + 1, None):
+            if not b.startswith(a):
+                break
+            parent[find(a)] = find(b)
     roots = {key: find(key) for key in distinct}
     numbers = {root: n for n, root in enumerate(sorted(set(roots.values())))}
     return [numbers[roots[key]] for key in keys]
+
+
+def matching(ordered: list[str], keys: Container[str], want: str) -> list[str]:
+    """The segment keys that match `want` (`segments_match`), of `ordered` (sorted) and `keys` (the same
+    keys, as a set or dict): those `want` starts with, then those that start with it."""
+    found = [want[:n] for n in range(len(want)) if want[:n] in keys]
+    for key in islice(ordered, bisect_left(ordered, want), None):
+        if not key.startswith(want):
+            break
+        found.append(key)
+    return found

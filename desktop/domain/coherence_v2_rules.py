@@ -13,7 +13,7 @@ from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import Any
 
-from desktop.domain.coherence_v2_duplicates import duplicate_groups
+from desktop.domain.coherence_v2_duplicates import duplicate_groups, matching
 from desktop.domain.coherence_v2_facts import ChannelFacts
 from desktop.domain.findings import names_text
 from desktop.domain.layers import LAYERS
@@ -21,7 +21,6 @@ from desktop.domain.model import Channel
 from desktop.domain.vocabulary import (
     CUSTOMER_STAGE,
     money,
-    segments_match,
 )
 
 VERSION = 2
@@ -166,6 +165,13 @@ class SegmentRules:
             self.__dict__["_promised"] = found
         return found
 
+    def _promised_keys(self) -> list[str]:
+        """The capture segment keys of `_promises`, sorted (once a run)."""
+        found = self.__dict__.get("_promised_keys_sorted")
+        if found is None:
+            found = self.__dict__["_promised_keys_sorted"] = sorted(self._promises())
+        return found
+
     def _agreement(
         self,
         group: list[Channel],
@@ -201,11 +207,11 @@ class SegmentRules:
             return
         heard: dict[str, int] = {}
         if attribute == "message":
-            for capture_segment, promised in self._promises().items():  # what capture tells, per segment
-                if segments_match(capture_segment, segkey):
-                    for key, times in promised.items():
-                        if key in counts:
-                            heard[key] = heard.get(key, 0) + times
+            promises = self._promises()  # what capture tells, per segment
+            for capture_segment in matching(self._promised_keys(), promises, segkey):
+                for key, times in promises[capture_segment].items():
+                    if key in counts:
+                        heard[key] = heard.get(key, 0) + times
         best = min([(-n, -heard.get(k, 0)) for k, n in counts.items()])
         tied = [k for k, n in counts.items() if (-n, -heard.get(k, 0)) == best]
         if len(tied) == 1:
@@ -275,7 +281,8 @@ class SegmentRules:
         by_segment, origins = self._origins()
         unit = weight / len(handoffs)
         name_keys, folded, record = self.name_keys, self.folded, self.raw.append
-        unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
+        capture_keys = sorted(by_segment)
+        matched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that match it
         for flow in graph.unruled_handoffs:  # a hand-off with a rule routes by it
             reached = origins.get(flow.source)
             if not reached:
@@ -284,10 +291,10 @@ class SegmentRules:
             if not segments[target_id]:
                 continue
             want = segment_keys[target_id]
-            bad = unmatched.get(want)
-            if bad is None:
-                bad = unmatched[want] = {key for key in by_segment if not segments_match(key, want)}
-            wrong_ids = [cid for cid in reached if segment_keys[cid] in bad]
+            good = matched.get(want)
+            if good is None:
+                good = matched[want] = set(matching(capture_keys, by_segment, want))
+            wrong_ids = [cid for cid in reached if segment_keys[cid] not in good]
             if not wrong_ids:
                 continue
             if len(wrong_ids) > 1:
