@@ -66,13 +66,18 @@ class _Run(SegmentRules):
     def __init__(self, arch: ArchitectureMap) -> None:
         facts = self.facts = channel_facts(arch)
         self.by_id = facts.by_id
-        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch)
+        self.graph: GraphV2 = graph_v2(facts.ids, facts.layers, arch.flows, arch, facts.all_lanes)
         self.currency = arch.info.currency
         self.all_lanes = facts.all_lanes
         by_id = self.by_id
-        self.lanes = tuple([by_id[cid] for cid in lane] for lane in self.graph.lanes)
+        lanes = self.graph.lanes  # the connected channels' ids: usually every channel's (as many)
+        self.lanes = (
+            facts.all_lanes
+            if list(map(len, lanes)) == list(map(len, facts.all_lanes))
+            else tuple([by_id[cid] for cid in lane] for lane in lanes)
+        )
         self.functions = facts.functions
-        self.names, self.name_keys = facts.names, facts.name_keys
+        self.names, self.folded, self.name_keys = facts.names, facts.folded, facts.name_keys
         self.segments, self.segment_keys, self.spends = facts.segments, facts.segment_keys, facts.spends
         self.message_keys, self.motion_keys = facts.message_keys, facts.motion_keys
         self.partner_motions = facts.partner_motions
@@ -81,6 +86,7 @@ class _Run(SegmentRules):
         self._door: Channel | None | bool = False
         self._deciding: Channel | None | bool = False
         self._amounts: dict[float, str] = {}  # money() of each spend seen
+        self._sinks: dict[bool, Channel | None] = {}  # _sink_for, by whether the channel serves customers
 
     # --- helpers ---------------------------------------------------------------------------------
     def add(
@@ -105,7 +111,7 @@ class _Run(SegmentRules):
         ids = tuple([c.id for c in ordered])  # (list comprehensions read slotted attributes fastest)
         if amplify is None:  # automation is "ai" or blank (validated on every way in)
             amplify = any([c.automation for c in ordered])
-        folded = tuple([keys[cid][0] for cid in ids])
+        folded = tuple(map(self.folded.__getitem__, ids))
         names = tuple([c.name for c in ordered])
         self.raw.append((rule, component, points, ids, names, message, amplify, folded))
 
@@ -122,7 +128,7 @@ class _Run(SegmentRules):
         cid = channel.id
         if amplify is None:
             amplify = bool(channel.automation)
-        folded = (self.name_keys[cid][0],)
+        folded = (self.folded[cid],)
         self.raw.append((rule, component, points, (cid,), (channel.name,), message, amplify, folded))
 
     def by_name(self, channels: Iterable[Channel]) -> list[Channel]:
@@ -216,20 +222,17 @@ class _Run(SegmentRules):
         entry_spends = [self.spends[c.id] for c in entries]
         spends = [spend for spend in entry_spends if spend]
         mean = sum(spends) / len(spends) if spends else 0.0
-        weights = {
-            c.id: 1.0 + (spend / mean if mean else 0.0)
-            for c, spend in zip(entries, entry_spends, strict=True)
-        }
-        total = sum(weights.values())
+        weights = [1.0 + (spend / mean if mean else 0.0) for spend in entry_spends]  # in entry order
+        total = sum(weights)
         door = self.front_door()
         deciding = self.deciding_routing()
-        routed, accountable, keys = graph.routed, graph.accountable, self.name_keys
+        routed, accountable, folded = graph.routed, graph.accountable, self.folded
         record = self.raw.append  # add_one, inline: a large map has many unaccountable channels
-        for channel in entries:
+        for channel, entry_weight in zip(entries, weights, strict=True):
             cid = channel.id
             if cid in accountable and cid in routed:  # most capture channels: nothing to say
                 continue
-            share = weight * weights[cid] / total
+            share = weight * entry_weight / total
             if channel.layer is _EXECUTION:
                 if channel.id not in graph.routes_onward:
                     via = f"send them through {self.names[deciding.id]}" if deciding else "add lead routing"
@@ -272,7 +275,7 @@ class _Run(SegmentRules):
                         "feeds: nothing can tell whether it works, so connect attribution before adding or "
                         "scaling it",
                         bool(channel.automation),
-                        (keys[cid][0],),
+                        (folded[cid],),
                     )
                 )
 
@@ -306,7 +309,7 @@ class _Run(SegmentRules):
             )
             return
         share = weight / len(routing)
-        by_id, names, keys, rows = self.by_id, self.names, self.name_keys, self.graph.decision_rows
+        names, folded, rows = self.names, self.folded, self.graph.decision_rows
         deciding = self.deciding_routing()
         record = self.raw.append  # add_one, inline: a large map has a finding for most routing channels
         having: dict[tuple[int, int], str] = {}
@@ -339,7 +342,7 @@ class _Run(SegmentRules):
             if len(unruled) == 1:
                 listed = names[unruled[0]]
             else:
-                listed = names_text([names[t.id] for t in self.by_name([by_id[t] for t in unruled])])
+                listed = names_text([names[t] for t in sorted(unruled, key=self.name_keys.__getitem__)])
             ruled = count - len(unruled)
             have = having.get((ruled, count))
             if have is None:
@@ -358,7 +361,7 @@ class _Run(SegmentRules):
                     f"{name} sends to {count} channels but {have} (a placeholder such as “tbd” is no rule): "
                     f"write the rule for {listed}",
                     bool(channel.automation),
-                    (keys[cid][0],),
+                    (folded[cid],),
                 )
             )
 
@@ -470,11 +473,16 @@ class _Run(SegmentRules):
 
     def _sink_for(self, channel: Channel) -> Channel | None:
         """The feedback channel that should measure an execution channel (attribution for sales, …)."""
+        customer = self.functions[channel.id] in CUSTOMER_STAGE
+        if customer not in self._sinks:  # one search per kind, not per channel: a map may have thousands
+            self._sinks[customer] = self._sink(customer)
+        return self._sinks[customer]
+
+    def _sink(self, customer: bool) -> Channel | None:
         feedback = self.lanes[3]
-        function = self.functions[channel.id]
         preferred = (
             ("analytics", "experimentation", "revenue-analytics")
-            if function in CUSTOMER_STAGE
+            if customer
             else ("attribution", "pipeline-review", "revenue-analytics", "win-loss")
         )
         for wanted in preferred:

@@ -17,7 +17,6 @@ from desktop.domain.coherence_v2_rules import AI_FACTOR, COMPONENTS, DRAG, DRAG_
 from desktop.domain.findings import CoherenceReport, Finding
 
 _new_object = object.__new__
-_set_attribute = object.__setattr__
 
 AI_PREFIX = "[AI amplifies] "
 _NAMES_MESSAGE = itemgetter(0, 1)
@@ -80,21 +79,25 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
             capped = min(WEIGHTS[component], total)
             losses[component] = capped
         factor = capped / total if total > 0 else 0.0
+        last: tuple[object, object] = (None, None)  # a rule adds its findings in a row, most of equal points
+        same: list[_Entry] = []
         for raw, points in zip(members, scaled, strict=True):
             final = points * factor
             message = AI_PREFIX + raw[5] if raw[6] else raw[5]
-            order = orders.get(final)
-            if order is None:  # rounding is slow and many findings share their points
-                order = orders[final] = -round(final, 9)
-            rules = buckets.get(order)
-            if rules is None:
-                rules = buckets[order] = {}
-            same = rules.get(raw[0])
-            if same is None:
-                rules[raw[0]] = [(raw[7], message, raw, final)]
-            else:
-                same.append((raw[7], message, raw, final))
-    new, set_dict = _new_object, _set_attribute
+            if (final, raw[0]) != last:  # else `same` is the bucket of the finding before
+                last = (final, raw[0])
+                order = orders.get(final)
+                if order is None:  # rounding is slow and many findings share their points
+                    order = orders[final] = -round(final, 9)
+                rules = buckets.get(order)
+                if rules is None:
+                    rules = buckets[order] = {}
+                listed = rules.get(raw[0])
+                if listed is None:
+                    listed = rules[raw[0]] = []
+                same = listed
+            same.append((raw[7], message, raw, final))
+    new = _new_object
     findings: list[Finding] = []
     add = findings.append
     for order in sorted(buckets):  # largest first; ties: rule, channel names, message
@@ -105,19 +108,14 @@ def assemble(raws: list[Raw]) -> CoherenceReport:
                 bucket = _by_names(bucket)
             for _, message, (rule, component, _p, ids, names, _m, amplify, _f), final in bucket:
                 finding = new(Finding)  # make_finding (findings.py), inline: thousands on a large map
-                set_dict(
-                    finding,
-                    "__dict__",
-                    {
-                        "rule": rule,
-                        "component": component,
-                        "points": final,
-                        "channel_ids": ids,
-                        "channels": names,
-                        "message": message,
-                        "amplified_by_ai": amplify,
-                    },
-                )
+                fields = finding.__dict__  # its own, sharing its keys with every Finding's: filled in order
+                fields["rule"] = rule
+                fields["component"] = component
+                fields["points"] = final
+                fields["channel_ids"] = ids
+                fields["channels"] = names
+                fields["message"] = message
+                fields["amplified_by_ai"] = amplify
                 add(finding)
     components = {name: 1.0 - losses[name] / WEIGHTS[name] for name in COMPONENTS}
     raw_score = 100.0 - sum(losses.values()) - drag

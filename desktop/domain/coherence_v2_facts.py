@@ -8,14 +8,17 @@ channel's facts stay right for as long as the map holds the very same object.
 `channel_facts` keeps them on the map and, after an edit, derives them again
 only for the channels whose object changed (a rename: one channel of 500).
 A map just read (the `score` command) derives all of them in one pass over
-its channels, each key function applied once per distinct value.
+its channels, each key function applied once per distinct value; what the map
+already holds it copies at C speed instead (its channels by id, and its name
+index, which gives every folded name when no two channels share one). Names
+sort by their folded form alone then, as strings sort faster than pairs.
 
 Nothing here depends on flows; coherence_v2_graph.py keeps what depends on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop.domain.layers import LAYERS, Layer
@@ -41,6 +44,7 @@ class ChannelFacts:
         "all_lanes",
         "known",
         "names",
+        "folded",
         "name_keys",
         "functions",
         "segments",
@@ -61,7 +65,10 @@ class ChannelFacts:
         self.all_lanes: tuple[list[Channel], ...] = ([], [], [], [])
         self.known: dict[str, Channel] = {}  # the channel object each id's facts were derived from
         self.names: dict[str, str] = {}  # the name, trimmed (as every message writes it)
-        self.name_keys: dict[str, tuple[str, str]] = {}  # (trimmed and case-folded, as written): name order
+        self.folded: dict[str, str] = {}  # the name trimmed and case-folded
+        # Name order: (folded, as written); the folded name alone (`folded` itself) when no two channels
+        # share it, as in every valid map: strings sort faster than pairs, in the same order.
+        self.name_keys: dict[str, str] | dict[str, tuple[str, str]] = {}
         self.functions: dict[str, str] = {}  # function_key of the function ("" is blank)
         self.segments: dict[str, str] = {}  # the segment, trimmed ("" is blank)
         self.segment_keys: dict[str, str] = {}
@@ -72,12 +79,35 @@ class ChannelFacts:
         self.tool_names: dict[str, str] = {}  # "HubSpot forms on HubSpot", filled when first asked
         self.memo: dict[object, tuple[list[object], list[Any]]] = {}  # see SegmentRules.replay
 
-    def refresh(self, channels: list[Channel]) -> None:
-        """Take the map's channels as they are now; derive facts again only for changed objects."""
+    def refresh(
+        self,
+        channels: list[Channel],
+        unique: bool | None = None,
+        index: Callable[[], dict[str, Channel]] | None = None,
+        keys: Callable[[], dict[str, str] | None] | None = None,
+    ) -> None:
+        """Take the map's channels as they are now; derive facts again only for changed objects.
+
+        When the caller knows: `unique`, whether no two channels share a folded name; `index`, which
+        gives a new dict of the same channels by id; `keys`, which gives their folded names by id
+        when unique (a map has all three at hand).
+        """
         self.channels = channels
         if not self.known:  # nothing derived yet (a map just read): every channel is new
-            self._learn_all(channels)
-            return
+            by_id = index() if index is not None else {c.id: c for c in channels}
+            folded = keys() if keys is not None else None
+            if folded is None:
+                folded = {c.id: c.name.strip().casefold() for c in channels}
+            self._learn_all(channels, by_id, folded)
+        else:
+            self._learn_changed(channels)
+        folded = self.folded
+        if unique is None:
+            unique = len(set(map(folded.__getitem__, self.ids))) == len(channels)
+        self.name_keys = folded if unique else {c.id: (folded[c.id], c.name) for c in channels}
+
+    def _learn_changed(self, channels: list[Channel]) -> None:
+        """The lanes again, and the facts of the channels whose object changed."""
         ids = self.ids = [c.id for c in channels]
         layers = self.layers = [c.layer for c in channels]
         self.by_id = dict(zip(ids, channels, strict=True))
@@ -98,14 +128,13 @@ class ChannelFacts:
         if changed:
             self._learn(changed)
 
-    def _learn_all(self, channels: list[Channel]) -> None:
+    def _learn_all(self, channels: list[Channel], by_id: dict[str, Channel], folded: dict[str, str]) -> None:
         """Derive every fact of every channel of a map in one pass over its channels (each channel's
         id is then looked at once, not once per fact), each key function applied once per distinct
-        value (10,000 channels have few distinct functions, segments, messages and motions)."""
+        value (10,000 channels have few distinct functions, segments, messages and motions).
+        `by_id` and `folded`: the same channels and their folded names by id, new dicts (kept)."""
         lanes: tuple[list[Channel], ...] = ([], [], [], [])
-        by_id: dict[str, Channel] = {}
         names: dict[str, str] = {}
-        name_keys: dict[str, tuple[str, str]] = {}
         functions: dict[str, str] = {}
         segments: dict[str, str] = {}
         segment_keys: dict[str, str] = {}
@@ -122,10 +151,7 @@ class ChannelFacts:
         for channel in channels:
             cid = channel.id
             layer = channel.layer
-            by_id[cid] = channel
-            written = channel.name
-            name = names[cid] = written.strip()
-            name_keys[cid] = (name.casefold(), written)
+            names[cid] = channel.name.strip()
             function = channel.function
             try:
                 functions[cid] = function_of[function]
@@ -163,7 +189,7 @@ class ChannelFacts:
         self.layers = [c.layer for c in channels]
         self.all_lanes, self.by_id = lanes, by_id
         self.known = by_id.copy()
-        self.names, self.name_keys, self.functions = names, name_keys, functions
+        self.names, self.folded, self.functions = names, folded, functions
         self.segments, self.segment_keys, self.spends = segments, segment_keys, spends
         self.message_keys, self.motion_keys, self.partner_motions = message_keys, motion_keys, partner_motions
 
@@ -177,9 +203,8 @@ class ChannelFacts:
         column(self.known, changed)
         written = [c.name for c in changed]
         names = [name.strip() for name in written]
-        folded = [name.casefold() for name in names]
         column(self.names, names)
-        column(self.name_keys, zip(folded, written, strict=True))
+        column(self.folded, [name.casefold() for name in names])
         column(self.functions, map(function_key, [c.function for c in changed]))
         segments = [c.segment for c in changed]
         column(self.segments, [segment.strip() for segment in segments])
@@ -232,5 +257,5 @@ def channel_facts(arch: ArchitectureMap) -> ChannelFacts:
     if not isinstance(facts, ChannelFacts):
         facts = arch.__dict__[_SLOT] = ChannelFacts()
     if facts.channels != channels:  # the same objects in the same order compare by identity: cheap
-        facts.refresh(channels)
+        facts.refresh(channels, arch.names_unique, arch.channel_index, arch.keys_by_id)
     return facts

@@ -15,10 +15,11 @@ lists; every set the rules read is order-free, so the score is too.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import chain, compress, repeat
 
 from desktop.domain.layers import LAYERS, Layer
-from desktop.domain.model import Flow
+from desktop.domain.model import Channel, Flow
 from desktop.domain.per_map import kept_per_map
 from desktop.domain.vocabulary import real_rule
 
@@ -50,6 +51,7 @@ class GraphV2:
         "loop_credit",
         "measured",
         "handoffs",
+        "unruled_handoffs",
         "unruled_upstream",
         "captured",
         "routes_onward",
@@ -58,11 +60,22 @@ class GraphV2:
         "memo",
     )
 
-    def __init__(self, ids: list[str], layers: list[Layer], flows: list[Flow]) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        layers: list[Layer],
+        flows: list[Flow],
+        lanes: tuple[list[str], ...] | None = None,
+    ) -> None:
+        """`lanes`: the ids by layer in map order, when the caller has them (the channel facts do)."""
         self.ids, self.layers, self.flows = ids, layers, flows
         self.memo: dict[str, object] = {}  # what the rules derive from this graph and a few channel facts
-        layer_of: dict[str, Layer] = {}
-        every = _split(ids, layers, layer_of)  # every channel by layer, in map order
+        layer_of: dict[str, Layer]
+        if lanes is None:
+            layer_of = {}
+            every = _split(ids, layers, layer_of)  # every channel by layer, in map order
+        else:
+            layer_of, every = dict(zip(ids, layers, strict=True)), lanes
         # The channels a flow goes into or out of: the ends the structures below do not record.
         connected: set[str] = set()
         connect = connected.add
@@ -78,12 +91,13 @@ class GraphV2:
         measures: dict[str, list[str]] = {}  # per feedback channel: the execution channels sending to it
         fed_back: set[str] = set()  # channels a feedback channel loops into
         handoffs: dict[str, list[Flow]] = {}  # per capture/routing channel: its flows to execution
+        unruled_handing: dict[str, list[Flow]] = {}  # the same, those with no rule
         unruled_upstream: dict[str, list[str]] = {}  # per capture/routing channel: unruled flows among them
         # The flows among capture and routing channels, as two columns: what the searches upstream walk.
         inner_sources: list[str] = []
         inner_targets: list[str] = []
         inner_source, inner_target = inner_sources.append, inner_targets.append
-        captured: dict[str, int] = {}  # per routing channel: how many capture channels flow into it
+        only_captured = True  # every flow among capture and routing goes from capture to routing
         for flow in flows:
             source = flow.source
             target = flow.target
@@ -113,6 +127,12 @@ class GraphV2:
                         handoffs[source] = [flow]
                     else:
                         sent.append(flow)
+                    if not ruled:
+                        sent = unruled_handing.get(source)
+                        if sent is None:
+                            unruled_handing[source] = [flow]
+                        else:
+                            sent.append(flow)
                     if source_layer is _CAPTURE:
                         direct.setdefault(source, set()).add(target)
                         continue
@@ -126,9 +146,10 @@ class GraphV2:
                         else:
                             unruled.append(target)
                     if source_layer is _CAPTURE:
-                        if target_layer is _ROUTING:
-                            captured[target] = captured.get(target, 0) + 1
+                        if target_layer is not _ROUTING:
+                            only_captured = False
                         continue
+                    only_captured = False
                 # a flow from routing that decides, and whether it says how
                 row = rows.get(source)
                 if row is None:
@@ -152,7 +173,12 @@ class GraphV2:
             elif target_layer is not _FEEDBACK:  # from feedback: a loop
                 fed_back.add(target)
                 if loops.get(source) != 1.0:
-                    loops[source] = 1.0 if (real_rule(flow.rule) or flow.label.strip()) else 0.5
+                    rule = flow.rule
+                    try:
+                        ruled = ruled_of[rule]
+                    except KeyError:
+                        ruled = ruled_of[rule] = real_rule(rule)
+                    loops[source] = 1.0 if (ruled or flow.label.strip()) else 0.5
                 if target_layer is not _EXECUTION:
                     loops_back.add(source)
             else:
@@ -165,8 +191,7 @@ class GraphV2:
             inner_sources, upstream.fed, handoffs, measures, measured, onward, upstream_of, loops
         )
         connected.update(fed_back, *direct.values(), *upstream_of.values())
-        for decided, unruled in rows.values():
-            connected.update(decided, unruled)
+        connected.update(chain.from_iterable(chain.from_iterable(rows.values())))  # decided, unruled
         self.connected = connected
         # Usually every channel is connected: then the lanes are every channel's.
         lanes = self.lanes = (
@@ -205,8 +230,23 @@ class GraphV2:
         # Alignment: hand-offs to execution (in lane order), and the unruled flows among capture and routing.
         handing = (*lanes[0], *lanes[1]) if direct else lanes[1]  # capture hands off only where direct
         self.handoffs = list(chain.from_iterable(map(handoffs.get, handing, repeat(())))) if handoffs else []
+        self.unruled_handoffs = (
+            list(chain.from_iterable(map(unruled_handing.get, handing, repeat(()))))
+            if unruled_handing
+            else []
+        )
         self.unruled_upstream = unruled_upstream
-        self.captured = captured  # the front door is the routing channel most capture channels flow into
+        # The front door is the routing channel most capture channels flow into: per routing channel, how
+        # many do (counted at C speed when the columns hold only such flows, as they usually do).
+        captured: dict[str, int]
+        if only_captured:
+            captured = dict(Counter(inner_targets))
+        else:
+            captured = {}
+            for source, target in zip(inner_sources, inner_targets, strict=True):
+                if layer_of[source] is _CAPTURE and layer_of[target] is _ROUTING:
+                    captured[target] = captured.get(target, 0) + 1
+        self.captured = captured
 
 
 def _received(flows: list[Flow], layer_of: dict[str, Layer], skipped: bool) -> list[str]:
@@ -288,15 +328,27 @@ class _Upstream:
         return found
 
 
-def graph_v2(ids: list[str], layers: list[Layer], flows: list[Flow], owner: object = None) -> GraphV2:
+def graph_v2(
+    ids: list[str],
+    layers: list[Layer],
+    flows: list[Flow],
+    owner: object = None,
+    lanes: tuple[list[Channel], ...] | None = None,
+) -> GraphV2:
     """The graph of these channels and flows: the one built last for `owner` (a map) while the inputs
-    compare equal, so that every open map keeps its own (a window scoring two maps never rebuilds)."""
+    compare equal, so that every open map keeps its own (a window scoring two maps never rebuilds).
+    `lanes`: the same channels by layer in map order, when the caller has them."""
+
+    def build() -> GraphV2:
+        by_layer = None if lanes is None else tuple([c.id for c in lane] for lane in lanes)
+        return GraphV2(ids, layers, flows, by_layer)
+
     return kept_per_map(
         owner,
         _SLOT,
         GraphV2,
         lambda last: last.ids == ids and last.layers == layers and last.flows == flows,
-        lambda: GraphV2(ids, layers, flows),
+        build,
     )
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import Any
 
+from desktop.domain.coherence_v2_duplicates import duplicate_groups, matching
 from desktop.domain.coherence_v2_facts import ChannelFacts
 from desktop.domain.findings import names_text
 from desktop.domain.layers import LAYERS
@@ -20,8 +21,6 @@ from desktop.domain.model import Channel
 from desktop.domain.vocabulary import (
     CUSTOMER_STAGE,
     money,
-    real_rule,
-    segments_match,
 )
 
 VERSION = 2
@@ -46,6 +45,7 @@ SPEND_UNIT = 5000.0  # per this much monthly spend, an orphan or a duplicate cos
 FUNCTION_POINTS = 0.5  # per channel with a blank function, in one finding…
 FUNCTION_CAP = 2.0  # …worth at most this much
 DRAG_SCALE = 30.0  # drag = DRAG_SCALE·(1 − e^(−raw/DRAG_SCALE)): no free zone, never more than 30
+_NAME, _AUTOMATION = attrgetter("name"), attrgetter("automation")
 
 
 class SegmentRules:
@@ -67,7 +67,8 @@ class SegmentRules:
     motion_keys: dict[str, str]
     partner_motions: dict[str, bool]
     by_id: dict[str, Channel]
-    name_keys: dict[str, tuple[str, str]]
+    folded: dict[str, str]
+    name_keys: dict[str, str] | dict[str, tuple[str, str]]
     currency: str
     graph: Any
     facts: ChannelFacts
@@ -164,6 +165,13 @@ class SegmentRules:
             self.__dict__["_promised"] = found
         return found
 
+    def _promised_keys(self) -> list[str]:
+        """The capture segment keys of `_promises`, sorted (once a run)."""
+        found = self.__dict__.get("_promised_keys_sorted")
+        if found is None:
+            found = self.__dict__["_promised_keys_sorted"] = sorted(self._promises())
+        return found
+
     def _agreement(
         self,
         group: list[Channel],
@@ -199,11 +207,11 @@ class SegmentRules:
             return
         heard: dict[str, int] = {}
         if attribute == "message":
-            for capture_segment, promised in self._promises().items():  # what capture tells, per segment
-                if segments_match(capture_segment, segkey):
-                    for key, times in promised.items():
-                        if key in counts:
-                            heard[key] = heard.get(key, 0) + times
+            promises = self._promises()  # what capture tells, per segment
+            for capture_segment in matching(self._promised_keys(), promises, segkey):
+                for key, times in promises[capture_segment].items():
+                    if key in counts:
+                        heard[key] = heard.get(key, 0) + times
         best = min([(-n, -heard.get(k, 0)) for k, n in counts.items()])
         tied = [k for k, n in counts.items() if (-n, -heard.get(k, 0)) == best]
         if len(tied) == 1:
@@ -272,20 +280,21 @@ class SegmentRules:
         by_id, names, segments, segment_keys = self.by_id, self.names, self.segments, self.segment_keys
         by_segment, origins = self._origins()
         unit = weight / len(handoffs)
-        name_keys, record = self.name_keys, self.raw.append
-        unmatched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that do not match it
-        for flow in handoffs:
+        name_keys, folded, record = self.name_keys, self.folded, self.raw.append
+        capture_keys = sorted(by_segment)
+        matched: dict[str, set[str]] = {}  # per segment key: the capture segment keys that match it
+        for flow in graph.unruled_handoffs:  # a hand-off with a rule routes by it
             reached = origins.get(flow.source)
             if not reached:
                 continue
             target_id = flow.target
-            if not segments[target_id] or real_rule(flow.rule):
+            if not segments[target_id]:
                 continue
             want = segment_keys[target_id]
-            bad = unmatched.get(want)
-            if bad is None:
-                bad = unmatched[want] = {key for key in by_segment if not segments_match(key, want)}
-            wrong_ids = [cid for cid in reached if segment_keys[cid] in bad]
+            good = matched.get(want)
+            if good is None:
+                good = matched[want] = set(matching(capture_keys, by_segment, want))
+            wrong_ids = [cid for cid in reached if segment_keys[cid] not in good]
             if not wrong_ids:
                 continue
             if len(wrong_ids) > 1:
@@ -299,50 +308,59 @@ class SegmentRules:
                 via = f" through {names[source_id]}"
                 named = [*wrong_ids, source_id, target_id]
             named.sort(key=name_keys.__getitem__)
-            channels = [by_id[c] for c in named]
+            channels = list(map(by_id.__getitem__, named))  # (a few: `map` needs no comprehension's frame)
             record(  # add(), inline: a large map has hundreds of these
                 (
                     "segment-mismatch",
                     "alignment",
                     unit,
                     tuple(named),
-                    tuple([c.name for c in channels]),
+                    tuple(map(_NAME, channels)),
                     f"{shown} {'feed' if len(wrong_ids) > 1 else 'feeds'} {names[target_id]} "
                     f"({segments[target_id]}){via} with no rule: route by segment, or retarget the channel",
-                    any([c.automation for c in channels]),
-                    tuple([name_keys[c][0] for c in named]),
+                    any(map(_AUTOMATION, channels)),
+                    tuple(map(folded.__getitem__, named)),
                 )
             )
 
     def _origins(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The segmented capture channels by segment key (in the order their segments first appear in the
-        capture lane), and per channel where a hand-off starts those that reach it by unruled flows only,
-        in that same order (by segment, then lane order).
+        capture lane), and per channel where an unruled hand-off starts those that reach it by unruled
+        flows only, in that same order (by segment, then lane order).
 
         Kept with the flow graph for as long as the capture channels' segment keys stay the same, so an
         edit that changes no flow and no segment key (a rename, a message) does not walk the flows again.
         """
         segments, segment_keys = self.segments, self.segment_keys
         by_segment: dict[str, list[str]] = {}
-        for c in self.lanes[0]:
-            if segments[c.id]:
-                by_segment.setdefault(segment_keys[c.id], []).append(c.id)
+        for cid in [c.id for c in self.lanes[0]]:
+            if segments[cid]:
+                found = by_segment.get(segment_keys[cid])
+                if found is None:
+                    by_segment[segment_keys[cid]] = [cid]
+                else:
+                    found.append(cid)
         memo = self.graph.memo
         kept = memo.get("origins")
         if kept is not None and kept[0] == by_segment and list(kept[0]) == list(by_segment):
             return kept  # type: ignore[no-any-return]
         unruled = self.graph.unruled_upstream
         sending = unruled.keys()
-        starts = {flow.source for flow in self.graph.handoffs}  # only where a hand-off starts is read
+        starts = {flow.source for flow in self.graph.unruled_handoffs}  # only where one starts is read
         reached: dict[str, list[str]] = {}
+        shallow = sending.isdisjoint(chain.from_iterable(unruled.values()))  # no unruled flow leads on
         for members in by_segment.values():
             for origin in members:  # a segment has few capture channels; each walks the unruled flows
                 targets = unruled.get(origin)
                 nodes: Iterable[str]
                 if targets is None:  # most capture channels send no unruled flow on…
+                    if origin not in starts:
+                        continue
                     nodes = (origin,)
-                elif sending.isdisjoint(targets):  # …or only to channels that send none on
-                    nodes = (origin, *dict.fromkeys(targets))
+                elif shallow or sending.isdisjoint(targets):  # …or only to channels that send none on
+                    nodes = starts.intersection(targets)  # (each once)
+                    if origin in starts:
+                        nodes.add(origin)
                 else:
                     seen = {origin}
                     queue = [origin]
@@ -397,36 +415,42 @@ class SegmentRules:
                 f"{self.shown(channel)} has no flow in or out: connect it to the architecture "
                 "or stop paying for it",
             )
-        spends, names = self.spends, self.names
+        spends, names, by_id, name_keys = self.spends, self.names, self.by_id, self.name_keys
+        folded, record = self.folded, self.raw.append
         blanks: list[Channel] | None = []  # the channels with a blank function, lane by lane
         for layer, lane in zip(LAYERS, self.all_lanes, strict=True):
             inputs: list[object] = [lane, self.currency]  # duplicates read no flow: kept per lane
             if self.replay(("duplicate-function", layer), inputs):
                 blanks = None
                 continue
-            duplicates, blank = self._duplicates(lane)
+            duplicates, blank = duplicate_groups(lane, self.functions, self.segment_keys)
             if blanks is not None:
                 blanks += blank
-            for unsorted in duplicates:
-                group = self.by_name(unsorted)
-                amounts = [spends[c.id] for c in group]
+            for unsorted in duplicates:  # (the groups of a large map name every channel: ids sort fastest)
+                ids = [c.id for c in unsorted]
+                ids.sort(key=name_keys.__getitem__)  # name order, as `by_name`
+                group = list(map(by_id.__getitem__, ids))
+                amounts = list(map(spends.__getitem__, ids))
                 most = max(amounts)
-                keep = group[amounts.index(most)]  # the biggest spend; ties: the first by name
+                keep = ids[amounts.index(most)]  # the biggest spend; ties: the first by name
                 saving = sum(amounts) - most
                 tools = names_text([self.facts.tool_name(c) for c in group[:4]], total=len(group))
                 free = (
-                    f": keeping {names[keep.id]} frees {money(saving, self.currency)}/month"
+                    f": keeping {names[keep]} frees {money(saving, self.currency)}/month"
                     if saving
                     else ": keep one and consolidate"
                 )
-                function = self.functions[group[0].id]
-                self.add(
-                    "duplicate-function",
-                    DRAG,
-                    DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
-                    group,
-                    f"{len(group)} {layer.value} channels do {function} ({tools}){free}",
-                    in_order=True,
+                record(  # add(), inline (a group names two channels or more)
+                    (
+                        "duplicate-function",
+                        DRAG,
+                        DUPLICATE_POINTS * (len(group) - 1) + saving / SPEND_UNIT,
+                        tuple(ids),
+                        tuple([c.name for c in group]),
+                        f"{len(group)} {layer.value} channels do {self.functions[ids[0]]} ({tools}){free}",
+                        any([c.automation for c in group]),
+                        tuple(map(folded.__getitem__, ids)),
+                    )
                 )
             self.keep(("duplicate-function", layer), inputs)
         functions = self.functions
@@ -450,61 +474,8 @@ class SegmentRules:
             )
         self.keep("unknown-function", everything)
 
-    def _duplicates(self, lane: list[Channel]) -> tuple[list[list[Channel]], list[Channel]]:
-        """Groups of channels of one function that serve overlapping segments (connected components),
-        and the lane's channels with a blank function (in lane order)."""
-        functions, segment_keys = self.functions, self.segment_keys
-        by_function: dict[str, list[Channel]] = {}
-        for c in lane:
-            key = functions[c.id]
-            found = by_function.get(key)
-            if found is None:
-                by_function[key] = [c]
-            else:
-                found.append(c)
-        blank = by_function.pop("", [])
-        groups: list[list[Channel]] = []
-        for members in by_function.values():
-            if len(members) < 2:
-                continue
-            components = _overlapping([segment_keys[c.id] for c in members])
-            if components is None:  # one group
-                groups.append(members)
-                continue
-            found_groups: dict[int, list[Channel]] = {}
-            for c, component in zip(members, components, strict=True):
-                found_groups.setdefault(component, []).append(c)
-            groups += [g for g in found_groups.values() if len(g) > 1]
-        return groups, blank
-
 
 def _agrees(key: str, modal: str) -> bool:
     """A message agrees with the shared one when it tells the same narrative: the same key, or the key
     followed by more words ("Unify SecOps for financial services" tells "Unify SecOps")."""
     return bool(key) and (key == modal or key.startswith(modal + " ") or modal.startswith(key + " "))
-
-
-def _overlapping(keys: list[str]) -> list[int] | None:
-    """For each segment key, its group: keys that match are one group, and a blank key joins every group.
-
-    Works on the few distinct keys, so a large map's duplicates cost one pass; None when all the keys
-    are one group (one key, or a blank one among them), the usual case.
-    """
-    distinct = sorted(set(keys))
-    if len(distinct) == 1 or not distinct[0]:
-        return None
-    parent = {key: key for key in distinct}
-
-    def find(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for i, a in enumerate(distinct):
-        for b in distinct[i + 1 :]:
-            if not a or not b or segments_match(a, b):
-                parent[find(a)] = find(b)
-    roots = {key: find(key) for key in distinct}
-    numbers = {root: n for n, root in enumerate(sorted(set(roots.values())))}
-    return [numbers[roots[key]] for key in keys]

@@ -238,6 +238,24 @@ class ArchitectureMap:
     def has_channel(self, channel_id: str) -> bool:
         return channel_id in self._channels
 
+    def channel_index(self) -> dict[str, Channel]:
+        """The channels by id, in map order (a copy: a dict copies at C speed, and stays as it is)."""
+        return self._channels.copy()
+
+    @property
+    def names_unique(self) -> bool:
+        """No two channels share a name as names are compared (`key`), as in every valid map.
+
+        The name index holds one entry per distinct name, each naming a channel that has it.
+        """
+        return len(self._names) == len(self._channels)
+
+    def keys_by_id(self) -> dict[str, str] | None:
+        """Each channel's `key` by its id (a new dict) when `names_unique`, else None: the name index
+        inverted, at C speed (the score sorts names by their keys)."""
+        names = self._names
+        return dict(zip(names.values(), names, strict=True)) if len(names) == len(self._channels) else None
+
     def channel_by_name(self, name: str) -> Channel | None:
         found = self._names.get(fold(name))
         return self._channels[found] if found else None

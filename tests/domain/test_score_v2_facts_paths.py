@@ -12,14 +12,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.domain.coherence_v2_facts import ChannelFacts
+from desktop.domain.coherence_v2_facts import ChannelFacts, channel_facts
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import Channel
+from desktop.domain.model import ArchitectureMap, Channel
 
 TEXT = st.sampled_from(
     ["", " ", "SMB", " Mid Market ", "mid-market", "Partner-led", "ABM", "Intent data", "x"]
 )
-FACTS = ["names", "name_keys", "functions", "segments", "segment_keys", "spends"]
+FACTS = ["names", "folded", "name_keys", "functions", "segments", "segment_keys", "spends"]
 TOLD = ["message_keys"]
 ACTING = ["motion_keys", "partner_motions"]
 
@@ -72,3 +72,23 @@ def test_a_new_map_gets_the_facts_an_edited_map_gets(made):
     for c in made:
         assert new.names[c.id] == c.name.strip()
         assert new.spends[c.id] == (c.monthly_spend if c.monthly_spend and c.monthly_spend > 0 else 0.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(channels())
+def test_a_maps_own_indexes_give_the_facts_its_channels_give(made):
+    arch = ArchitectureMap.build(made)
+    from_map, from_list = channel_facts(arch), facts_of(arch.channels, fresh=True)
+    assert arch.names_unique and arch.keys_by_id() == {c.id: c.key for c in made}
+    assert from_map.by_id == from_list.by_id == arch.channel_index()
+    for name in ["names", "folded", "name_keys", *FACTS]:
+        assert [getattr(from_map, name)[c.id] for c in made] == [getattr(from_list, name)[c.id] for c in made]
+
+
+def test_channels_sharing_a_name_are_ordered_by_the_name_as_written_too():
+    twins = [Channel(id="b", name="crm", layer=LAYERS[0]), Channel(id="a", name=" CRM", layer=LAYERS[0])]
+    arch = ArchitectureMap.build(twins)
+    assert not arch.names_unique and arch.keys_by_id() is None
+    facts = channel_facts(arch)
+    assert facts.name_keys == {"b": ("crm", "crm"), "a": ("crm", " CRM")}
+    assert sorted(facts.ids, key=facts.name_keys.__getitem__) == ["a", "b"]

@@ -125,6 +125,9 @@ def reference(ids: list[str], layers: list[Layer], flows: list[Flow]) -> dict[st
         "loop_credit": {cid: loops.get(cid, 0.0) for cid in lanes[3]},
         "measured": measured,
         "handoffs": [f for cid in (*lanes[0], *lanes[1]) for f in handoffs.get(cid, ())],
+        "unruled_handoffs": [
+            f for cid in (*lanes[0], *lanes[1]) for f in handoffs.get(cid, ()) if not real_rule(f.rule)
+        ],
         "unruled_upstream": unruled_upstream,
         "captured": captured,
         "routes_onward": routes_onward,
@@ -193,3 +196,11 @@ def test_a_long_chain_of_capture_and_routing_channels_is_routed_and_accountable(
     reversed_loop = [*flows[:-1], Flow("loop", f"c{depth - 1}")]
     assert GraphV2(ids, layers, reversed_loop).accountable == set(ids[:depth])
     same(GraphV2(ids, layers, reversed_loop), reference(ids, layers, reversed_loop))
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs())
+def test_the_graph_given_the_lanes_equals_the_reference(given_inputs):
+    ids, layers, flows = given_inputs
+    lanes = tuple([cid for cid, layer in zip(ids, layers, strict=True) if layer is lane] for lane in LAYERS)
+    same(GraphV2(ids, layers, flows, lanes), reference(ids, layers, flows))
