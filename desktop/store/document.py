@@ -230,6 +230,12 @@ class MapDocument:
         return self._read()
 
     def _read(self, trusted: bool = False) -> ArchitectureMap:
+        if trusted:  # `score`: only what the score reads, when every column passes (store/scored.py)
+            from desktop.store.scored import read_scored
+
+            scored = read_scored(self._conn, self.schema_version)
+            if scored is not None:
+                return scored
         c = self._conn
         try:
             c.execute("BEGIN")  # one snapshot for the four reads

@@ -1,0 +1,187 @@
+"""The score-only read of a `.distarch` file: what `score` of a 10,000-channel map reads, and no more.
+
+Why: `score` spent most of its time reading and re-checking columns the score
+never reads (coordinates, leads, `ord`) and having SQLite sort rows by `ord`,
+when no contract depends on the order of channels or flows. So this read asks
+SQLite only for the fields the score reads (`SCORED_*_FIELDS`, declared next to
+the score contract), in storage order, plus the text columns whose checks need
+Python (a text is only known to be valid UTF-8 once decoded). Every other
+column is still checked, by SQLite, in the same pass: a row whose unread values
+a program of ours would not have written (an `ord` that is not a whole number,
+an infinite or negative number, text in a number column) is left out, and the
+count of rows then differs. Any doubt (that, a row the column checks refuse,
+a decoding error) returns None and the caller reads the whole file the checked
+way, which refuses it with the same message as opening it in the window.
+
+The map returned is only ever scored, never written nor drawn: its unread fields
+are at their defaults and its channels and flows are in storage order
+(tests/store/test_scored_read.py, tests/domain/test_scored_fields.py).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Callable
+from dataclasses import fields
+from itertools import islice, repeat
+from operator import attrgetter, gt
+
+from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
+from desktop.domain.errors import MapError
+from desktop.domain.layers import LAYERS
+from desktop.domain.model import ArchitectureMap, Channel, Flow, build_channels, build_flows
+from desktop.domain.validation import MAX_NAME
+from desktop.domain.vocabulary import stored_currency
+from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals, _texts
+from desktop.store.schema import CHANNEL, FLOW, MAP, SETTING
+
+_FINITE = "1.7976931348623157e308"  # the largest double: BETWEEN -it AND it leaves out ±inf, text and blobs
+
+# The SQL check of each column the score does not read (the same rule `build_checked` applies to it).
+# Text columns have none: they are always read, since only decoding them proves them valid UTF-8.
+_UNREAD_CHECKS = {
+    "ord": "typeof(ord) = 'integer'",
+    "leads_per_month": f"(leads_per_month IS NULL OR leads_per_month BETWEEN 0.0 AND {_FINITE})",
+    "monthly_spend": f"(monthly_spend IS NULL OR monthly_spend BETWEEN 0.0 AND {_FINITE})",
+    "x": f"(x IS NULL OR x BETWEEN -{_FINITE} AND {_FINITE})",
+    "y": f"(y IS NULL OR y BETWEEN -{_FINITE} AND {_FINITE})",
+}
+_TEXT_TYPES = {"str"}
+_ORD = attrgetter("ord")
+_LAYER_NUMBERS = set(range(len(LAYERS)))
+
+
+def _read_columns(kind: type, scored: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields of `kind` to read: those the score reads and every text field, in `kind`'s order."""
+    found = []
+    for f in fields(kind):
+        if f.name in scored or f.type in _TEXT_TYPES:
+            found.append(f.name)
+        elif f.name not in _UNREAD_CHECKS:
+            raise AssertionError(
+                f"{kind.__name__}.{f.name} is neither read nor checked by the score-only read"
+            )
+    return tuple(found)
+
+
+CHANNEL_READ = _read_columns(Channel, SCORED_CHANNEL_FIELDS)
+FLOW_READ = _read_columns(Flow, SCORED_FLOW_FIELDS)
+
+
+# A channel's layer is read as its number (a small number costs Python no new object); any other value
+# (even a number a foreign program stored) reads -1, which the layer check refuses.
+_LAYER_NUMBER = (
+    f"CASE layer {' '.join(f'WHEN {layer.value!r} THEN {n}' for n, layer in enumerate(LAYERS))} ELSE -1 END"
+)
+_SHOWN = {"layer": _LAYER_NUMBER}
+
+
+def _select(table: str, columns: tuple[str, ...], present: tuple[str, ...]) -> str:
+    """The rows of `table` whose unread columns pass their checks; a column the file predates reads ''."""
+    shown = ", ".join(_SHOWN.get(name, name) if name in present else f"'' AS {name}" for name in columns)
+    checks = [check for name, check in _UNREAD_CHECKS.items() if name in present and name not in columns]
+    where = f" WHERE {' AND '.join(checks)}" if checks else ""
+    return f"SELECT {shown} FROM {table}{where}"
+
+
+def _channel_select(version: int) -> str:
+    """In storage order (free: the table's own order), which breaks ties of `ord` as the checked read does."""
+    return _select(CHANNEL.name, CHANNEL_READ, CHANNEL.columns_at(version)) + " ORDER BY rowid"
+
+
+_FLOW_SELECT = _select(FLOW.name, FLOW_READ, FLOW.columns)
+_SELECT_MAP = f"SELECT {', '.join(MAP_COLUMNS)} FROM {MAP.name} ORDER BY id LIMIT 1"
+_SELECT_CURRENCY = f"SELECT value FROM {SETTING.name} WHERE \"key\" = 'currency'"
+_CACHE_KIB = -64  # cache_size in KiB when negative
+_COUNTS = f"SELECT (SELECT count(*) FROM {CHANNEL.name}), (SELECT count(*) FROM {FLOW.name})"
+_DEFAULTS = {f.name: f.default for f in fields(Channel)} | {f.name: f.default for f in fields(Flow)}
+
+
+def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | None:
+    """The map as the score reads it, in one read transaction; None: read the file the checked way.
+
+    `conn` is a read-only document's, used for this one read (its page cache is made small: every
+    page is read once, in order, so a large cache would only cost memory to allocate).
+    """
+    try:
+        conn.execute(f"PRAGMA cache_size={_CACHE_KIB}")
+        conn.execute("BEGIN")  # one snapshot for every read
+        try:
+            row = conn.execute(_SELECT_MAP).fetchone()
+            currency = conn.execute(_SELECT_CURRENCY).fetchone()
+            channel_count, flow_count = conn.execute(_COUNTS).fetchone()
+            rows = conn.execute(_channel_select(version)).fetchall()
+            channels = _channels(rows) if len(rows) == channel_count else None
+            del rows  # its memory is reused for the flows' rows
+            if channels is None:  # a row whose unread columns break a rule, or a column check fails
+                return None
+            rows = conn.execute(_FLOW_SELECT).fetchall()
+            flows = _flows(rows) if len(rows) == flow_count else None
+            del rows
+        finally:
+            conn.execute("ROLLBACK")
+        if flows is None:
+            return None
+        arch = ArchitectureMap.bulk(channels, flows, _map_info(row))
+        if arch is not None:
+            arch.info.currency = stored_currency(currency[0] if currency else "")
+        return arch
+    except sqlite3.Error:  # e.g. text that is not UTF-8: the checked read says where
+        return None
+    except (MapError, KeyError, ValueError, TypeError, AttributeError):  # the checked read says why
+        return None
+
+
+def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, tuple]:
+    return dict(zip(names, zip(*rows, strict=True), strict=True))
+
+
+def _names(column: tuple) -> bool:
+    return (
+        _texts(column, MAX_NAME)
+        and all(map(str.strip, column))
+        and all(map(str.isprintable, column))  # one line, as `build_checked` would show it
+    )
+
+
+def _whole(column: tuple) -> bool:
+    return set(map(type, column)) == {int}
+
+
+# Each column's check, as `_trusted_channels` does it (any other field is text: `_texts`).
+_CHECKS: dict[str, Callable[[tuple], bool]] = {
+    "id": lambda column: _texts(column) and all(map(str.strip, column)),
+    "name": _names,
+    "layer": lambda column: set(column) <= _LAYER_NUMBERS,
+    "automation": lambda column: set(column) <= _AUTOMATIONS,
+    "monthly_spend": lambda column: _reals(column, 0.0),
+    "leads_per_month": lambda column: _reals(column, 0.0),
+    "x": lambda column: _reals(column, -math.inf),
+    "y": lambda column: _reals(column, -math.inf),
+    "ord": _whole,
+}
+
+
+def _channels(rows: list[tuple]) -> list[Channel] | None:
+    """Channels in `ord` order, as the checked read gives them (rows come in storage order)."""
+    if not rows:
+        return []
+    read = _columns(rows, CHANNEL_READ)
+    if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
+        return None
+    read["layer"] = tuple(map(LAYERS.__getitem__, read["layer"]))
+    made = build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
+    ords = read["ord"]
+    if any(map(gt, ords, islice(ords, 1, None))):  # moved in storage: sorted, equal ords in storage order
+        made.sort(key=_ORD)
+    return made
+
+
+def _flows(rows: list[tuple]) -> list[Flow] | None:
+    if not rows:
+        return []
+    read = _columns(rows, FLOW_READ)
+    if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
+        return None
+    return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))
