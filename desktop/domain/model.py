@@ -175,9 +175,9 @@ class ArchitectureMap:
             return None
         if len(arch._flows) != len(flows):
             return None
-        known = arch._channels.keys()
+        known = arch._channels.__contains__
         sources, targets = list(map(_SOURCE, flows)), list(map(_TARGET, flows))
-        if not (known >= set(sources) and known >= set(targets)) or any(map(eq, sources, targets)):
+        if not (all(map(known, sources)) and all(map(known, targets))) or any(map(eq, sources, targets)):
             return None
         arch._unindexed = bool(flows)  # a reader that never asks for flows by channel never pays for them
         return arch

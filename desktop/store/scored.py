@@ -31,9 +31,9 @@ from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
 from desktop.domain.model import ArchitectureMap, Channel, Flow, build_channels, build_flows
-from desktop.domain.validation import MAX_NAME
+from desktop.domain.validation import MAX_NAME, MAX_TEXT
 from desktop.domain.vocabulary import stored_currency
-from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals, _texts
+from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals
 from desktop.store.schema import CHANNEL, FLOW, MAP, SETTING
 
 _FINITE = "1.7976931348623157e308"  # the largest double: BETWEEN -it AND it leaves out ±inf, text and blobs
@@ -137,6 +137,14 @@ def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, tuple]:
     return dict(zip(names, zip(*rows, strict=True), strict=True))
 
 
+def _texts(column: tuple, longest: int = MAX_TEXT) -> bool:
+    """Every value is text of at most `longest` characters with no NUL.
+
+    A value that is not text (a blob) makes `join` raise TypeError, which `read_scored` takes as a no.
+    """
+    return max(map(len, column)) <= longest and "\x00" not in "".join(column)
+
+
 def _names(column: tuple) -> bool:
     return (
         _texts(column, MAX_NAME)
@@ -147,6 +155,11 @@ def _names(column: tuple) -> bool:
 
 def _whole(column: tuple) -> bool:
     return set(map(type, column)) == {int}
+
+
+def _known(column: tuple) -> bool:
+    """A flow's ends: `ArchitectureMap.bulk` refuses any that is not the id of a channel (checked text)."""
+    return True
 
 
 # Each column's check, as `_trusted_channels` does it (any other field is text: `_texts`).
@@ -160,6 +173,8 @@ _CHECKS: dict[str, Callable[[tuple], bool]] = {
     "x": lambda column: _reals(column, -math.inf),
     "y": lambda column: _reals(column, -math.inf),
     "ord": _whole,
+    "source": _known,
+    "target": _known,
 }
 
 
