@@ -24,6 +24,7 @@ import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import fields
+from functools import partial
 from itertools import islice, repeat
 from operator import attrgetter, gt
 
@@ -95,6 +96,7 @@ _SELECT_MAP = f"SELECT {', '.join(MAP_COLUMNS)} FROM {MAP.name} ORDER BY id LIMI
 _SELECT_CURRENCY = f"SELECT value FROM {SETTING.name} WHERE \"key\" = 'currency'"
 _CACHE_KIB = -64  # cache_size in KiB when negative
 _COUNTS = f"SELECT (SELECT count(*) FROM {CHANNEL.name}), (SELECT count(*) FROM {FLOW.name})"
+_CHUNK = 1024
 _DEFAULTS = {f.name: f.default for f in fields(Channel)} | {f.name: f.default for f in fields(Flow)}
 
 
@@ -111,18 +113,18 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | Non
             row = conn.execute(_SELECT_MAP).fetchone()
             currency = conn.execute(_SELECT_CURRENCY).fetchone()
             channel_count, flow_count = conn.execute(_COUNTS).fetchone()
-            rows = conn.execute(_channel_select(version)).fetchall()
-            channels = _channels(rows) if len(rows) == channel_count else None
-            del rows  # its memory is reused for the flows' rows
-            if channels is None:  # a row whose unread columns break a rule, or a column check fails
+            in_order = _Channels()
+            channels = _read_all(conn.execute(_channel_select(version)), in_order)
+            if channels is None or len(channels) != channel_count:  # a row's unread columns break a rule
                 return None
-            rows = conn.execute(_FLOW_SELECT).fetchall()
-            flows = _flows(rows) if len(rows) == flow_count else None
-            del rows
+            if not in_order.in_order:  # moved in storage: sorted, equal ords kept in storage order
+                channels.sort(key=_ORD)
+            ids = {channel.id: channel.id for channel in channels}
+            flows = _read_all(conn.execute(_FLOW_SELECT), partial(_flows, ids))
+            if flows is None or len(flows) != flow_count:
+                return None
         finally:
             conn.execute("ROLLBACK")
-        if flows is None:
-            return None
         arch = ArchitectureMap.bulk(channels, flows, _map_info(row))
         if arch is not None:
             arch.info.currency = stored_currency(currency[0] if currency else "")
@@ -178,25 +180,41 @@ _CHECKS: dict[str, Callable[[tuple], bool]] = {
 }
 
 
-def _channels(rows: list[tuple]) -> list[Channel] | None:
-    """Channels in `ord` order, as the checked read gives them (rows come in storage order)."""
-    if not rows:
-        return []
-    read = _columns(rows, CHANNEL_READ)
-    if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
-        return None
-    read["layer"] = tuple(map(LAYERS.__getitem__, read["layer"]))
-    made = build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
-    ords = read["ord"]
-    if any(map(gt, ords, islice(ords, 1, None))):  # moved in storage: sorted, equal ords in storage order
-        made.sort(key=_ORD)
+def _read_all(cursor: sqlite3.Cursor, build: Callable[[list[tuple]], list | None]) -> list | None:
+    """Rows built a chunk at a time (the next chunk's rows reuse the memory of the last); None: a no."""
+    made: list = []
+    while rows := cursor.fetchmany(_CHUNK):
+        part = build(rows)
+        if part is None:
+            return None
+        made += part
     return made
 
 
-def _flows(rows: list[tuple]) -> list[Flow] | None:
-    if not rows:
-        return []
+class _Channels:
+    """Builds channels chunk by chunk; `in_order` says whether their `ord`s came in order."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+        self.in_order = True
+
+    def __call__(self, rows: list[tuple]) -> list[Channel] | None:
+        read = _columns(rows, CHANNEL_READ)
+        if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
+            return None
+        read["layer"] = tuple(map(LAYERS.__getitem__, read["layer"]))
+        ords = read["ord"]
+        if (self.last is not None and ords[0] < self.last) or any(map(gt, ords, islice(ords, 1, None))):
+            self.in_order = False
+        self.last = ords[-1]
+        return build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
+
+
+def _flows(ids: dict[str, str], rows: list[tuple]) -> list[Flow] | None:
+    """Flows whose ends are the very strings of their channels' ids (KeyError: a flow to nowhere)."""
     read = _columns(rows, FLOW_READ)
     if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
         return None
+    read["source"] = tuple(map(ids.__getitem__, read["source"]))
+    read["target"] = tuple(map(ids.__getitem__, read["target"]))
     return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))

@@ -155,3 +155,33 @@ def test_the_score_command_prints_the_checked_maps_report(path, capsys, contract
     with MapDocument.open(path, read_only=True) as doc:
         expected = assess(doc.load(), contract).to_dict()
     assert printed == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        "rowid % 7 = 0 ORDER BY ord DESC",  # scattered rows written back at the end
+        "rowid <= 1024 ORDER BY ord",  # a whole chunk, in order: only the boundary between chunks descends
+    ],
+)
+def test_a_large_map_moved_in_storage_reads_in_map_order(tmp_path, moved):
+    """More rows than one chunk of the read: channels come back in `ord` order across chunks."""
+    layers = list(Layer)
+    channels = [
+        Channel(f"c{i}", f"Channel {i}", layers[i % 4], function=["sdr", "email", ""][i % 3], ord=i // 2)
+        for i in range(2048)
+    ]  # two channels share each ord: ties must keep the checked read's order
+    flows = [Flow(f"c{i}", f"c{i + 1}", ["", "tbd", "score > 5"][i % 3], ord=i) for i in range(0, 2047, 2)]
+    path = tmp_path / "large.distarch"
+    write_new_file(path, ArchitectureMap.build(channels, flows))
+    where, order = moved.split(" ORDER BY ")
+    execute(
+        path,
+        f"CREATE TEMP TABLE kept AS SELECT * FROM channel WHERE {where}",
+        f"DELETE FROM channel WHERE {where}",
+        f"INSERT INTO channel SELECT * FROM kept ORDER BY {order}",
+    )
+    with MapDocument.open(path, read_only=True) as doc:
+        checked = doc.load()
+    assert [c.id for c in trusted_map(path).channels] == [c.id for c in checked.channels]
+    assert reports(path, trusted=True) == reports(path, trusted=False)
