@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from functools import partial
 from itertools import islice, repeat
-from operator import attrgetter, gt
+from operator import attrgetter, gt, is_
 
 from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
 from desktop.domain.errors import MapError
@@ -119,13 +119,12 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | Non
                 return None
             if not in_order.in_order:  # moved in storage: sorted, equal ords kept in storage order
                 channels.sort(key=_ORD)
-            ids = {channel.id: channel.id for channel in channels}
-            flows = _read_all(conn.execute(_FLOW_SELECT), partial(_flows, ids))
+            flows = _read_all(conn.execute(_FLOW_SELECT), partial(_flows, in_order.ids))
             if flows is None or len(flows) != flow_count:
                 return None
         finally:
             conn.execute("ROLLBACK")
-        arch = ArchitectureMap.bulk(channels, flows, _map_info(row))
+        arch = ArchitectureMap.bulk(channels, flows, _map_info(row), ends_checked=True)
         if arch is not None:
             arch.info.currency = stored_currency(currency[0] if currency else "")
         return arch
@@ -160,7 +159,7 @@ def _whole(column: tuple) -> bool:
 
 
 def _known(column: tuple) -> bool:
-    """A flow's ends: `ArchitectureMap.bulk` refuses any that is not the id of a channel (checked text)."""
+    """A flow's ends: `_flows` refuses any that is not the id of a channel (text checked already)."""
     return True
 
 
@@ -192,11 +191,13 @@ def _read_all(cursor: sqlite3.Cursor, build: Callable[[list[tuple]], list | None
 
 
 class _Channels:
-    """Builds channels chunk by chunk; `in_order` says whether their `ord`s came in order."""
+    """Builds channels chunk by chunk; `in_order` says whether their `ord`s came in order, `ids` holds
+    each id string by its value (a flow's ends are made these very strings)."""
 
     def __init__(self) -> None:
         self.last: int | None = None
         self.in_order = True
+        self.ids: dict[str, str] = {}
 
     def __call__(self, rows: list[tuple]) -> list[Channel] | None:
         read = _columns(rows, CHANNEL_READ)
@@ -207,6 +208,7 @@ class _Channels:
         if (self.last is not None and ords[0] < self.last) or any(map(gt, ords, islice(ords, 1, None))):
             self.in_order = False
         self.last = ords[-1]
+        self.ids.update(zip(read["id"], read["id"], strict=True))
         return build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
 
 
@@ -215,6 +217,8 @@ def _flows(ids: dict[str, str], rows: list[tuple]) -> list[Flow] | None:
     read = _columns(rows, FLOW_READ)
     if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
         return None
-    read["source"] = tuple(map(ids.__getitem__, read["source"]))
-    read["target"] = tuple(map(ids.__getitem__, read["target"]))
+    sources = read["source"] = tuple(map(ids.__getitem__, read["source"]))
+    targets = read["target"] = tuple(map(ids.__getitem__, read["target"]))
+    if any(map(is_, sources, targets)):  # a flow from a channel to itself
+        return None
     return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))
