@@ -24,7 +24,6 @@ import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import fields
-from functools import partial
 from itertools import islice, repeat
 from operator import attrgetter, gt, is_
 
@@ -97,6 +96,7 @@ _SELECT_CURRENCY = f"SELECT value FROM {SETTING.name} WHERE \"key\" = 'currency'
 _CACHE_KIB = -64  # cache_size in KiB when negative
 _COUNTS = f"SELECT (SELECT count(*) FROM {CHANNEL.name}), (SELECT count(*) FROM {FLOW.name})"
 _CHUNK = 1024
+_SHARED = ("function", "tool", "segment", "motion", "message", "rule", "label")  # values that repeat
 _DEFAULTS = {f.name: f.default for f in fields(Channel)} | {f.name: f.default for f in fields(Flow)}
 
 
@@ -113,13 +113,13 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | Non
             row = conn.execute(_SELECT_MAP).fetchone()
             currency = conn.execute(_SELECT_CURRENCY).fetchone()
             channel_count, flow_count = conn.execute(_COUNTS).fetchone()
-            in_order = _Channels()
-            channels = _read_all(conn.execute(_channel_select(version)), in_order)
+            reader = _Reader()
+            channels = _read_all(conn.execute(_channel_select(version)), reader.channels)
             if channels is None or len(channels) != channel_count:  # a row's unread columns break a rule
                 return None
-            if not in_order.in_order:  # moved in storage: sorted, equal ords kept in storage order
+            if not reader.in_order:  # moved in storage: sorted, equal ords kept in storage order
                 channels.sort(key=_ORD)
-            flows = _read_all(conn.execute(_FLOW_SELECT), partial(_flows, in_order.ids))
+            flows = _read_all(conn.execute(_FLOW_SELECT), reader.flows)
             if flows is None or len(flows) != flow_count:
                 return None
         finally:
@@ -159,7 +159,7 @@ def _whole(column: tuple) -> bool:
 
 
 def _known(column: tuple) -> bool:
-    """A flow's ends: `_flows` refuses any that is not the id of a channel (text checked already)."""
+    """A flow's ends: `_Reader.flows` refuses any that is not the id of a channel (checked text)."""
     return True
 
 
@@ -190,16 +190,27 @@ def _read_all(cursor: sqlite3.Cursor, build: Callable[[list[tuple]], list | None
     return made
 
 
-class _Channels:
-    """Builds channels chunk by chunk; `in_order` says whether their `ord`s came in order, `ids` holds
-    each id string by its value (a flow's ends are made these very strings)."""
+class _Reader:
+    """Builds channels, then flows, a chunk of rows at a time.
+
+    It keeps one string per distinct value of the fields that repeat from row to row (a map has a
+    few functions, segments and rules, and thousands of channels): the next chunk's rows reuse
+    the memory of the copies, and the score compares and hashes each value once. A flow's ends
+    become the very id strings of their channels (KeyError: a flow to nowhere).
+    """
 
     def __init__(self) -> None:
         self.last: int | None = None
-        self.in_order = True
+        self.in_order = True  # whether the channels' `ord`s came in order
         self.ids: dict[str, str] = {}
+        self.shared: dict[str, dict[str, str]] = {name: {} for name in _SHARED}
 
-    def __call__(self, rows: list[tuple]) -> list[Channel] | None:
+    def _share(self, read: dict[str, tuple]) -> None:
+        for name, seen in self.shared.items():
+            if name in read:
+                read[name] = tuple(map(seen.setdefault, read[name], read[name]))
+
+    def channels(self, rows: list[tuple]) -> list[Channel] | None:
         read = _columns(rows, CHANNEL_READ)
         if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
             return None
@@ -209,16 +220,17 @@ class _Channels:
             self.in_order = False
         self.last = ords[-1]
         self.ids.update(zip(read["id"], read["id"], strict=True))
+        self._share(read)
         return build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
 
-
-def _flows(ids: dict[str, str], rows: list[tuple]) -> list[Flow] | None:
-    """Flows whose ends are the very strings of their channels' ids (KeyError: a flow to nowhere)."""
-    read = _columns(rows, FLOW_READ)
-    if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
-        return None
-    sources = read["source"] = tuple(map(ids.__getitem__, read["source"]))
-    targets = read["target"] = tuple(map(ids.__getitem__, read["target"]))
-    if any(map(is_, sources, targets)):  # a flow from a channel to itself
-        return None
-    return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))
+    def flows(self, rows: list[tuple]) -> list[Flow] | None:
+        read = _columns(rows, FLOW_READ)
+        if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
+            return None
+        ids = self.ids.__getitem__
+        sources = read["source"] = tuple(map(ids, read["source"]))
+        targets = read["target"] = tuple(map(ids, read["target"]))
+        if any(map(is_, sources, targets)):  # a flow from a channel to itself
+            return None
+        self._share(read)
+        return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))
