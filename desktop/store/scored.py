@@ -120,7 +120,7 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | Non
             if not reader.in_order:  # moved in storage: sorted, equal ords kept in storage order
                 channels.sort(key=_ORD)
             flows = _read_all(conn.execute(_FLOW_SELECT), reader.flows)
-            if flows is None or len(flows) != flow_count:
+            if flows is None or len(flows) != flow_count or not reader.checked():
                 return None
         finally:
             conn.execute("ROLLBACK")
@@ -158,6 +158,11 @@ def _whole(column: tuple) -> bool:
     return set(map(type, column)) == {int}
 
 
+def _later(column: tuple) -> bool:
+    """A field whose values repeat: `_Reader.checked` checks each distinct value, once, at the end."""
+    return True
+
+
 def _known(column: tuple) -> bool:
     """A flow's ends: `_Reader.flows` refuses any that is not the id of a channel (checked text)."""
     return True
@@ -176,6 +181,7 @@ _CHECKS: dict[str, Callable[[tuple], bool]] = {
     "ord": _whole,
     "source": _known,
     "target": _known,
+    **{name: _later for name in _SHARED},
 }
 
 
@@ -206,12 +212,17 @@ class _Reader:
         self.shared: dict[str, dict[str, str]] = {name: {} for name in _SHARED}
 
     def _share(self, read: dict[str, tuple]) -> None:
+        """Each repeated value as its first copy; `checked` checks each distinct value once."""
         for name, seen in self.shared.items():
             if name in read:
                 read[name] = tuple(map(seen.setdefault, read[name], read[name]))
 
+    def checked(self) -> bool:
+        return all(_texts(tuple(seen)) for seen in self.shared.values() if seen)
+
     def channels(self, rows: list[tuple]) -> list[Channel] | None:
         read = _columns(rows, CHANNEL_READ)
+        self._share(read)
         if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
             return None
         read["layer"] = tuple(map(LAYERS.__getitem__, read["layer"]))
@@ -220,11 +231,11 @@ class _Reader:
             self.in_order = False
         self.last = ords[-1]
         self.ids.update(zip(read["id"], read["id"], strict=True))
-        self._share(read)
         return build_channels(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Channel)))
 
     def flows(self, rows: list[tuple]) -> list[Flow] | None:
         read = _columns(rows, FLOW_READ)
+        self._share(read)
         if not all(_CHECKS.get(name, _texts)(column) for name, column in read.items()):
             return None
         ids = self.ids.__getitem__
@@ -232,5 +243,4 @@ class _Reader:
         targets = read["target"] = tuple(map(ids, read["target"]))
         if any(map(is_, sources, targets)):  # a flow from a channel to itself
             return None
-        self._share(read)
         return build_flows(*(read.get(f.name) or repeat(_DEFAULTS[f.name]) for f in fields(Flow)))
