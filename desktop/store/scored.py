@@ -1,21 +1,28 @@
 """The score-only read of a `.distarch` file: what `score` of a 10,000-channel map reads, and no more.
 
 Why: `score` spent most of its time reading and re-checking columns the score
-never reads (coordinates, leads, `ord`) and having SQLite sort rows by `ord`,
-when no contract depends on the order of channels or flows. So this read asks
-SQLite only for the fields the score reads (`SCORED_*_FIELDS`, declared next to
-the score contract), in storage order, plus the text columns whose checks need
-Python (a text is only known to be valid UTF-8 once decoded). Every other
-column is still checked, by SQLite, in the same pass: a row whose unread values
-a program of ours would not have written (an `ord` that is not a whole number,
-an infinite or negative number, text in a number column) is left out, and the
-count of rows then differs. Any doubt (that, a row the column checks refuse,
-a decoding error) returns None and the caller reads the whole file the checked
-way, which refuses it with the same message as opening it in the window.
+never reads (coordinates, leads) and having SQLite sort every row by `ord`. So
+this read asks SQLite only for the fields the score reads (`SCORED_*_FIELDS`,
+declared next to the score contract), in storage order, plus the text columns
+whose checks need Python (a text is only known to be valid UTF-8 once decoded).
+Every other column is still checked, by SQLite, in the same pass: a row whose
+unread values a program of ours would not have written (an `ord` that is not a
+whole number, an infinite or negative number, text in a number column) is left
+out, and the count of rows then differs. Channels come back in `ord` order (a
+sort only when rows moved in storage); flows in storage order (no contract
+depends on it). Rows are read and built 1,024 at a time, repeated values kept
+once, so that memory is reused instead of newly touched (page faults were a
+fifth of the time).
 
-The map returned is only ever scored, never written nor drawn: its unread fields
-are at their defaults and its channels and flows are in storage order
-(tests/store/test_scored_read.py, tests/domain/test_scored_fields.py).
+Any doubt (a row left out, a column check that fails, a decoding error, a
+repeated id or name, a flow to nowhere or to itself) returns None, and the
+caller reads the whole file the checked way, which refuses it with the same
+message as opening it in the window. What PRIMARY KEY and UNIQUE guarantee is
+not checked again (two flows joining the same ends).
+
+The map returned (`ScoredMap`) is only ever scored, never written nor drawn:
+its unread fields are at their defaults (tests/store/test_scored_read.py,
+tests/store/test_trusted_read.py, tests/domain/test_scored_fields.py).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from operator import attrgetter, gt, is_
 from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import ArchitectureMap, Channel, Flow, build_channels, build_flows
+from desktop.domain.model import Channel, Flow, ScoredMap, build_channels, build_flows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT
 from desktop.domain.vocabulary import stored_currency
 from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals
@@ -100,7 +107,7 @@ _SHARED = ("function", "tool", "segment", "motion", "message", "rule", "label") 
 _DEFAULTS = {f.name: f.default for f in fields(Channel)} | {f.name: f.default for f in fields(Flow)}
 
 
-def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | None:
+def read_scored(conn: sqlite3.Connection, version: int) -> ScoredMap | None:
     """The map as the score reads it, in one read transaction; None: read the file the checked way.
 
     `conn` is a read-only document's, used for this one read (its page cache is made small: every
@@ -124,7 +131,7 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | Non
                 return None
         finally:
             conn.execute("ROLLBACK")
-        arch = ArchitectureMap.bulk(channels, flows, _map_info(row), ends_checked=True)
+        arch = ScoredMap.of(channels, flows, _map_info(row))
         if arch is not None:
             arch.info.currency = stored_currency(currency[0] if currency else "")
         return arch
