@@ -54,7 +54,7 @@ _UNREAD_CHECKS = {
     "x": f"(x IS NULL OR x BETWEEN -{_FINITE} AND {_FINITE})",
     "y": f"(y IS NULL OR y BETWEEN -{_FINITE} AND {_FINITE})",
 }
-_TEXT_TYPES = {"str"}
+_TEXT_TYPES = (str, "str")  # a field annotated `str` (a string under `from __future__ import annotations`)
 _ORD = attrgetter("ord")
 _LAYER_NUMBERS = set(range(len(LAYERS)))
 
