@@ -190,3 +190,26 @@ def test_a_large_map_moved_in_storage_reads_in_map_order(tmp_path, moved):
         checked = doc.load()
     assert [c.id for c in trusted_map(path).channels] == [c.id for c in checked.channels]
     assert reports(path, trusted=True) == reports(path, trusted=False)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE channel SET notes = 'x' || char(0) WHERE rowid = 1500",
+        "UPDATE channel SET y = 9e999 WHERE rowid = 1500",
+        "UPDATE channel SET segment = x'00' WHERE rowid = 1500",
+        "UPDATE flow SET label = x'00' WHERE rowid = 1500",
+        "UPDATE flow SET target = 'nowhere' WHERE rowid = 1500",
+    ],
+)
+def test_a_tampered_row_in_a_later_chunk_is_refused_too(tmp_path, statement):
+    channels = [
+        Channel(f"c{i}", f"Channel {i}", list(Layer)[i % 4], segment="SMB", ord=i) for i in range(2000)
+    ]
+    flows = [Flow(f"c{i}", f"c{i + 1}", ord=i) for i in range(1999)]
+    path = tmp_path / "large.distarch"
+    write_new_file(path, ArchitectureMap.build(channels, flows))
+    execute(path, statement)
+    trusted, checked = reports(path, trusted=True), reports(path, trusted=False)
+    assert checked[0] == "refused"
+    assert trusted == checked
