@@ -145,8 +145,8 @@ def _need(path: Path, suffixes: tuple[str, ...], role: str) -> None:
 def read_map(path_text: str, for_score: bool = False):
     """A map from a .distarch file (read-only, works while a window edits it) or an interchange .json.
 
-    `for_score`: the map is only scored, never drawn or written: JSON gets no layout, and a .distarch
-    file that passed the store's checks on open is read without re-checking every channel.
+    `for_score`: the map is only scored, never drawn or written: JSON gets no layout, and of a .distarch
+    file only what the score reads is read (store/scored.py).
     """
     from desktop.domain import interchange
 

@@ -20,10 +20,23 @@ WEIGHTS: dict[str, float] = coherence_v2.WEIGHTS
 COMPONENTS: tuple[str, ...] = coherence_v2.COMPONENTS
 DRAG = "drag"
 
+# What the score reads of a map, by every contract (v1 and v2): these fields of channels and flows, and of
+# the map only `info.currency`. Channels are scored in map order (`ord`: contract 1 advises the first
+# channel of a lane); flows in any order. A reader that only scores (`score` of a .distarch file) reads
+# these and leaves the other fields at their defaults; tests/domain/test_scored_fields.py proves that
+# no report changes, and fails when an engine starts reading a field these do not name.
+SCORED_CHANNEL_FIELDS: tuple[str, ...] = (
+    "id", "name", "layer", "function", "tool", "segment", "motion", "message", "monthly_spend", "ord",
+    "automation",
+)  # fmt: skip
+SCORED_FLOW_FIELDS: tuple[str, ...] = ("source", "target", "rule", "label")
+
 __all__ = [
     "COMPONENTS",
     "CONTRACTS",
     "CURRENT_CONTRACT",
+    "SCORED_CHANNEL_FIELDS",
+    "SCORED_FLOW_FIELDS",
     "CoherenceReport",
     "Finding",
     "WEIGHTS",

@@ -154,9 +154,8 @@ class MapDocument:
     ) -> MapDocument:
         """Open a map after checking it; fall back to read-only when another window edits it.
 
-        `trusted` (read-only readers that only score): the file checks still run, but the map is
-        built without re-checking every channel's rules unless a row looks like no program of
-        ours wrote it.
+        `trusted` (read-only, for `score` only): the file checks still run, but the map holds only
+        what the score reads (store/scored.py) unless a row looks like no program of ours wrote it.
         `wait`: seconds to wait for another program's lock (a command finishing) before giving up.
 
         Raises FileRefused (a MapError) with a one-line reason; a refused file is never written.
@@ -230,6 +229,12 @@ class MapDocument:
         return self._read()
 
     def _read(self, trusted: bool = False) -> ArchitectureMap:
+        if trusted:  # `score`: only what the score reads, when every column passes (store/scored.py)
+            from desktop.store.scored import read_scored
+
+            scored = read_scored(self._conn, self.schema_version)
+            if scored is not None:
+                return scored
         c = self._conn
         try:
             c.execute("BEGIN")  # one snapshot for the four reads

@@ -33,7 +33,7 @@ def open_map(
 ) -> MapRepository:
     """Open a map file or a library map. Raises a `MapError` with a one-line reason when it cannot.
 
-    `trusted` (read-only use such as scoring) skips re-checking rows the file store already validated;
+    `trusted` (read-only, for `score` only): a file's map holds only what the score reads (store/scored.py);
     `wait`: seconds to wait for another program's lock on a file before opening it read-only;
     `password`, `author`: for a library map (who writes, recorded beside the PostgreSQL role).
     """

@@ -107,6 +107,7 @@ def inspect(path: Path) -> int:
             )
         if version < 1:
             raise FileRefused(f"{name} has no Distribution Architect schema (format {version})")
+        conn.execute("PRAGMA cache_size=-64")  # the check reads each page once: a big cache is only memory
         result = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
         if result != ["ok"]:
             raise FileRefused(f"{name} is damaged ({_first_problem(result)})")

@@ -1,14 +1,19 @@
-"""The trusted read (what `score` uses) gives the same map as the checked read, or the same refusal.
+"""The trusted read (what `score` uses) scores like the checked read, or refuses with the same message.
 
-`build_trusted` checks whole columns at once instead of each row by the domain's
-rules. Whatever another program wrote into a row (a wrong type, a NUL, a blank
-or two-line name, an unknown layer, a negative or infinite number, a flow to
-nowhere, a repeated name), both reads must agree: the same channels, flows and
-map info, or both refuse with the same message.
+The trusted read is the score-only read (store/scored.py: only the fields the
+score reads, the other columns checked by SQLite), and when anything looks
+off, a read of every column through `build_trusted`, which checks whole columns
+at once instead of each row by the domain's rules. Whatever another program
+wrote into a row (a wrong type, a NUL, a blank or two-line name, an unknown
+layer, a negative or infinite number, a flow to nowhere, a repeated name, in a
+column the score reads or not), both reads must agree: the same report by
+every contract, or both refuse with the same message; and `build_trusted`
+gives the same map as `build_checked` from the same rows.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -16,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.domain.coherence import CONTRACTS, assess
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow, MapInfo
 from desktop.store.document import MapDocument, write_new_file
-from desktop.store.safety import CHANNEL_COLUMNS, FLOW_COLUMNS
+from desktop.store.safety import CHANNEL_COLUMNS, FLOW_COLUMNS, MAP_COLUMNS, build_checked, build_trusted
 
 
 def small_map() -> ArchitectureMap:
@@ -88,6 +94,32 @@ def read(path: Path, trusted: bool):
     return ("map", arch.channels, arch.flows, arch.info)
 
 
+def scored(path: Path, trusted: bool):
+    """What `score` prints of the file by every contract, or the refusal."""
+    try:
+        with MapDocument.open(path, read_only=True, trusted=trusted) as doc:
+            arch = doc.load()
+    except MapError as exc:
+        return ("refused", str(exc))
+    return ("scored", *(json.dumps(assess(arch, contract).to_dict()) for contract in CONTRACTS))
+
+
+def built(path: Path, trusted: bool):
+    """`build_trusted` (the fallback of the score-only read) or `build_checked`, from the same rows."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(f"SELECT {', '.join(MAP_COLUMNS)} FROM map ORDER BY id LIMIT 1").fetchone()
+        channels = conn.execute(f"SELECT {', '.join(CHANNEL_COLUMNS)} FROM channel ORDER BY ord").fetchall()
+        flows = conn.execute(f"SELECT {', '.join(FLOW_COLUMNS)} FROM flow ORDER BY ord").fetchall()
+    finally:
+        conn.close()
+    try:
+        arch = (build_trusted if trusted else build_checked)(row, channels, flows)
+    except MapError as exc:
+        return ("refused", str(exc))
+    return ("map", arch.channels, arch.flows, arch.info)
+
+
 @pytest.fixture(scope="module")
 def original(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("trusted") / "m.distarch"
@@ -117,12 +149,15 @@ def test_trusted_and_checked_reads_agree(tmp_path, original, table, row, column,
         return
     finally:
         conn.close()
-    assert read(path, trusted=True) == read(path, trusted=False)
+    assert scored(path, trusted=True) == scored(path, trusted=False)
+    assert built(path, trusted=True) == built(path, trusted=False)
 
 
-def test_a_clean_file_reads_the_same_both_ways(tmp_path):
+def test_a_clean_file_scores_the_same_both_ways(tmp_path):
     path = tmp_path / "m.distarch"
     write_new_file(path, small_map())
-    trusted, checked = read(path, trusted=True), read(path, trusted=False)
-    assert trusted[0] == "map" and trusted == checked
+    assert scored(path, trusted=True) == scored(path, trusted=False)
+    assert scored(path, trusted=True)[0] == "scored"
+    assert built(path, trusted=True) == built(path, trusted=False)
+    trusted = read(path, trusted=True)
     assert [c.name for c in trusted[1]] == ["Paid search", "Lead scoring", "SDR team", "Attribution"]
