@@ -79,7 +79,6 @@ class Flow:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-_NAME = attrgetter("name")
 _SOURCE = attrgetter("source")
 _TARGET = attrgetter("target")
 _TWINS: dict[type, type] = {}
@@ -179,11 +178,14 @@ class ArchitectureMap:
         return arch
 
     @classmethod
-    def bulk(cls, channels: list[Channel], flows: list[Flow], info: MapInfo) -> ArchitectureMap | None:
+    def bulk(
+        cls, channels: list[Channel], flows: list[Flow], info: MapInfo, *, ends_checked: bool = False
+    ) -> ArchitectureMap | None:
         """A map from parts in `ord` order that a store already validated, built in one pass.
 
         Returns None when the parts break an invariant the indexes rely on (a repeated id, name
         or pair, a flow to an unknown channel or to itself): the caller then validates them fully.
+        `ends_checked`: the caller made sure that every flow joins two different channels of these.
         """
         arch = cls(info=info)
         arch._channels = {c.id: c for c in channels}
@@ -193,10 +195,13 @@ class ArchitectureMap:
             return None
         if len(arch._flows) != len(flows):
             return None
-        known = arch._channels.keys()
-        sources, targets = list(map(_SOURCE, flows)), list(map(_TARGET, flows))
-        if not (known >= set(sources) and known >= set(targets)) or any(map(eq, sources, targets)):
-            return None
+        if not ends_checked:
+            known = set(arch._channels)
+            sources, targets = list(map(_SOURCE, flows)), list(map(_TARGET, flows))
+            if not (known.issuperset(sources) and known.issuperset(targets)) or any(
+                map(eq, sources, targets)
+            ):
+                return None
         arch._unindexed = bool(flows)  # a reader that never asks for flows by channel never pays for them
         return arch
 
@@ -376,56 +381,3 @@ class ArchitectureMap:
         self._out.get(source, {}).pop(target, None)
         self._in.get(target, {}).pop(source, None)
         return flow
-
-
-class ScoredMap(ArchitectureMap):
-    """A map read only to be scored (`score` of a .distarch file): never written nor drawn.
-
-    What a score reads is built (channels by id, flows as a list); the flows by their ends and the
-    channels by their names are built on first use. Its flows are in the order the store holds them
-    (no contract depends on the order of flows: tests/domain/test_scored_fields.py).
-    """
-
-    @classmethod
-    def of(cls, channels: list[Channel], flows: list[Flow], info: MapInfo) -> ScoredMap | None:
-        """The map, or None when a channel's id or name repeats (the caller reads the file checked).
-
-        The caller (a store) guarantees what its schema enforces, that no two flows join the same
-        ends, and has checked that every flow joins two different channels of these.
-        """
-        arch = cls(info=info)
-        arch._channels = {c.id: c for c in channels}
-        names = set(map(str.casefold, map(str.strip, map(_NAME, channels))))
-        if len(arch._channels) != len(channels) or len(names) != len(channels):
-            return None
-        del arch.__dict__["_flows"], arch.__dict__["_names"]  # built on first use (the properties below)
-        arch.__dict__["_read_flows"] = flows
-        arch._unindexed = bool(flows)
-        return arch
-
-    @property
-    def _flows(self) -> dict[tuple[str, str], Flow]:
-        found = self.__dict__.get("_flows")
-        if found is None:
-            found = self.__dict__["_flows"] = {(f.source, f.target): f for f in self.__dict__["_read_flows"]}
-        return found
-
-    @_flows.setter
-    def _flows(self, value: dict[tuple[str, str], Flow]) -> None:
-        self.__dict__["_flows"] = value
-
-    @property
-    def _names(self) -> dict[str, str]:
-        found = self.__dict__.get("_names")
-        if found is None:
-            found = self.__dict__["_names"] = {c.key: c.id for c in self._channels.values()}
-        return found
-
-    @_names.setter
-    def _names(self, value: dict[str, str]) -> None:
-        self.__dict__["_names"] = value
-
-    @property
-    def flows(self) -> list[Flow]:
-        found = self.__dict__.get("_flows")
-        return list(self.__dict__["_read_flows"] if found is None else found.values())

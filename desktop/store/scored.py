@@ -17,10 +17,10 @@ fifth of the time).
 Any doubt (a row left out, a column check that fails, a decoding error, a
 repeated id or name, a flow to nowhere or to itself) returns None, and the
 caller reads the whole file the checked way, which refuses it with the same
-message as opening it in the window. What PRIMARY KEY and UNIQUE guarantee is
-not checked again (two flows joining the same ends).
+message as opening it in the window (two flows joining the same ends included,
+which the schema's UNIQUE forbids but a byte-edited file can still hold).
 
-The map returned (`ScoredMap`) is only ever scored, never written nor drawn:
+The map returned is only ever scored, never written nor drawn:
 its unread fields are at their defaults (tests/store/test_scored_read.py,
 tests/store/test_trusted_read.py, tests/domain/test_scored_fields.py).
 """
@@ -37,7 +37,7 @@ from operator import attrgetter, gt, is_
 from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import Channel, Flow, ScoredMap, build_channels, build_flows
+from desktop.domain.model import ArchitectureMap, Channel, Flow, build_channels, build_flows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT
 from desktop.domain.vocabulary import stored_currency
 from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals
@@ -107,7 +107,7 @@ _SHARED = ("function", "tool", "segment", "motion", "message", "rule", "label") 
 _DEFAULTS = {f.name: f.default for f in fields(Channel)} | {f.name: f.default for f in fields(Flow)}
 
 
-def read_scored(conn: sqlite3.Connection, version: int) -> ScoredMap | None:
+def read_scored(conn: sqlite3.Connection, version: int) -> ArchitectureMap | None:
     """The map as the score reads it, in one read transaction; None: read the file the checked way.
 
     `conn` is a read-only document's, used for this one read (its page cache is made small: every
@@ -131,7 +131,7 @@ def read_scored(conn: sqlite3.Connection, version: int) -> ScoredMap | None:
                 return None
         finally:
             conn.execute("ROLLBACK")
-        arch = ScoredMap.of(channels, flows, _map_info(row))
+        arch = ArchitectureMap.bulk(channels, flows, _map_info(row), ends_checked=True)
         if arch is not None:
             arch.info.currency = stored_currency(currency[0] if currency else "")
         return arch

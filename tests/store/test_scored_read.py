@@ -213,3 +213,19 @@ def test_a_tampered_row_in_a_later_chunk_is_refused_too(tmp_path, statement):
     trusted, checked = reports(path, trusted=True), reports(path, trusted=False)
     assert checked[0] == "refused"
     assert trusted == checked
+
+
+def test_two_flows_joining_the_same_ends_are_refused_as_the_window_refuses_them(tmp_path):
+    """The schema's UNIQUE forbids it, but a file edited byte by byte can hold it: quick_check does not
+    compare an index with its table. The score-only read refuses it as the checked read does."""
+    arch = routed_map()
+    arch.put_flow(Flow("a", "r1", "TAMPERED-RULE", ord=arch.next_flow_ord()))
+    target = tmp_path / "pairs.distarch"
+    write_new_file(target, arch)
+    data = target.read_bytes()
+    row = b"ar1TAMPERED-RULE"  # the flow's row in the table (its index entry holds no rule)
+    assert data.count(row) == 1
+    target.write_bytes(data.replace(row, b"ar2TAMPERED-RULE"))  # now a second flow from a to r2
+    checked = reports(target, trusted=False)
+    assert checked[0] == "refused"
+    assert reports(target, trusted=True) == checked
