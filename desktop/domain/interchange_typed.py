@@ -25,7 +25,7 @@ from operator import attrgetter
 from types import GenericAlias
 from typing import Annotated, Any, Literal
 
-from desktop.domain.layers import Layer
+from desktop.domain.layers import LAYERS
 from desktop.domain.model import AI, TEXT_FIELDS, Channel, Flow, channels_from_rows, flows_from_rows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT
 
@@ -33,6 +33,8 @@ MAX_AMOUNT = 2**53 - 1  # spend and leads: beyond this, a float no longer holds 
 MAX_COORDINATE = 1e7  # as parse_coordinate
 HEADER = ("format", "version", "name", "description", "currency")  # read as they are, checked by the caller
 
+LAYER_VALUES = tuple(layer.value for layer in LAYERS)
+_LAYER_OF = {layer.value: layer for layer in LAYERS}
 _ID, _NAME = attrgetter("id"), attrgetter("name")
 _SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 _RULE, _LABEL = attrgetter("rule"), attrgetter("label")
@@ -50,7 +52,7 @@ def _types() -> tuple[Any, Any, Any]:
     kinds: dict[str, Any] = {
         "id": name,
         "name": name,
-        "layer": Layer,
+        "layer": Literal[LAYER_VALUES],  # as text (msgspec decodes an Enum slower), then the Layer itself
         **dict.fromkeys(TEXT_FIELDS, text),
         "monthly_spend": amount,
         "leads_per_month": amount,
@@ -159,8 +161,10 @@ def _finish(channels: list[Any], flows: list[Any]) -> tuple[list[Channel], list[
     if trimmed_ids != ids or trimmed_names != names:
         for entry, cid, name in zip(channels, trimmed_ids, trimmed_names, strict=True):
             entry.id, entry.name = cid, name
+    layer_of = _LAYER_OF
     for number, entry in enumerate(channels, 1):
         entry.ord = number
+        entry.layer = layer_of[entry.layer]
     for number, entry in enumerate(flows, 1):
         entry.ord = number
     return channels_from_rows(map(astuple, channels)), flows_from_rows(map(astuple, flows))
