@@ -64,7 +64,8 @@ def _typed(text: str | bytes) -> ArchitectureMap | None:
     if found is None:
         return None
     header, channels, flows = found
-    return ArchitectureMap.bulk(channels, flows, _info({**header, "channels": channels, "flows": flows})[0])
+    info = _info({**header, "channels": channels, "flows": flows})[0]
+    return ArchitectureMap.bulk(channels, flows, info, ends_checked=True)
 
 
 def _json(text: str | bytes) -> Any:
@@ -135,7 +136,7 @@ def _bulk(raw_channels: list[Any], raw_flows: list[Any], info: MapInfo) -> Archi
 
         found = interchange_typed.convert(raw_channels, raw_flows)
         if found is not None:
-            return ArchitectureMap.bulk(*found, info)
+            return ArchitectureMap.bulk(*found, info, ends_checked=True)
     try:
         channels = []
         for index, raw in enumerate(raw_channels):  # some entry is unusual: read each in full
