@@ -6,7 +6,6 @@ agree on a channel's colour.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -83,8 +82,18 @@ class Catalog:
         entry = self.by_name(name)
         if entry is not None:
             return entry.colour
-        digest = hashlib.sha1(fold(function or name).encode()).digest()
+        digest = _sha1(fold(function or name).encode())
         return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
+
+
+def _sha1(data: bytes) -> bytes:
+    """SHA-1 by Python's own module when it has one: hashlib loads OpenSSL, a few ms of every start."""
+    try:
+        from _sha1 import sha1
+    except ImportError:  # pragma: no cover - a Python built without its own hash modules
+        from hashlib import sha1
+    digest: bytes = sha1(data).digest()
+    return digest
 
 
 _WORDS = re.compile(r"[\w&/]+")

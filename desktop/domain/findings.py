@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 def tenths(value: float) -> Decimal:
     """A score to one decimal, half up: 83.75 gives 83.8 despite binary floats."""
+    from decimal import ROUND_HALF_UP, Decimal  # here: shown scores need it, a start's first frame not
+
     return Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -41,6 +40,8 @@ from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
 from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from desktop.ui.fix_bar import Spends
     from desktop.ui.score_charts import ComponentChart, HistoryChart
 

@@ -18,10 +18,10 @@ from desktop.document.live import EditFeed, Follower, authors
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
-from desktop.ui.presence import Presence
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.presence import Presence
 
 BACKOFF_MS = (500, 1000, 2000, 4000, 8000, 15000, 30000)
 _PASSWORDS: dict[str, str] = {}  # library address -> password, in memory only, for this run
@@ -176,6 +176,8 @@ class LibraryWatch(QObject):
     def show_presence(self, window: MainWindow) -> None:
         """Who else is in the map and what they selected (a repository that can announce it)."""
         if hasattr(self.repository, "announce"):
+            from desktop.ui.presence import Presence  # only for a library map: not on every start
+
             self.presence = Presence(window, self.repository, display_name())
 
     def _pending(self) -> None:

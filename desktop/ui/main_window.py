@@ -271,8 +271,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_app_style(app, dark=resolved == "dark")
-        if self.scene is not None:
-            self.scene.set_theme(theme_named(resolved))
+        theme = theme_named(resolved)
+        if self.scene is not None and self.scene.theme is not theme:  # a map just opened has it already
+            self.scene.set_theme(theme)
         action = self.actions_by_name.get(f"theme-{name}")
         if action is not None:
             action.setChecked(True)
