@@ -90,6 +90,9 @@ def run(argv: Sequence[str]) -> int:
         bool(args) and len(args) == 1 and (args[0].lower().endswith(MAP_SUFFIXES) or _is_address(args[0]))
     )
     if not args or opens_map:
+        import gc
+
+        gc.disable()  # start-up makes no cycles worth a collection: on again once the window has painted
         from desktop.app import main as open_window
 
         return open_window(args)
