@@ -173,7 +173,7 @@ def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
 
 def _collector_on_after_first_paint(window: MainWindow) -> None:
     """Turn Python's cyclic garbage collector back on (`desktop.cli.run` pauses it for the start):
-    in the event-loop turn after the canvas first paints, and in any case within two seconds."""
+    in the event-loop turn after the window first paints, and in any case within two seconds."""
     import gc
 
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -185,8 +185,7 @@ def _collector_on_after_first_paint(window: MainWindow) -> None:
                 QTimer.singleShot(0, gc.enable)
             return False
 
-    viewport = window.view.viewport()
-    viewport.installEventFilter(Painted(viewport))
+    window.installEventFilter(Painted(window))
     QTimer.singleShot(2000, gc.enable)
 
 
