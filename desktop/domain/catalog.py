@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.layers import Layer
 from desktop.domain.model import fold
@@ -87,13 +89,19 @@ class Catalog:
 
 
 def _sha1(data: bytes) -> bytes:
+    digest: bytes = _sha1_function()(data).digest()
+    return digest
+
+
+@lru_cache(maxsize=1)
+def _sha1_function() -> Callable[[bytes], Any]:
     """SHA-1 by Python's own module when it has one: hashlib loads OpenSSL, a few ms of every start."""
     try:
         from _sha1 import sha1
     except ImportError:  # pragma: no cover - a Python built without its own hash modules
         from hashlib import sha1
-    digest: bytes = sha1(data).digest()
-    return digest
+    function: Callable[[bytes], Any] = sha1
+    return function
 
 
 _WORDS = re.compile(r"[\w&/]+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.document.library import LiveConnection, PasswordNeeded, os_full_name
 from desktop.document.live import EditFeed, Follower, authors
@@ -54,6 +54,8 @@ def open_address(window: MainWindow, address: str, password: str | None = None) 
 
 def ask_password(window: MainWindow, address: str, message: str = "") -> None:
     """Ask for the server's password in a window-modal prompt (never during construction), then open."""
+    from PySide6.QtWidgets import QInputDialog  # made on first use, not at start
+
     dialog = QInputDialog(window)
     dialog.setObjectName("passwordPrompt")
     dialog.setWindowTitle("Team library password")
