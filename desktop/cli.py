@@ -8,7 +8,6 @@ most MAX_LISTED, then "… and N more") and never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 from desktop.domain.errors import MapError
 
 if TYPE_CHECKING:
+    import argparse
+
     from desktop.document.editor import MapEditor
 
 COMMANDS = ("new", "import", "score", "export", "version", "compare", "library")
@@ -32,12 +33,13 @@ class UsageError(MapError):
     """Wrong words on the command line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
-
-
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # here: opening the window (no command) needs no parser, and argparse loads gettext
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{self.prog}: {message} (see --help)")
+
     parser = _Parser(prog="distribution-architect", description="Distribution Architect, headless commands.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
