@@ -485,6 +485,9 @@ class CoherencePanel(QDockWidget):
         """Build the pyqtgraph charts now, if they are not built yet (they are built on first show)."""
         if self.component_chart is not None:
             return
+        from desktop.ui.feature_table import fill_for_packages
+
+        fill_for_packages("numpy", "pyqtgraph")  # spares PySide6 reading their sources: see feature_table.py
         from desktop.ui.score_charts import ComponentChart, HistoryChart
 
         self.history_chart = HistoryChart(self.colours, HISTORY_HEIGHT)

@@ -23,10 +23,8 @@ QT_FREE = ("domain", "document", "store", "room")  # import-linter forbids Qt th
 
 def fill_feature_table() -> None:
     """Enter every module of the `desktop` package in PySide6's feature table, unless it is there already."""
-    import PySide6.QtCore  # noqa: F401 - loads the feature module and its table
-
-    table = getattr(sys.modules.get("PySide6.support.feature"), "pyside_feature_dict", None)
-    if not isinstance(table, dict):
+    table = _table()
+    if table is None:
         return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the desktop package's folder
     for name in _module_names(root, "desktop"):
@@ -35,6 +33,30 @@ def fill_feature_table() -> None:
     stdlib = sys.stdlib_module_names
     for name in [*stdlib, *(m for m in list(sys.modules) if m.partition(".")[0] in stdlib)]:
         table.setdefault(name, -1)
+
+
+def fill_for_packages(*packages: str) -> None:
+    """The same for libraries about to be imported (pyqtgraph and numpy: 40 ms of readings when the charts
+    are first built). Their entries are 0 (no feature), what PySide6 finds for a module that uses Qt; for
+    one that does not, 0 and -1 ask for the same, since no module here selects a feature."""
+    table = _table()
+    if table is None:
+        return
+    from importlib.util import find_spec
+
+    for package in packages:
+        spec = find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+            for name in _module_names(folder, package):
+                table.setdefault(name, 0)
+
+
+def _table() -> dict[str, int] | None:
+    """PySide6's feature table (module name → feature id), None if this PySide6 keeps none."""
+    import PySide6.QtCore  # noqa: F401 - loads the feature module and its table
+
+    table = getattr(sys.modules.get("PySide6.support.feature"), "pyside_feature_dict", None)
+    return table if isinstance(table, dict) else None
 
 
 def _module_names(folder: str, package: str) -> list[str]:
@@ -50,4 +72,6 @@ def _module_names(folder: str, package: str) -> list[str]:
             names += _module_names(entry.path, f"{package}.{entry.name}")
         elif entry.name.endswith(".py") and entry.name != "__init__.py":
             names.append(f"{package}.{entry.name[:-3]}")
+        elif entry.name.endswith((".so", ".pyd")):  # a compiled module: numpy._core._multiarray_umath
+            names.append(f"{package}.{entry.name.partition('.')[0]}")
     return names

@@ -1,4 +1,4 @@
-"""What a cold start skips: PySide6 reading our modules' source, and garbage collections before the first paint."""
+"""What a cold start skips: PySide6 reading modules' source (ours, the charts' libraries), and collections."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 def report():
     print("gc", gc.isenabled(), flush=True)
+    window = desktop.app._WINDOWS[-1]
+    window.coherence.ensure_charts()  # pyqtgraph and numpy: entered before they are imported
+    print("charts", window.coherence.component_chart is not None)
+    print("libraries", sorted(n for n in read if n.startswith(("numpy", "pyqtgraph"))))
     QApplication.quit()
 desktop.app._quit_after_smoke_test = lambda app: QTimer.singleShot(500, report)  # once the app exists
 sys.exit(cli.run([]))
@@ -39,7 +43,7 @@ def _probe(tmp_path: Path) -> dict[str, str]:
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
-    assert {"read", "table", "gc"} <= lines.keys(), done.stdout + done.stderr
+    assert {"read", "table", "gc", "charts", "libraries"} <= lines.keys(), done.stdout + done.stderr
     return lines
 
 
@@ -48,6 +52,8 @@ def test_the_window_starts_without_pyside_reading_our_modules_and_with_the_colle
     assert lines["read"] == "[]"  # each reading is about 0.1 ms: a hundred of them at every start
     assert lines["table"] == "0 -1"  # the Qt layer and the Qt-free domain, as PySide6 itself finds them
     assert lines["gc"] == "True"  # paused for the start only
+    assert lines["charts"] == "True"
+    assert lines["libraries"] == "[]"  # nor those of the coherence panel's charts (about 20 ms)
 
 
 def test_the_qt_free_layers_never_mention_pyside6_so_their_entries_are_what_pyside6_would_find():
