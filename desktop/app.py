@@ -78,15 +78,9 @@ _WINDOWS: list[MainWindow] = []  # the window the system's file-open requests go
 
 
 def _application(argv: list[str]):
-    """The QApplication, with macOS's "open this file" requests (Finder, the Dock) sent to the window.
-
-    Only macOS sends them: elsewhere a plain QApplication spares the start making a Qt subclass (1.5 ms).
-    """
+    """The QApplication, with macOS's "open this file" requests (Finder, the Dock) sent to the window."""
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
-
-    if sys.platform != "darwin":
-        return QApplication(argv)
 
     class DesktopApplication(QApplication):
         def event(self, event: QEvent) -> bool:
