@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quit_after_smoke_test(app)
     _open_room_for_smoke_test(window)
     _quit_after_first_paint(app, window)
+    _collector_on_after_first_paint(window)
     code = app.exec()
     if own_app:
         window.close()  # the map's file closed, if a quit came some other way than the window closing
@@ -168,6 +169,24 @@ def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
     else:
         Painted(window.view.viewport(), "first-paint", lambda: None)
         window.panels_ready.connect(watch_panels)
+
+
+def _collector_on_after_first_paint(window: MainWindow) -> None:
+    """Turn Python's cyclic garbage collector back on (`desktop.cli.run` pauses it for the start):
+    in the event-loop turn after the window first paints, and in any case within two seconds."""
+    import gc
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, gc.enable)
+            return False
+
+    window.installEventFilter(Painted(window))
+    QTimer.singleShot(2000, gc.enable)
 
 
 def _release_clipboard() -> None:

@@ -8,7 +8,6 @@ most MAX_LISTED, then "… and N more") and never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, NoReturn
 from desktop.domain.errors import MapError
 
 if TYPE_CHECKING:
+    import argparse
+
     from desktop.document.editor import MapEditor
 
 COMMANDS = ("new", "import", "score", "export", "version", "compare", "library")
@@ -32,12 +33,13 @@ class UsageError(MapError):
     """Wrong words on the command line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
-
-
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # here: opening the window (no command) needs no parser, and argparse loads gettext
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{self.prog}: {message} (see --help)")
+
     parser = _Parser(prog="distribution-architect", description="Distribution Architect, headless commands.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -90,6 +92,9 @@ def run(argv: Sequence[str]) -> int:
         bool(args) and len(args) == 1 and (args[0].lower().endswith(MAP_SUFFIXES) or _is_address(args[0]))
     )
     if not args or opens_map:
+        import gc
+
+        gc.disable()  # start-up makes no cycles worth a collection: on again once the window has painted
         from desktop.app import main as open_window
 
         return open_window(args)

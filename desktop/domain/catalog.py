@@ -6,12 +6,13 @@ agree on a channel's colour.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.layers import Layer
 from desktop.domain.model import fold
@@ -83,8 +84,24 @@ class Catalog:
         entry = self.by_name(name)
         if entry is not None:
             return entry.colour
-        digest = hashlib.sha1(fold(function or name).encode()).digest()
+        digest = _sha1(fold(function or name).encode())
         return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
+
+
+def _sha1(data: bytes) -> bytes:
+    digest: bytes = _sha1_function()(data).digest()
+    return digest
+
+
+@lru_cache(maxsize=1)
+def _sha1_function() -> Callable[[bytes], Any]:
+    """SHA-1 by Python's own module when it has one: hashlib loads OpenSSL, a few ms of every start."""
+    try:
+        from _sha1 import sha1
+    except ImportError:  # pragma: no cover - a Python built without its own hash modules
+        from hashlib import sha1
+    function: Callable[[bytes], Any] = sha1
+    return function
 
 
 _WORDS = re.compile(r"[\w&/]+")

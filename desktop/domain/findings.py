@@ -11,13 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 def tenths(value: float) -> Decimal:
     """A score to one decimal, half up: 83.75 gives 83.8 despite binary floats."""
-    return Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    decimal, tenth, half_up = _decimal()
+    return decimal(repr(round(value, 9))).quantize(tenth, rounding=half_up)
+
+
+@lru_cache(maxsize=1)
+def _decimal() -> tuple[type[Decimal], Decimal, str]:
+    """The decimal module's parts, loaded when a score is first shown (a start's first frame shows none)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return Decimal, Decimal("0.1"), ROUND_HALF_UP
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ edit stays linear in the size of what it touches.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from itertools import starmap
@@ -303,6 +302,8 @@ class ArchitectureMap:
     def next_channel_id(self) -> str:
         """A new, globally unique id (a UUID), so channels made in two copies of a map never collide
         when the maps meet again (a team library, a merge); ids already in a map are kept as they are."""
+        import uuid  # here: uuid imports platform, a few ms of every start that opens a map and adds nothing
+
         while True:
             candidate = str(uuid.uuid4())
             if candidate not in self._channels:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -41,6 +40,8 @@ from desktop.domain.coherence import COMPONENTS, CoherenceReport, tenths
 from desktop.ui.binding import Links
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from desktop.ui.fix_bar import Spends
     from desktop.ui.score_charts import ComponentChart, HistoryChart
 
@@ -484,6 +485,9 @@ class CoherencePanel(QDockWidget):
         """Build the pyqtgraph charts now, if they are not built yet (they are built on first show)."""
         if self.component_chart is not None:
             return
+        from desktop.ui.feature_table import fill_for_packages
+
+        fill_for_packages("numpy", "pyqtgraph")  # spares PySide6 reading their sources: see feature_table.py
         from desktop.ui.score_charts import ComponentChart, HistoryChart
 
         self.history_chart = HistoryChart(self.colours, HISTORY_HEIGHT)

@@ -10,7 +10,6 @@ a changed glyph or colour is rendered anew.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 from functools import lru_cache
 
@@ -30,6 +29,8 @@ def channel_icon(icon: str, colour: str, size: int = 32, letter: str = "") -> QI
         svg = path.read_bytes() if path.is_file() else b""
     except OSError:
         svg = b""
+    import hashlib  # here: the palette's icons are drawn after the first frame, and OpenSSL loads in ms
+
     key = hashlib.sha1(svg + f"|{colour}|{size}|{letter}|{RENDER_VERSION}".encode()).hexdigest()[:20]
     cached = cache_dir() / "icons" / f"{icon}-{key}.png"
     pixmap = QPixmap()

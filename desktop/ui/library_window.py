@@ -11,17 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QSizePolicy, QToolBar
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from desktop.document.library import LiveConnection, PasswordNeeded, os_full_name
 from desktop.document.live import EditFeed, Follower, authors
 from desktop.document.repository import MapRepository
 from desktop.domain.errors import MapError
 from desktop.ui import settings
-from desktop.ui.presence import Presence
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.presence import Presence
 
 BACKOFF_MS = (500, 1000, 2000, 4000, 8000, 15000, 30000)
 _PASSWORDS: dict[str, str] = {}  # library address -> password, in memory only, for this run
@@ -54,6 +54,8 @@ def open_address(window: MainWindow, address: str, password: str | None = None) 
 
 def ask_password(window: MainWindow, address: str, message: str = "") -> None:
     """Ask for the server's password in a window-modal prompt (never during construction), then open."""
+    from PySide6.QtWidgets import QInputDialog  # made on first use, not at start
+
     dialog = QInputDialog(window)
     dialog.setObjectName("passwordPrompt")
     dialog.setWindowTitle("Team library password")
@@ -176,6 +178,8 @@ class LibraryWatch(QObject):
     def show_presence(self, window: MainWindow) -> None:
         """Who else is in the map and what they selected (a repository that can announce it)."""
         if hasattr(self.repository, "announce"):
+            from desktop.ui.presence import Presence  # only for a library map: not on every start
+
             self.presence = Presence(window, self.repository, display_name())
 
     def _pending(self) -> None:

@@ -14,11 +14,9 @@ from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QUndoView,
 )
 
@@ -57,6 +55,8 @@ from desktop.ui.versions_dock import install as install_scenarios
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from PySide6.QtWidgets import QInputDialog
 
     from desktop.ui.present import PresentMode
     from desktop.ui.room_panel import RoomController
@@ -271,8 +271,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_app_style(app, dark=resolved == "dark")
-        if self.scene is not None:
-            self.scene.set_theme(theme_named(resolved))
+        theme = theme_named(resolved)
+        if self.scene is not None and self.scene.theme is not theme:  # a map just opened has it already
+            self.scene.set_theme(theme)
         action = self.actions_by_name.get(f"theme-{name}")
         if action is not None:
             action.setChecked(True)
@@ -372,6 +373,8 @@ class MainWindow(QMainWindow):
         self.flash("The team library server is back: edits are saved again")
 
     def show_problem(self, title: str, message: str, modal: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox  # made on first use, not at start
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("problemDialog")
         if modal and QApplication.platformName() != "offscreen":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from desktop import APP_NAME, __version__
 from desktop.canvas.interactions import connect_channels
@@ -316,6 +316,8 @@ def _recent_label(address: str) -> str:
 def _ask_new_path(w: MainWindow, title: str, stem: str) -> Path | None:
     folder = settings.data_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtWidgets import QFileDialog  # made on first use, not at start
+
     name, _ = QFileDialog.getSaveFileName(w, title, str(folder / f"{stem}.distarch"), MAP_FILTER)
     if not name:
         return None
@@ -344,6 +346,8 @@ def new_map(w: MainWindow, template: str = "") -> None:
 
 def open_map(w: MainWindow) -> None:
     start = str(Path(w.session.repository.location).parent) if w.session else str(settings.data_dir())
+    from PySide6.QtWidgets import QFileDialog  # made on first use, not at start
+
     name, _ = QFileDialog.getOpenFileName(w, "Open Map", start, f"{MAP_FILTER};;All files (*)")
     if name:
         w.open_path(name)
@@ -485,6 +489,8 @@ def rename_selected(w: MainWindow) -> None:
 def rename_map(w: MainWindow) -> None:
     if w.session is None:
         return
+    from PySide6.QtWidgets import QInputDialog  # made on first use, not at start
+
     name, ok = QInputDialog.getText(w, "Map Name", "Name of this map:", text=w.session.map.info.name)
     if ok:
         try:
@@ -507,10 +513,14 @@ def show_shortcuts(w: MainWindow) -> None:
             rows.append(
                 f"<tr><td>{action.text().replace('&', '')}</td><td><b>{action.shortcut().toString()}</b></td></tr>"
             )
+    from PySide6.QtWidgets import QMessageBox  # made on first use, not at start
+
     QMessageBox.information(w, "Keyboard Shortcuts", "<table cellpadding=4>" + "".join(rows) + "</table>")
 
 
 def about(w: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox  # made on first use, not at start
+
     QMessageBox.about(
         w,
         APP_NAME,

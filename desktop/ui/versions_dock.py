@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -291,6 +289,8 @@ class SaveVersionDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("hint")
         layout.addWidget(self.problem)
+        from PySide6.QtWidgets import QDialogButtonBox  # made on first use, not at start
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -314,7 +314,7 @@ class SaveVersionDialog(QDialog):
         elif fold(name) in self.taken:
             problem = f"A version named “{name}” already exists."
         self.problem.setText(problem)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problem)
+        self.buttons.button(self.buttons.StandardButton.Save).setEnabled(not problem)
 
 
 class VersionRowWidget(QWidget):
@@ -478,6 +478,8 @@ class VersionsDock(QDockWidget):
             self.scenarios.rename(name, new)
 
     def ask_delete(self, name: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # made on first use, not at start
+
         answer = QMessageBox.question(
             self,
             "Delete Version",
