@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import sys
 import threading
 import zlib
 
@@ -225,3 +226,25 @@ def test_zlib_ng_and_the_standard_zlib_write_the_same_pixels(monkeypatch, qapp, 
     monkeypatch.setattr(png, "deflate", zlib)
     plain = encode(image, strip=13, alpha=alpha, level=3)
     assert zlib.decompress(fast) == zlib.decompress(plain) == scanlines(image, alpha)
+
+
+def test_the_gil_switch_interval_is_back_after_an_encoding_and_after_a_failure(qapp):
+    from desktop.io import png
+
+    before = sys.getswitchinterval()
+    with StripEncoder(10, 8, 8, False, 1) as encoder:
+        assert sys.getswitchinterval() == pytest.approx(min(before, png.SWITCH_INTERVAL))
+        encoder.submit(encoder.canvas(), 8)
+        encoder.finish()
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError), StripEncoder(10, 8, 8, False, 1):
+        raise ValueError("cancelled")
+    assert sys.getswitchinterval() == before
+
+
+def test_one_worker_per_spare_core(monkeypatch):
+    from desktop.io import png
+
+    for cores, workers in [(1, 1), (2, 1), (4, 3), (16, 3)]:
+        monkeypatch.setattr(png.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert png.worker_count() == workers
