@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRect, QRectF, QSize, QSizeF, Qt
@@ -56,7 +57,7 @@ from desktop.domain.layers import LAYERS
 from desktop.domain.layout import CHANNEL_HEIGHT, LANE_WIDTH, slot_y
 from desktop.domain.model import ArchitectureMap, MapInfo
 from desktop.domain.validation import MAX_CHANNELS
-from desktop.io.atomic import write_bytes
+from desktop.io.atomic import write_bytes, write_stream
 from desktop.io.embedded import EMBED_KEY, PNG_SIGNATURE, SVG_NAMESPACE
 from desktop.io.fonts import no_ligatures
 from desktop.io.png import FAST_LEVEL, StripEncoder, chunk
@@ -136,13 +137,10 @@ def export_map(
     check_drawable(arch, options, suffix)
     ensure_gui_app()
     sheet = Sheet(arch, options, report)
-    if suffix == ".png":
-        data = sheet.png_bytes(progress)
-    elif suffix == ".svg":
-        data = sheet.svg_bytes(progress)
+    if suffix == ".png":  # written as it is encoded (desktop.io.png)
+        write_stream(path, lambda handle: sheet.write_png(handle, progress))
     else:
-        data = sheet.pdf_bytes(progress)
-    write_bytes(path, data)
+        write_bytes(path, sheet.svg_bytes(progress) if suffix == ".svg" else sheet.pdf_bytes(progress))
     return path
 
 
@@ -155,7 +153,7 @@ def check_drawable(arch: ArchitectureMap, options: ExportOptions, suffix: str) -
             "or the data as CSV, XLSX or JSON"
         )
     if suffix != ".png" or options.selection:
-        return  # (a selection is moved up: png_bytes checks its exact size)
+        return  # (a selection is moved up: write_png checks its exact size)
     lowest = max((c.y for c in arch.iter_channels() if c.y is not None), default=0.0)
     height = Sheet.HEADER + lowest + CHANNEL_HEIGHT + 48 + Sheet.LEGEND
     width = max(len(LAYERS) * LANE_WIDTH + 48, MIN_WIDTH)
@@ -226,7 +224,8 @@ class Sheet:
     def embedded_json(self) -> str:
         return interchange.dumps(self.subject, compact=True)  # read by programs, and compressed
 
-    def png_bytes(self, progress: Progress | None = None) -> bytes:
+    def write_png(self, sink: BinaryIO, progress: Progress | None = None) -> None:
+        """The PNG into `sink`: the header chunks first, then each strip's pixels as soon as they are encoded."""
         scale = self.options.scale
         width, height = self.pixel_size(scale)
         if width * height > MAX_PIXELS:
@@ -238,7 +237,15 @@ class Sheet:
         level = 6 if width * height <= FAST_PIXELS else FAST_LEVEL
         background = Qt.GlobalColor.transparent if alpha else QColor(self.theme.background)
         total = 2 * height  # painting, then compressing (which overlaps the painting)
-        with StripEncoder(width, height, strip, alpha, level) as encoder:
+        ppm = round(96 * scale / 0.0254)
+        head = [
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
+            chunk(b"iTXt", _itxt(EMBED_KEY, self.embedded_json())),
+            chunk(b"tEXt", b"Software\0" + APP_NAME.encode("latin-1")),
+        ]
+        sink.writelines((PNG_SIGNATURE, *head))
+        with StripEncoder(width, height, strip, alpha, level, sink=sink) as encoder:
             for top in range(0, height, strip):
                 rows = min(strip, height - top)
                 image = encoder.canvas()
@@ -254,15 +261,8 @@ class Sheet:
                     painter.end()
                 encoder.submit(image, rows)
                 _report(progress, top + rows + encoder.encoded_rows(), total)
-            ppm = round(96 * scale / 0.0254)
-            head = [  # while the workers finish the last strips
-                chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)),
-                chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
-                chunk(b"iTXt", _itxt(EMBED_KEY, self.embedded_json())),
-                chunk(b"tEXt", b"Software\0" + APP_NAME.encode("latin-1")),
-            ]
             idat = encoder.finish(lambda rows: _report(progress, height + rows, total))
-        return b"".join((PNG_SIGNATURE, *head, *idat, chunk(b"IEND")))
+        sink.writelines((*idat, chunk(b"IEND")))
 
     def svg_bytes(self, progress: Progress | None = None) -> bytes:
         from PySide6.QtSvg import QSvgGenerator

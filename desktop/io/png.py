@@ -28,10 +28,12 @@ import os
 import queue
 import struct
 import sys
+import threading
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType, TracebackType
+from typing import BinaryIO
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
@@ -97,10 +99,22 @@ class StripEncoder:
     worker, and `finish()` waits and returns the IDAT chunks. Leaving the
     block early (an error, a cancelled export) drops the queued strips and
     joins the workers.
+
+    With a `sink` (the file being written, its PNG header already in it),
+    the workers write each strip's IDAT chunk there as soon as it and the
+    strips above it are encoded, so the file is written while the caller
+    paints, and `finish()` returns only the last chunk (the zlib trailer).
     """
 
     def __init__(
-        self, width: int, height: int, strip: int, alpha: bool, level: int, workers: int | None = None
+        self,
+        width: int,
+        height: int,
+        strip: int,
+        alpha: bool,
+        level: int,
+        workers: int | None = None,
+        sink: BinaryIO | None = None,
     ) -> None:
         self.width, self.height, self.strip = width, height, strip
         self.level, self.alpha = level, alpha
@@ -115,6 +129,10 @@ class StripEncoder:
             self._buffers.put(bytearray(self.stride * strip))
         self._jobs: list[tuple[Future[tuple[bytes, int, int]], int]] = []
         self._next_top = 0
+        self._sink = sink
+        self._sink_lock = threading.Lock()
+        self._encoded: dict[int, bytes] = {}  # strips encoded but not written yet, by their index
+        self._written = 0  # strips written to the sink
         self._interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
 
@@ -147,7 +165,9 @@ class StripEncoder:
             raise ValueError(f"a strip of {rows} rows at row {top} does not fit the {self.height}-row image")
         self._raise_failure()
         self._next_top = top + rows
-        job = self._pool.submit(self._encode, image, rows, top == 0, self._next_top == self.height)
+        job = self._pool.submit(
+            self._job, len(self._jobs), image, rows, top == 0, self._next_top == self.height
+        )
         self._jobs.append((job, rows))
 
     def encoded_rows(self) -> int:
@@ -155,13 +175,14 @@ class StripEncoder:
         return sum(rows for job, rows in self._jobs if job.done())
 
     def finish(self, progress: Callable[[int], object] | None = None) -> list[bytes]:
-        """The IDAT chunks of the whole image, once every strip is encoded; `progress(encoded_rows())` after each."""
+        """The IDAT chunks not written to the sink, once every strip is encoded; `progress(encoded_rows())` after each."""
         if self._next_top != self.height:
             raise ValueError(f"{self._next_top} of {self.height} rows were submitted")
         chunks, adler = [], 1
         for job, _ in self._jobs:
             data, checksum, length = job.result()
-            chunks.append(data)
+            if data:
+                chunks.append(data)
             adler = adler32_combine(adler, checksum, length)
             if progress is not None:
                 progress(self.encoded_rows())
@@ -173,6 +194,22 @@ class StripEncoder:
         for job, _ in self._jobs:
             if job.done() and job.exception() is not None:
                 job.result()
+
+    def _job(self, index: int, image: QImage, rows: int, first: bool, last: bool) -> tuple[bytes, int, int]:
+        """On a worker: the strip encoded, then written to the sink in order (when there is one)."""
+        data, checksum, length = self._encode(image, rows, first, last)
+        if self._sink is None:
+            return data, checksum, length
+        with self._sink_lock:
+            self._encoded[index] = data
+            while self._written in self._encoded:
+                self._sink_write(self._sink, self._encoded.pop(self._written))
+                self._written += 1
+        return b"", checksum, length
+
+    def _sink_write(self, sink: BinaryIO, data: bytes) -> None:
+        """Write one strip's IDAT chunk (under the sink's lock, the strips above it written already)."""
+        sink.write(data)
 
     def _encode(self, image: QImage, rows: int, first: bool, last: bool) -> tuple[bytes, int, int]:
         """On a worker: scanlines of the strip, deflated; its IDAT chunk, Adler-32 and raw length."""

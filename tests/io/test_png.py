@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import struct
 import sys
 import threading
@@ -14,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from desktop.domain import interchange
+from desktop.domain.errors import MapError
 from desktop.io import images
 from desktop.io.embedded import PNG_SIGNATURE
 from desktop.io.images import ExportCancelled, ExportOptions, Sheet, export_map
@@ -248,3 +251,35 @@ def test_one_worker_per_spare_core(monkeypatch):
     for cores, workers in [(1, 1), (2, 1), (4, 3), (16, 3)]:
         monkeypatch.setattr(png.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert png.worker_count() == workers
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_strips_written_to_a_sink_arrive_in_order(qapp, workers):
+    """The workers write each strip's IDAT chunk to the file as it is encoded, in the image's order."""
+    image = noisy_image(97, 101, alpha=False)
+    sink = io.BytesIO()
+    with StripEncoder(97, 101, 7, False, 6, workers, sink=sink) as encoder:
+        for top in range(0, 101, 7):
+            rows = min(7, 101 - top)
+            canvas = encoder.canvas()
+            painter = QPainter(canvas)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.drawImage(0, 0, image.copy(0, top, 97, rows))
+            painter.end()
+            encoder.submit(canvas, rows)
+        last = encoder.finish()
+    chunks = png_chunks(PNG_SIGNATURE + sink.getvalue() + b"".join(last))
+    assert len(chunks) == 16 and len(last) == 1 and {kind for kind, _ in chunks} == {b"IDAT"}
+    assert zlib.decompress(b"".join(body for _, body in chunks)) == scanlines(image, alpha=False)
+
+
+def test_a_full_disk_while_strips_are_written_leaves_no_file(qapp, tmp_path, sample, monkeypatch):
+    def full(self, sink, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(images, "STRIP_PIXELS", 1)  # 16-row strips: many writes by the workers
+    monkeypatch.setattr(StripEncoder, "_sink_write", full)
+    with pytest.raises(MapError, match="the disk is full"):
+        export_map(sample, tmp_path / "full.png", ExportOptions(scale=1))
+    assert not list(tmp_path.iterdir())
+    assert not strip_threads()
