@@ -253,11 +253,11 @@ class Sheet:
                 image = encoder.canvas()
                 painter = QPainter(image)
                 try:
+                    # Cleared but where the lanes paint every pixel (PySide iterates a QRegion's rects).
+                    clear = (QRegion(0, top, width, rows) - covered).translated(0, -top)
                     painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-                    for part in (QRegion(0, top, width, rows) - covered).translated(0, -top):
-                        painter.fillRect(
-                            part, background
-                        )  # not under the lanes: they paint every pixel there
+                    for part in clear:  # type: ignore[attr-defined]
+                        painter.fillRect(part, background)
                     painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
                     _smooth(painter)
                     painter.translate(0, -top)
