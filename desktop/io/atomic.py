@@ -10,7 +10,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.domain.errors import MapError
 
@@ -26,6 +28,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
     Raises MapError naming `path` when the target is not a file or the write fails.
     """
+    write_stream(path, lambda handle: handle.write(data))
+
+
+def write_stream(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """As write_bytes, with `fill(handle)` writing the bytes piece by piece (a big image as it is encoded).
+
+    Whatever `fill` raises (a cancelled export) leaves no file behind; an OSError becomes a MapError.
+    """
     path = Path(path)
     try:
         mode = os.stat(path).st_mode
@@ -35,7 +45,7 @@ def write_bytes(path: Path, data: bytes) -> None:
         kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
         raise MapError(f"could not write {path}: it is {kind}")
     try:
-        _write(path, data)
+        _write(path, fill)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise MapError(
@@ -44,11 +54,11 @@ def write_bytes(path: Path, data: bytes) -> None:
         raise MapError(f"could not write {path.name} ({exc.strerror or exc})") from None
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())

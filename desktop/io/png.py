@@ -6,7 +6,10 @@ caller paints strip N+1 (on its own thread, as Qt's items expect), workers
 turn strip N into PNG scanlines and deflate it, as pigz does: each strip is an
 independent raw deflate stream ended by a sync flush, so the streams simply
 concatenate, and their Adler-32 checksums combine into the zlib trailer.
-zlib, `zlib.adler32` and QPainter all release the GIL, so two cores are used.
+Deflate and Adler-32 release the GIL, so two cores are used; PySide's QPainter
+calls keep it, so there is one worker per spare core (more only took turns
+with the painter) and the GIL changes hands every 0.1 ms while strips are
+encoded, not every 5 ms, so the worker is not left waiting behind the painter.
 Deflate is zlib-ng's when it is installed (it is pinned in requirements.lock):
 the same streams, about three times faster than the standard zlib.
 
@@ -24,10 +27,13 @@ from __future__ import annotations
 import os
 import queue
 import struct
+import sys
+import threading
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType, TracebackType
+from typing import BinaryIO
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
@@ -39,6 +45,10 @@ except ImportError:  # pragma: no cover - the standard zlib writes the same PNG,
     deflate = zlib
 
 ADLER_BASE = 65521
+# While strips are encoded, how long (s) a thread may keep the GIL when another waits (Python's default: 5 ms).
+# The painting thread holds it through every Qt call; a worker needs it for a moment between its C calls
+# (deflate, Adler-32), and at 5 ms per wait the workers fell behind the painter.
+SWITCH_INTERVAL = 0.0001
 # The level for very large images: zlib-ng's 2 is as small as zlib's 1 to 3 and three times faster.
 FAST_LEVEL = 2 if deflate is not zlib else 3
 
@@ -68,12 +78,16 @@ def zlib_header(level: int) -> bytes:
 
 
 def worker_count() -> int:
-    """As many workers as cores this process may use, at most 4 (more only adds memory)."""
+    """One worker per core this process may use besides the painting thread's, at least 1 and at most 3.
+
+    On 2 cores a second worker made the export slower (3.15 s against 2.79 s): the
+    three threads took turns with the GIL and a core instead of painting and deflating side by side.
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    return max(1, min(3, cores - 1))
 
 
 class StripEncoder:
@@ -85,10 +99,22 @@ class StripEncoder:
     worker, and `finish()` waits and returns the IDAT chunks. Leaving the
     block early (an error, a cancelled export) drops the queued strips and
     joins the workers.
+
+    With a `sink` (the file being written, its PNG header already in it),
+    the workers write each strip's IDAT chunk there as soon as it and the
+    strips above it are encoded, so the file is written while the caller
+    paints, and `finish()` returns only the last chunk (the zlib trailer).
     """
 
     def __init__(
-        self, width: int, height: int, strip: int, alpha: bool, level: int, workers: int | None = None
+        self,
+        width: int,
+        height: int,
+        strip: int,
+        alpha: bool,
+        level: int,
+        workers: int | None = None,
+        sink: BinaryIO | None = None,
     ) -> None:
         self.width, self.height, self.strip = width, height, strip
         self.level, self.alpha = level, alpha
@@ -103,6 +129,12 @@ class StripEncoder:
             self._buffers.put(bytearray(self.stride * strip))
         self._jobs: list[tuple[Future[tuple[bytes, int, int]], int]] = []
         self._next_top = 0
+        self._sink = sink
+        self._sink_lock = threading.Lock()
+        self._encoded: dict[int, bytes] = {}  # strips encoded but not written yet, by their index
+        self._written = 0  # strips written to the sink
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
 
     def __enter__(self) -> StripEncoder:
         return self
@@ -114,7 +146,10 @@ class StripEncoder:
 
     def close(self) -> None:
         """Drop the strips not started yet and wait for the running ones (a strip takes milliseconds)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            sys.setswitchinterval(self._interval)
 
     def canvas(self) -> QImage:
         """An image `strip` rows high to paint the next strip into (not cleared)."""
@@ -130,7 +165,9 @@ class StripEncoder:
             raise ValueError(f"a strip of {rows} rows at row {top} does not fit the {self.height}-row image")
         self._raise_failure()
         self._next_top = top + rows
-        job = self._pool.submit(self._encode, image, rows, top == 0, self._next_top == self.height)
+        job = self._pool.submit(
+            self._job, len(self._jobs), image, rows, top == 0, self._next_top == self.height
+        )
         self._jobs.append((job, rows))
 
     def encoded_rows(self) -> int:
@@ -138,13 +175,14 @@ class StripEncoder:
         return sum(rows for job, rows in self._jobs if job.done())
 
     def finish(self, progress: Callable[[int], object] | None = None) -> list[bytes]:
-        """The IDAT chunks of the whole image, once every strip is encoded; `progress(encoded_rows())` after each."""
+        """The IDAT chunks not written to the sink, once every strip is encoded; `progress(encoded_rows())` after each."""
         if self._next_top != self.height:
             raise ValueError(f"{self._next_top} of {self.height} rows were submitted")
         chunks, adler = [], 1
         for job, _ in self._jobs:
             data, checksum, length = job.result()
-            chunks.append(data)
+            if data:
+                chunks.append(data)
             adler = adler32_combine(adler, checksum, length)
             if progress is not None:
                 progress(self.encoded_rows())
@@ -156,6 +194,22 @@ class StripEncoder:
         for job, _ in self._jobs:
             if job.done() and job.exception() is not None:
                 job.result()
+
+    def _job(self, index: int, image: QImage, rows: int, first: bool, last: bool) -> tuple[bytes, int, int]:
+        """On a worker: the strip encoded, then written to the sink in order (when there is one)."""
+        data, checksum, length = self._encode(image, rows, first, last)
+        if self._sink is None:
+            return data, checksum, length
+        with self._sink_lock:
+            self._encoded[index] = data
+            while self._written in self._encoded:
+                self._sink_write(self._sink, self._encoded.pop(self._written))
+                self._written += 1
+        return b"", checksum, length
+
+    def _sink_write(self, sink: BinaryIO, data: bytes) -> None:
+        """Write one strip's IDAT chunk (under the sink's lock, the strips above it written already)."""
+        sink.write(data)
 
     def _encode(self, image: QImage, rows: int, first: bool, last: bool) -> tuple[bytes, int, int]:
         """On a worker: scanlines of the strip, deflated; its IDAT chunk, Adler-32 and raw length."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import struct
+import sys
 import threading
 import zlib
 
@@ -13,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from desktop.domain import interchange
+from desktop.domain.errors import MapError
 from desktop.io import images
 from desktop.io.embedded import PNG_SIGNATURE
 from desktop.io.images import ExportCancelled, ExportOptions, Sheet, export_map
@@ -225,3 +229,57 @@ def test_zlib_ng_and_the_standard_zlib_write_the_same_pixels(monkeypatch, qapp, 
     monkeypatch.setattr(png, "deflate", zlib)
     plain = encode(image, strip=13, alpha=alpha, level=3)
     assert zlib.decompress(fast) == zlib.decompress(plain) == scanlines(image, alpha)
+
+
+def test_the_gil_switch_interval_is_back_after_an_encoding_and_after_a_failure(qapp):
+    from desktop.io import png
+
+    before = sys.getswitchinterval()
+    with StripEncoder(10, 8, 8, False, 1) as encoder:
+        assert sys.getswitchinterval() == pytest.approx(min(before, png.SWITCH_INTERVAL))
+        encoder.submit(encoder.canvas(), 8)
+        encoder.finish()
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError), StripEncoder(10, 8, 8, False, 1):
+        raise ValueError("cancelled")
+    assert sys.getswitchinterval() == before
+
+
+def test_one_worker_per_spare_core(monkeypatch):
+    from desktop.io import png
+
+    for cores, workers in [(1, 1), (2, 1), (4, 3), (16, 3)]:
+        monkeypatch.setattr(png.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert png.worker_count() == workers
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_strips_written_to_a_sink_arrive_in_order(qapp, workers):
+    """The workers write each strip's IDAT chunk to the file as it is encoded, in the image's order."""
+    image = noisy_image(97, 101, alpha=False)
+    sink = io.BytesIO()
+    with StripEncoder(97, 101, 7, False, 6, workers, sink=sink) as encoder:
+        for top in range(0, 101, 7):
+            rows = min(7, 101 - top)
+            canvas = encoder.canvas()
+            painter = QPainter(canvas)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.drawImage(0, 0, image.copy(0, top, 97, rows))
+            painter.end()
+            encoder.submit(canvas, rows)
+        last = encoder.finish()
+    chunks = png_chunks(PNG_SIGNATURE + sink.getvalue() + b"".join(last))
+    assert len(chunks) == 16 and len(last) == 1 and {kind for kind, _ in chunks} == {b"IDAT"}
+    assert zlib.decompress(b"".join(body for _, body in chunks)) == scanlines(image, alpha=False)
+
+
+def test_a_full_disk_while_strips_are_written_leaves_no_file(qapp, tmp_path, sample, monkeypatch):
+    def full(self, sink, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(images, "STRIP_PIXELS", 1)  # 16-row strips: many writes by the workers
+    monkeypatch.setattr(StripEncoder, "_sink_write", full)
+    with pytest.raises(MapError, match="the disk is full"):
+        export_map(sample, tmp_path / "full.png", ExportOptions(scale=1))
+    assert not list(tmp_path.iterdir())
+    assert not strip_threads()
