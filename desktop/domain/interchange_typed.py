@@ -101,7 +101,7 @@ def _decoder() -> Any:
 def decode(text: str | bytes) -> tuple[dict[str, Any], list[Channel], list[Flow]] | None:
     """The map's header (the keys of HEADER, None when absent), channels and flows, when the whole
     text is a usual interchange file; else None (not JSON, or some entry is unusual)."""
-    if (text.find("\\u0000") if isinstance(text, str) else text.find(b"\\u0000")) >= 0:
+    if _may_hold_nul(text):
         return None  # a NUL, which no type refuses (or a text that only looks like one: read in full)
     try:
         found = _decoder().decode(text)
@@ -111,6 +111,16 @@ def decode(text: str | bytes) -> tuple[dict[str, Any], list[Channel], list[Flow]
     if parts is None:
         return None
     return {key: getattr(found, key) for key in HEADER}, *parts
+
+
+def _may_hold_nul(text: str | bytes) -> bool:
+    """Whether the text holds the escape of a NUL (JSON can hold one in no other way).
+
+    Most files hold no backslash at all, which one memchr-speed pass tells; searching for the whole
+    escape is ten times slower (its last character, 0, is in every number)."""
+    if isinstance(text, str):
+        return text.find("\\") >= 0 and text.rfind("\\u0000") >= 0
+    return text.find(b"\\") >= 0 and text.rfind(b"\\u0000") >= 0
 
 
 def convert(raw_channels: Sequence[Any], raw_flows: Sequence[Any]) -> tuple[list[Channel], list[Flow]] | None:
