@@ -52,7 +52,6 @@ from desktop.store.safety import (
     MAP_COLUMNS,
     FileRefused,
     build_checked,
-    build_trusted,
     harden,
     inspect,
     read_only_uri,
@@ -246,11 +245,8 @@ class MapDocument:
             raise FileRefused(f"{self.path.name} cannot be read ({exc})") from None
         finally:
             _rollback(c)
-        try:
-            if trusted:
-                arch = build_trusted(row, channel_rows, flow_rows)
-            else:
-                arch = build_checked(row, channel_rows, flow_rows)
+        try:  # every row by the map's rules: the whole file, or a score-only read that had a doubt
+            arch = build_checked(row, channel_rows, flow_rows)
             arch.info.currency = stored_currency(currency[0] if currency else "")
             return arch
         except MapError as exc:

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
-from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, MapInfo, build_channels, build_flows
-from desktop.domain.validation import MAX_NAME, MAX_TEXT, check_channel, check_flow, clean_text, one_line
+from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, MapInfo
+from desktop.domain.validation import MAX_TEXT, check_channel, check_flow, clean_text, one_line
 from desktop.store import locking
 from desktop.store.messages import not_a_file
 from desktop.store.schema import (
@@ -270,108 +270,3 @@ def build_checked(row, channel_rows, flow_rows) -> ArchitectureMap:
             raise MapError(exc.message, f"flow {str(source)[:40]!r} -> {str(target)[:40]!r}") from None
         arch.put_flow(flow)
     return arch
-
-
-_LAYERS = {layer.value: layer for layer in Layer}
-
-
-def build_trusted(row, channel_rows, flow_rows) -> ArchitectureMap:
-    """The map of rows that passed the file checks on open, built without the per-row rules.
-
-    For a reader that only scores (`score` of a 10,000-channel map). Each column is
-    still checked whole, in C-speed passes (the types of its values, their longest
-    text, a NUL, the range of its numbers): anything a program of ours would not
-    have written (a wrong type, an unknown layer, a repeated name, a flow to
-    nowhere) sends the whole read through `build_checked`, which refuses it with a
-    reason. So both give the same map, or the same refusal (tests/store/test_trusted_read.py).
-    """
-    try:
-        channels = _trusted_channels(channel_rows)
-        flows = _trusted_flows(flow_rows)
-    except (KeyError, ValueError, TypeError, AttributeError):  # the checks below say which row and why
-        channels = flows = None
-    arch = None
-    if channels is not None and flows is not None:
-        arch = ArchitectureMap.bulk(channels, flows, _map_info(row))  # one row: checked as always
-    if arch is None:
-        return build_checked(row, channel_rows, flow_rows)
-    return arch
-
-
-_STR = {str}
-_REAL = {float, type(None)}
-_AUTOMATIONS = {"", AI}
-
-
-def _texts(column: tuple, longest: int = MAX_TEXT) -> bool:
-    """Every value is text of at most `longest` characters with no NUL (an empty column passes)."""
-    return (
-        not column
-        or set(map(type, column)) == _STR
-        and max(map(len, column)) <= longest
-        and "\x00" not in "".join(column)
-    )
-
-
-def _reals(column: tuple, low: float) -> bool:
-    """Every value is None or a finite real number of at least `low` (SQLite never stores a NaN)."""
-    if not set(map(type, column)) <= _REAL:
-        return False
-    values = [v for v in column if v is not None]
-    return not values or (-math.inf < min(values) and low <= min(values) and max(values) < math.inf)
-
-
-def _trusted_channels(rows: list[tuple]) -> list[Channel] | None:
-    if not rows:
-        return []
-    columns = list(zip(*rows, strict=True))
-    if len(columns) == 14:  # schema 1 and 2: no automation column
-        columns.append(("",) * len(rows))
-    (
-        ids,
-        ords,
-        names,
-        layers,
-        function,
-        tool,
-        segment,
-        motion,
-        message,
-        spend,
-        leads,
-        notes,
-        x,
-        y,
-        automation,
-    ) = columns
-    layer_of = _LAYERS
-    if not (
-        set(map(type, ords)) == {int}
-        and _texts(names, MAX_NAME)
-        and all(map(str.strip, names))
-        and all(map(str.isprintable, names))  # one line, as `build_checked` would show it
-        and set(layers) <= layer_of.keys()
-        and set(automation) <= _AUTOMATIONS
-        and all(_texts(column) for column in (ids, function, tool, segment, motion, message, notes))
-        and all(map(str.strip, ids))
-        and _reals(spend, 0.0)
-        and _reals(leads, 0.0)
-        and _reals(x, -math.inf)
-        and _reals(y, -math.inf)
-    ):
-        return None
-    return build_channels(
-        ids, names, map(layer_of.__getitem__, layers), function, tool, segment, motion, message, spend,
-        leads, notes, x, y, ords, automation,
-    )  # fmt: skip
-
-
-def _trusted_flows(rows: list[tuple]) -> list[Flow] | None:
-    if not rows:
-        return []
-    sources, targets, rules, labels, ords = zip(*rows, strict=True)
-    if not (
-        set(map(type, ords)) == {int} and all(_texts(column) for column in (sources, targets, rules, labels))
-    ):
-        return None
-    return build_flows(sources, targets, rules, labels, ords)

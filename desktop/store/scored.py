@@ -37,10 +37,10 @@ from operator import attrgetter, gt, is_
 from desktop.domain.coherence import SCORED_CHANNEL_FIELDS, SCORED_FLOW_FIELDS
 from desktop.domain.errors import MapError
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import ArchitectureMap, Channel, Flow, build_channels, build_flows
+from desktop.domain.model import AI, ArchitectureMap, Channel, Flow, build_channels, build_flows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT
 from desktop.domain.vocabulary import stored_currency
-from desktop.store.safety import _AUTOMATIONS, MAP_COLUMNS, _map_info, _reals
+from desktop.store.safety import MAP_COLUMNS, _map_info
 from desktop.store.schema import CHANNEL, FLOW, MAP, SETTING
 
 _FINITE = "1.7976931348623157e308"  # the largest double: BETWEEN -it AND it leaves out ±inf, text and blobs
@@ -161,6 +161,18 @@ def _names(column: tuple) -> bool:
     )
 
 
+_REAL = {float, type(None)}
+_AUTOMATIONS = {"", AI}
+
+
+def _reals(column: tuple, low: float) -> bool:
+    """Every value is None or a finite real number of at least `low` (SQLite never stores a NaN)."""
+    if not set(map(type, column)) <= _REAL:
+        return False
+    values = [v for v in column if v is not None]
+    return not values or (-math.inf < min(values) and low <= min(values) and max(values) < math.inf)
+
+
 def _whole(column: tuple) -> bool:
     return set(map(type, column)) == {int}
 
@@ -175,7 +187,7 @@ def _known(column: tuple) -> bool:
     return True
 
 
-# Each column's check, as `_trusted_channels` does it (any other field is text: `_texts`).
+# Each column's check, the rule `build_checked` applies to it (any other field is text: `_texts`).
 _CHECKS: dict[str, Callable[[tuple], bool]] = {
     "id": lambda column: _texts(column) and all(map(str.strip, column)),
     "name": _names,

@@ -2,13 +2,11 @@
 
 The trusted read is the score-only read (store/scored.py: only the fields the
 score reads, the other columns checked by SQLite), and when anything looks
-off, a read of every column through `build_trusted`, which checks whole columns
-at once instead of each row by the domain's rules. Whatever another program
+off, the checked read of every row by the domain's rules. Whatever another program
 wrote into a row (a wrong type, a NUL, a blank or two-line name, an unknown
 layer, a negative or infinite number, a flow to nowhere, a repeated name, in a
 column the score reads or not), both reads must agree: the same report by
-every contract, or both refuse with the same message; and `build_trusted`
-gives the same map as `build_checked` from the same rows.
+every contract, or both refuse with the same message.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from desktop.domain.errors import MapError
 from desktop.domain.layers import Layer
 from desktop.domain.model import ArchitectureMap, Channel, Flow, MapInfo
 from desktop.store.document import MapDocument, write_new_file
-from desktop.store.safety import CHANNEL_COLUMNS, FLOW_COLUMNS, MAP_COLUMNS, build_checked, build_trusted
+from desktop.store.safety import CHANNEL_COLUMNS, FLOW_COLUMNS
 
 
 def small_map() -> ArchitectureMap:
@@ -104,22 +102,6 @@ def scored(path: Path, trusted: bool):
     return ("scored", *(json.dumps(assess(arch, contract).to_dict()) for contract in CONTRACTS))
 
 
-def built(path: Path, trusted: bool):
-    """`build_trusted` (the fallback of the score-only read) or `build_checked`, from the same rows."""
-    conn = sqlite3.connect(path)
-    try:
-        row = conn.execute(f"SELECT {', '.join(MAP_COLUMNS)} FROM map ORDER BY id LIMIT 1").fetchone()
-        channels = conn.execute(f"SELECT {', '.join(CHANNEL_COLUMNS)} FROM channel ORDER BY ord").fetchall()
-        flows = conn.execute(f"SELECT {', '.join(FLOW_COLUMNS)} FROM flow ORDER BY ord").fetchall()
-    finally:
-        conn.close()
-    try:
-        arch = (build_trusted if trusted else build_checked)(row, channels, flows)
-    except MapError as exc:
-        return ("refused", str(exc))
-    return ("map", arch.channels, arch.flows, arch.info)
-
-
 @pytest.fixture(scope="module")
 def original(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("trusted") / "m.distarch"
@@ -150,7 +132,6 @@ def test_trusted_and_checked_reads_agree(tmp_path, original, table, row, column,
     finally:
         conn.close()
     assert scored(path, trusted=True) == scored(path, trusted=False)
-    assert built(path, trusted=True) == built(path, trusted=False)
 
 
 def test_a_clean_file_scores_the_same_both_ways(tmp_path):
@@ -158,6 +139,5 @@ def test_a_clean_file_scores_the_same_both_ways(tmp_path):
     write_new_file(path, small_map())
     assert scored(path, trusted=True) == scored(path, trusted=False)
     assert scored(path, trusted=True)[0] == "scored"
-    assert built(path, trusted=True) == built(path, trusted=False)
     trusted = read(path, trusted=True)
     assert [c.name for c in trusted[1]] == ["Paid search", "Lead scoring", "SDR team", "Attribution"]
