@@ -26,7 +26,7 @@ from types import GenericAlias
 from typing import Annotated, Any, Literal
 
 from desktop.domain.layers import LAYERS
-from desktop.domain.model import AI, TEXT_FIELDS, Channel, Flow, channels_from_rows, flows_from_rows
+from desktop.domain.model import AI, TEXT_FIELDS, Channel, Flow, build_flows, channels_from_rows
 from desktop.domain.validation import MAX_NAME, MAX_TEXT
 
 MAX_AMOUNT = 2**53 - 1  # spend and leads: beyond this, a float no longer holds every whole number
@@ -185,5 +185,5 @@ def _finish(channels: list[Any], flows: list[Any]) -> tuple[list[Channel], list[
         return None
     if any(map(is_, sources, targets)):
         return None
-    rows = zip(sources, targets, map(_RULE, flows), map(_LABEL, flows), count(1))
-    return channels_from_rows(map(astuple, channels)), flows_from_rows(rows)
+    rules, labels = map(_RULE, flows), map(_LABEL, flows)
+    return channels_from_rows(map(astuple, channels)), build_flows(sources, targets, rules, labels, count(1))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from itertools import starmap
 from operator import attrgetter, eq
+from typing import Any
 
 from desktop.domain.layers import Layer
 
@@ -102,33 +103,24 @@ def _open_twin(kind: type) -> type:
 def build_channels(*columns: Iterable[object]) -> list[Channel]:
     """Channels from one column per field, in `Channel`'s field order, for readers of whole maps that
     checked every value already (no checks here)."""
-    made = list(map(_open_twin(Channel), *columns))
-    for channel in made:
-        channel.__class__ = Channel
-    return made
+    return _taking(Channel, map(_open_twin(Channel), *columns))
 
 
 def build_flows(*columns: Iterable[object]) -> list[Flow]:
     """Flows from the columns source, target, rule, label and ord (no checks here)."""
-    made = list(map(_open_twin(Flow), *columns))
-    for flow in made:
-        flow.__class__ = Flow
-    return made
+    return _taking(Flow, map(_open_twin(Flow), *columns))
 
 
 def channels_from_rows(rows: Iterable[Iterable[object]]) -> list[Channel]:
     """Channels from one row of values per channel, in `Channel`'s field order (no checks here)."""
-    made = list(starmap(_open_twin(Channel), rows))
-    for channel in made:
-        channel.__class__ = Channel
-    return made
+    return _taking(Channel, starmap(_open_twin(Channel), rows))
 
 
-def flows_from_rows(rows: Iterable[Iterable[object]]) -> list[Flow]:
-    """Flows from one row of values (source, target, rule, label, ord) per flow (no checks here)."""
-    made = list(starmap(_open_twin(Flow), rows))
-    for flow in made:
-        flow.__class__ = Flow
+def _taking(kind: type, twins: Iterable[Any]) -> list[Any]:
+    """The twins, each now of class `kind` (same fields, same layout)."""
+    made = list(twins)
+    for twin in made:
+        twin.__class__ = kind
     return made
 
 
