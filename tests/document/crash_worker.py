@@ -241,9 +241,10 @@ def serve() -> None:
                 code = 5
             finally:
                 os._exit(code)
-        _say(f"pid {pid}")
+        number = command.get("trial", 0)
+        _say(f"pid {number} {pid}")
         _, status = os.waitpid(pid, 0)
-        _say(f"\nexit {status}")  # on a line of its own even if the child was killed mid-line
+        _say(f"\nexit {number} {status}")  # on a line of its own even if the child was killed mid-line
 
 
 def hold(path: str) -> None:
@@ -301,6 +302,15 @@ class Trial:
         return os.waitstatus_to_exitcode(self.status)
 
 
+def _kill(pid: int) -> bool:
+    """SIGKILL a trial's child; False if it had already ended (and been reaped) on its own."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class ForkServer:
     """Runs `crash_worker.py serve`; `run` sends a task and SIGKILLs its child after a delay."""
 
@@ -317,6 +327,8 @@ class ForkServer:
         self._stdin = self.proc.stdin
         self._fd = self.proc.stdout.fileno()
         self._buffer = b""
+        self._trials = 0
+        self._unfinished = 0  # a trial whose test stopped reading (it raised): its lines come first
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._fd, selectors.EVENT_READ)
         if self._next_line(time.monotonic() + 120) != "ready":
@@ -334,6 +346,14 @@ class ForkServer:
         line, self._buffer = self._buffer.split(b"\n", 1)
         return line.decode()
 
+    def _drain(self, number: int, start: float) -> None:
+        """Read past an unfinished trial's lines, up to its exit line."""
+        while (line := self._next_line(start + 120)) is not None:
+            if line.startswith(f"exit {number} "):
+                self._unfinished = 0
+                return
+        raise TimeoutError(f"the crash worker's trial {number} did not end")
+
     def run(
         self,
         command: dict,
@@ -346,8 +366,12 @@ class ForkServer:
 
         With `kill_on`, the handshake: the delay starts when the child has said its `kill_count`-th
         line starting with `kill_on` (no delay given: kill at once)."""
+        if self._unfinished:
+            self._drain(self._unfinished, start=time.monotonic())
+        self._trials += 1
+        number = self._unfinished = self._trials
         trial = Trial()
-        self._stdin.write((json.dumps(command) + "\n").encode())
+        self._stdin.write((json.dumps({**command, "trial": number}) + "\n").encode())
         self._stdin.flush()
         start = time.monotonic()
         pid = None
@@ -358,28 +382,30 @@ class ForkServer:
             line = self._next_line(kill_at if waiting_to_kill and kill_at else start + limit)
             if line is None:
                 if waiting_to_kill and pid is not None:
-                    os.kill(pid, signal.SIGKILL)
-                    trial.killed = True
+                    trial.killed = _kill(pid)
+                    kill_at = None  # killed, or it had ended on its own: wait for its exit line
                 elif waiting_to_kill and kill_at is not None:
                     kill_at += 0.005  # the pid line is on its way
                 else:
                     raise TimeoutError(f"no answer from the crash worker: {trial.lines}")
             elif not line:
                 continue  # the server starts "exit" on a new line (see serve)
-            elif line.startswith("pid "):
-                pid = int(line.split()[1])
-            elif line.startswith("exit "):
-                trial.status = int(line.split()[1])
-                return trial
+            elif line.startswith(("pid ", "exit ")):
+                word, said, value = line.split()
+                if int(said) != number:
+                    continue  # the end of an earlier trial whose test stopped reading
+                if word == "pid":
+                    pid = int(value)
+                else:
+                    trial.status = int(value)
+                    self._unfinished = 0
+                    return trial
             else:
                 trial.lines.append(line)
-                if kill_on and line.startswith(kill_on) and pid is not None and not trial.killed:
+                if kill_on and line.startswith(kill_on) and not trial.killed:
                     seen += 1
-                    if seen == kill_count and not kill_after:
-                        os.kill(pid, signal.SIGKILL)
-                        trial.killed = True
-                    elif seen == kill_count:
-                        kill_at = time.monotonic() + kill_after
+                    if seen == kill_count:  # armed: the timeout above kills it (once its pid is known)
+                        kill_at = time.monotonic() + (kill_after or 0.0)
 
     def cli(self, args: list[str], stem: Path) -> subprocess.CompletedProcess:
         """`main.py ARGS` in a forked child: exit code, stdout and stderr as `subprocess.run` gives them."""
