@@ -73,7 +73,8 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
     if wanted("score"):
         figures += data.score(runs)
         figures += data.score_after_edits(runs)
-        figures += data.cli_score(folder / "cli-score", slow if quick else 5)
+        # A new process per run, as noisy as cold start: as many runs.
+        figures += data.cli_score(folder / "cli-score", slow if quick else 11)
     if wanted("import"):
         figures.append(data.csv_import(folder, 20_000, slow))
     if wanted("bomb"):
