@@ -1,8 +1,8 @@
 """The workshop room in the window: the controller (open, close, accept, vote) and the Room dock.
 
 `RoomController` owns the room of one window. The server thread reports
-suggestions and dots through Qt signals emitted from that thread, which Qt
-queues to this (the GUI) thread. Accepting a suggestion is the facilitator's
+suggestions and dots through a `ThreadInbox`, which hands them to this (the GUI)
+thread without a Qt call on the server's side (see thread_inbox.py for why). Accepting a suggestion is the facilitator's
 edit through `session.perform` (one undo step); the room never writes the map.
 The picture of the map the phones see is re-rendered at most twice a second,
 after edits, reveals and theme changes; the vote's results are stored as the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from desktop.room.state import ACCEPTED, DISMISSED, RoomState, Suggestion
 from desktop.room.votes import MAX_ITEMS, ROOM_KEY, VoteItem, VoteResults
 from desktop.ui.room_inbox import InboxModel, InboxView
 from desktop.ui.room_projector import JoinCard, RoomStrip, preset_host, room_hosts
+from desktop.ui.thread_inbox import ThreadInbox
 
 if TYPE_CHECKING:
     from desktop.commands.session import MapSession
@@ -44,10 +45,8 @@ BATCH_MS = 25  # arrivals within this are added to the inbox together: one layou
 
 
 class RoomController(QObject):
-    """The room of one window. Signals (queued from the server thread): `arrived(Suggestion)`, `voted(dict)`."""
+    """The room of one window; `opened(bool)` when it opens or closes."""
 
-    arrived = Signal(object)
-    voted = Signal(object)
     opened = Signal(bool)
 
     def __init__(self, window: MainWindow) -> None:
@@ -72,11 +71,7 @@ class RoomController(QObject):
             view.accept.connect(self.accept)
             view.dismiss.connect(self.dismiss)
             view.dragged.connect(self.dragged)
-        # Emitted from the server thread: queued to this (GUI) thread, into slots Qt knows. PySide 6.8+
-        # can crash when another thread's signal reaches a plain Python method (PYSIDE-3124).
-        queued = Qt.ConnectionType.QueuedConnection
-        self.arrived.connect(self._arrived, queued)
-        self.voted.connect(self._voted, queued)
+        self._from_server: ThreadInbox | None = None  # the open room's suggestions and tallies
         self._pending: list[Suggestion] = []
         self._batch = QTimer(self, singleShot=True, interval=BATCH_MS)
         self._batch.timeout.connect(self._flush)
@@ -121,15 +116,16 @@ class RoomController(QObject):
         if self.is_open:
             return True
         state = RoomState()
-        state.on_suggestion = self.arrived.emit
-        state.on_vote = self.voted.emit
+        inbox = ThreadInbox(self._from_room, self)
+        state.on_suggestion = state.on_vote = inbox.put  # called on the server's thread
         server = RoomServer(state, host)
         try:
             server.start()
         except OSError as exc:
+            inbox.close()
             self.window.show_problem("The room cannot open", str(exc), modal=False)
             return False
-        self.state, self.server = state, server
+        self.state, self.server, self._from_server = state, server, inbox
         self.model.clear()
         self.publish()
         self.dock.show_open(server.join_url, server.url, state.tokens.code)
@@ -149,6 +145,9 @@ class RoomController(QObject):
         if server is None:
             return
         server.stop()
+        if self._from_server is not None:  # after stop: the server's thread has ended
+            self._from_server.close()
+            self._from_server = None
         if self.state is not None and self.state.ballot is not None:
             self.close_vote()
         self.state = None
@@ -177,7 +176,13 @@ class RoomController(QObject):
             self.show_card()
 
     # --- suggestions --------------------------------------------------------------------------
-    @Slot(object)
+    def _from_room(self, news: Suggestion | dict[str, int]) -> None:
+        """A suggestion or a vote's tally from the server's thread, now on the GUI thread."""
+        if isinstance(news, Suggestion):
+            self._arrived(news)
+        else:
+            self._voted(news)
+
     def _arrived(self, suggestion: Suggestion) -> None:
         self._pending.append(suggestion)
         if not self._batch.isActive():
@@ -292,7 +297,6 @@ class RoomController(QObject):
         self._refresh_strip()
         return self.results
 
-    @Slot(object)
     def _voted(self, tally: dict[str, int]) -> None:
         if self.state is not None and self.state.ballot is not None:
             self.dock.show_vote(True, tally, self.state.tokens.count)
@@ -455,6 +459,7 @@ class RoomDock(QDockWidget):
         self.vote_button.setObjectName("roomVote")
         self.vote_button.clicked.connect(self._vote_clicked)
         self.vote_status = QLabel()
+        self.vote_status.setObjectName("roomVoteStatus")
         self.vote_status.setWordWrap(True)
         self.results = QLabel()
         self.results.setObjectName("roomResults")
@@ -509,7 +514,8 @@ class RoomDock(QDockWidget):
         self.vote_button.setText("Close Vote and Show Results" if open_ else "Open Vote on the Findings")
         if open_:
             dots = sum(tally.values())
-            self.vote_status.setText(f"Vote open on the findings as they are now · {dots} dots cast")
+            cast = "1 dot" if dots == 1 else f"{dots} dots"
+            self.vote_status.setText(f"Vote open on the findings as they are now · {cast} cast")
         else:
             self.vote_status.setText("")
 
