@@ -57,6 +57,9 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
     from desktop.store.document import write_new_file
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    from desktop.ui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread(app)  # as main.py's window collects: on the GUI thread, between events
     runs = 3 if quick else 7
     slow = 2 if quick else 3
     big = (500, 2_000) if quick else (500, 2_000, 10_000)

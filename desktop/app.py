@@ -172,21 +172,27 @@ def _quit_after_first_paint(app: QCoreApplication, window: MainWindow) -> None:
 
 
 def _collector_on_after_first_paint(window: MainWindow) -> None:
-    """Turn Python's cyclic garbage collector back on (`desktop.cli.run` pauses it for the start):
-    in the event-loop turn after the window first paints, and in any case within two seconds."""
-    import gc
+    """Bring Python's cyclic garbage collector back (`desktop.cli.run` pauses it for the start), on
+    the GUI thread only (ui/collector.py): in the event-loop turn after the window first paints, and
+    in any case within two seconds."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from desktop.ui.collector import collect_on_gui_thread
+
+    def start() -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            collect_on_gui_thread(app)
 
     class Painted(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 watched.removeEventFilter(self)
-                QTimer.singleShot(0, gc.enable)
+                QTimer.singleShot(0, start)
             return False
 
     window.installEventFilter(Painted(window))
-    QTimer.singleShot(2000, gc.enable)
+    QTimer.singleShot(2000, start)
 
 
 def _release_clipboard() -> None:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from desktop.app import MainWindow
+from desktop.ui.collector import collect_on_gui_thread
 from tests.ui.helpers import new_map_file
 
 
@@ -33,8 +34,11 @@ def rows(window) -> list[str]:
 
 
 @pytest.fixture()
-def room_window(qtbot, tmp_path, monkeypatch):
+def room_window(qtbot, qapp, tmp_path, monkeypatch):
+    """The window as `main.py` runs it, collector included: collections on the GUI thread only, never
+    on the room's server thread (desktop/ui/collector.py)."""
     monkeypatch.setenv("DISTARCH_ROOM_HOST", "127.0.0.1")
+    collector = collect_on_gui_thread(qapp)
     path = new_map_file(tmp_path, sample=True)
     window = MainWindow(path)
     qtbot.addWidget(window)
@@ -45,3 +49,4 @@ def room_window(qtbot, tmp_path, monkeypatch):
     room = getattr(window, "room", None)
     if room is not None:
         room.close()
+    collector.stop()
