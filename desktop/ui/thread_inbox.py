@@ -1,14 +1,16 @@
 """Values handed from another thread to the GUI thread, with no Qt call on the sending side.
 
 Why: the workshop room's web server runs on a thread of its own. It used to report each
-suggestion and vote by emitting a Qt signal from that thread, queued to the GUI thread. PySide 6
-(seen on 6.11) does not keep the reference counts of a signal's Python arguments safe across
-threads: with 30 phones submitting, the window crashed in Python's cyclic collector on the GUI
-thread, once in about 90 room benchmarks in a row (a `@Slot` on the receiver, the advice of
-PYSIDE-3124, did not stop it). Now the sending thread only appends to a deque (safe under
-Python's interpreter lock) and writes one byte into a socket pair; a QSocketNotifier made on the
-GUI thread wakes the event loop there, which hands the values over in the order they were put.
-This is the same wake-up the live library uses for PostgreSQL's notifications.
+suggestion and vote by emitting a Qt signal from that thread, queued to the GUI thread: the one
+Qt call that thread made. PySide 6.8 and later are known to crash when another thread's signal
+carries Python objects to a Python slot (PYSIDE-3124; a `@Slot` on the receiver is the advice, and
+others report crashes even with it). While chasing a crash of the window under 30 phones, this
+inbox came first; the crash went on (once in 132 room benchmarks) and turned out to be Python's
+collector deleting Qt objects at the wrong moment (collector.py). The inbox stays: the server's thread now
+calls no Qt code at all, which tests/room/test_threads.py checks. The sending thread only appends
+to a deque (safe under Python's interpreter lock) and writes one byte into a socket pair; a
+QSocketNotifier made on the GUI thread wakes the event loop there, which hands the values over in
+the order they were put. The live library wakes the same way for PostgreSQL's notifications.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""The room's server thread hands news to the window without touching Qt.
+"""The room's server thread hands news to the window without touching Qt (desktop/ui/thread_inbox.py).
 
-It used to emit Qt signals from its own thread; with 30 phones submitting, the window crashed in
-Python's cyclic collector about once in 90 room benchmarks (PySide does not keep a cross-thread
-signal's Python arguments safe). Now it only puts news in a `ThreadInbox`.
+It used to emit Qt signals from its own thread, which PySide 6.8+ does not always survive
+(PYSIDE-3124). The crash seen under 30 phones was the cyclic collector's (tests/ui/test_collector.py).
 """
 
 from __future__ import annotations
