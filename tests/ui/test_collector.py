@@ -56,3 +56,35 @@ def test_quiet_ticks_collect_nothing_and_one_collector_serves_an_application(qtb
         assert not gc.isenabled()
     finally:
         first.stop()
+
+
+def test_a_large_heap_is_walked_whole_only_as_often_as_python_would(qtbot, qapp) -> None:
+    """CPython walks the whole heap only when a quarter as many objects again have reached the oldest
+    generation since the last time: a full collection with a 10,000-channel map open takes 110 ms."""
+    collector = GuiThreadCollector(qapp, interval_ms=60_000)  # driven by hand here
+    walked: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            walked.append(info["generation"])
+
+    kept = [[n] for n in range(200_000)]  # the open map: long-lived, tracked objects
+    gc.callbacks.append(seen)
+    try:
+        for _ in range(400):  # a busy session's worth of ticks, each after some short-lived garbage
+            for _ in range(800):
+                Node()
+            collector.check()
+        full = walked.count(2)
+        assert walked.count(0) > 100 and walked.count(1) > 10
+        assert full == 1  # the first (it measures the heap); then 200,000 kept objects outweigh the rest
+        survivors = [[n] for n in range(60_000)]  # now a quarter as many again reach the oldest generation
+        for _ in range(400):
+            for _ in range(800):
+                Node()
+            collector.check()
+        assert walked.count(2) == full + 1
+    finally:
+        gc.callbacks.remove(seen)
+        collector.stop()
+    assert len(kept) + len(survivors) == 260_000
