@@ -24,7 +24,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-INTERVAL_MS = 500
+INTERVAL_MS = 250
 
 
 class GuiThreadCollector(QObject):
