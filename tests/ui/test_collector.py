@@ -89,3 +89,9 @@ def test_a_large_heap_is_walked_whole_only_as_often_as_python_would(qtbot, qapp)
         gc.callbacks.remove(seen)
         collector.stop()
     assert len(kept) == 200_000 and survivors
+
+
+def test_a_full_collection_made_elsewhere_counts_as_the_last_one(qapp, collector) -> None:
+    collector._pending = 10**9  # as if a full collection were long overdue
+    gc.collect()  # make bench does this between its groups
+    assert collector._pending == 0 and collector._long_lived > 1_000  # what is long-lived now
