@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(folder: Path, quick: bool, only: str) -> list[Figure]:
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from bench import canvas, data, startup
@@ -70,9 +71,12 @@ def run(folder: Path, quick: bool, only: str) -> list[Figure]:
         if only and only not in group:
             return False
         print(f"… {group}", file=sys.stderr, flush=True)
-        # What the groups before left behind (their windows, maps and scenes) is collected now, not
-        # in this group's measurements: the collector runs between events, and a group that does
-        # not return to the event loop for long leaves it all for the next one's first tick.
+        # What the groups before left behind (their windows, maps and scenes) is deleted and collected
+        # now, not in this group's measurements: `processEvents` never runs `deleteLater`'s deletions
+        # (an event loop does: the room's loop met every scene of the groups before it), and the
+        # collector runs between events, so a group that does not return to the event loop for long
+        # leaves its garbage for the next one's first tick.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
         return True
 

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEventLoop, QPointF, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bench.report import Figure
@@ -77,12 +77,15 @@ def latency(app, room, each: int) -> list[Figure]:
     model.dataChanged.connect(lambda top, bottom: shown(top.row(), bottom.row()))
     process = phones(room.server.join_url, each, 0.05)
     deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-    for _ in range(50):  # the last arrivals' batch
-        app.processEvents()
-        time.sleep(0.002)
+    # The window's own event loop (it waits between events, as the app's does), until the phones are done.
+    loop = QEventLoop()
+    poll = QTimer(interval=10)
+    poll.timeout.connect(lambda: (process.poll() is not None or time.monotonic() > deadline) and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    QTimer.singleShot(100, loop.quit)  # the last arrivals' batch
+    loop.exec()
     sent = json.loads(process.communicate(timeout=30)[0])["sent"]
     delays = [seen[name] - sent[name] for name in sent if name in seen]
     lost = len(sent) - len(delays)

@@ -10,7 +10,8 @@ one inside event processing, with the room's Qt signals already gone); with this
 in 930 rounds. pyqtgraph ships the same remedy (`pyqtgraph.util.garbage_collector`); this
 one is ours so that starting the app does not import pyqtgraph.
 
-Automatic collection is switched off; a timer on the GUI thread collects when Python would have:
+Automatic collection is switched off. Each time the GUI thread's event loop is about to wait, and
+on a 250 ms tick, the collector collects what Python would have:
 a generation when its count passes its threshold, and the whole heap only when the objects that
 reached the oldest generation since the last full collection are a quarter of those there then
 (CPython's own rule: a full collection walks every object alive, 110 ms with a 10,000-channel map
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QTimer
 
 INTERVAL_MS = 250
 
@@ -42,6 +43,12 @@ class GuiThreadCollector(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
         self.timer.start()
+        # Also each time the event loop is about to wait: collections then come as often and as small
+        # as Python's own (a few hundred objects), not as one larger pause per tick. The tick remains
+        # for loops that never wait (a long `processEvents` loop).
+        self._dispatcher: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance(self.thread())
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.connect(self.check)
 
     def check(self) -> int:
         """Collect what Python would collect now (see above); the number of unreachable objects found."""
@@ -67,6 +74,9 @@ class GuiThreadCollector(QObject):
     def stop(self) -> None:
         """Back to Python's own collection, as it was before (tests that start a room stop it)."""
         self.timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.disconnect(self.check)
+            self._dispatcher = None
         if self._collected in gc.callbacks:
             gc.callbacks.remove(self._collected)
         if self._was_enabled:

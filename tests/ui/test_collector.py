@@ -95,3 +95,15 @@ def test_a_full_collection_made_elsewhere_counts_as_the_last_one(qapp, collector
     collector._pending = 10**9  # as if a full collection were long overdue
     gc.collect()  # make bench does this between its groups
     assert collector._pending == 0 and collector._long_lived > 1_000  # what is long-lived now
+
+
+def test_the_event_loop_collects_each_time_it_is_about_to_wait(qtbot, qapp) -> None:
+    collector = GuiThreadCollector(qapp, interval_ms=60_000)  # no tick during this test
+    try:
+        kept = weakref.ref(Node())
+        for _ in range(1_000):
+            Node()
+        qtbot.wait(50)  # an event loop that waits: aboutToBlock
+        assert kept() is None
+    finally:
+        collector.stop()
