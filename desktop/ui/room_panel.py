@@ -1,9 +1,10 @@
 """The workshop room in the window: the controller (open, close, accept, vote) and the Room dock.
 
 `RoomController` owns the room of one window. The server thread reports
-suggestions and dots through a `ThreadInbox`, which hands them to this (the GUI)
-thread without a Qt call on the server's side (see thread_inbox.py for why). Accepting a suggestion is the facilitator's
-edit through `session.perform` (one undo step); the room never writes the map.
+suggestions and dots through a `ThreadInbox`, which hands them to this (the
+GUI) thread without a Qt call on the server's side (see thread_inbox.py for
+why). Accepting a suggestion is the facilitator's edit through
+`session.perform` (one undo step); the room never writes the map.
 The picture of the map the phones see is re-rendered at most twice a second,
 after edits, reveals and theme changes; the vote's results are stored as the
 map setting `room` and shown as dots on the findings and the cards.
