@@ -7,8 +7,9 @@ the middle of Qt delivering an event. A Qt object whose Python wrapper sits in a
 30 phones submitting, the room's benchmark (`bench/room.py`, a new window each round) run back to
 back crashed twice in 221 rounds (a segmentation fault in the collector on the GUI thread, then
 one inside event processing, with the room's Qt signals already gone); with this collector, none
-in 1,073 rounds (over its three versions). pyqtgraph ships the same remedy (`pyqtgraph.util.garbage_collector`); this
-one is ours so that starting the app does not import pyqtgraph.
+in 1,073 rounds (over its three versions). pyqtgraph ships the same remedy
+(`pyqtgraph.util.garbage_collector`); this one is ours so that starting the app does not import
+pyqtgraph, and it keeps CPython's rule for full collections.
 
 Automatic collection is switched off. Each time the GUI thread's event loop is about to wait, and
 on a 250 ms tick, the collector collects what Python would have:
